@@ -1,0 +1,119 @@
+/**
+ * The probe plugin SDK: everything a check type needs, and nothing from server/.
+ * A plugin is `defineProbe({...})` exported as default from a module; the server validates its
+ * shape, gives it a context and an AbortSignal per run, and turns whatever it does into a result.
+ */
+import dns from 'node:dns/promises';
+import net from 'node:net';
+import type { z } from 'zod';
+
+/** The SDK contract version a plugin is written for. The server refuses versions it does not know. */
+export const PROBE_API_VERSION = 1 as const;
+
+export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';
+/** Milliseconds spent in each phase of one check; phases a probe has no notion of are absent. */
+export type Timings = Partial<Record<Phase, number>>;
+
+export interface ProbeProblem {
+  /** SNAKE_CASE, stable across versions: alerting and dashboards key on it (e.g. CERT_EXPIRED). */
+  code: string;
+  /** One sentence for people. */
+  message: string;
+}
+
+export interface ProbeResult<M = Record<string, unknown>> {
+  /** The target answered as configured. */
+  ok: boolean;
+  /** Why ok is false. Failure is data, never a throw. */
+  error?: ProbeProblem;
+  /** Set with ok: the check passed but something needs attention soon (the monitor shows degraded). */
+  warning?: ProbeProblem;
+  timings: Timings;
+  /** Typed facts of the check (status code, answers, certificate expiry…); JSON-serialisable. */
+  metadata: M;
+}
+
+export interface ResolvedTarget {
+  /** The IP address to connect to: already checked against the operator's target policy. */
+  address: string;
+  family: 4 | 6;
+}
+
+export interface ProbeContext {
+  /**
+   * Resolves `host` (a name or an IP literal) and checks the address against the operator's
+   * outbound policy (private targets, cloud metadata). Connect to the returned address, never
+   * to `host` again, so the address checked is the address used. Rejects with a ProbeFailure
+   * (code TARGET_FORBIDDEN or DNS_FAILED).
+   */
+  resolve(host: string, signal: AbortSignal): Promise<ResolvedTarget>;
+  /** User-Agent for protocols that send one. */
+  userAgent: string;
+}
+
+export interface ProbePlugin<C extends z.ZodType = z.ZodType, M = Record<string, unknown>> {
+  /** Stable key stored with monitors, e.g. 'http'. Lowercase letters, digits and dashes. */
+  id: string;
+  /** Semver of the plugin itself. */
+  version: string;
+  /** The SDK contract it was written for (PROBE_API_VERSION). */
+  apiVersion: typeof PROBE_API_VERSION;
+  title: string;
+  description: string;
+  /** Validates API input, gives the config type, renders the dashboard form (as JSON Schema). */
+  configSchema: C;
+  /**
+   * Optional: the key per-target concurrency limits group runs by (e.g. 'example.com:443').
+   * Defaults to the config's `host` or `url` host.
+   */
+  targetKey?(config: z.infer<C>): string;
+  run(ctx: ProbeContext, config: z.infer<C>, signal: AbortSignal): Promise<ProbeResult<M>>;
+}
+
+/** Identity function that gives a plugin its types. */
+export function defineProbe<C extends z.ZodType, M = Record<string, unknown>>(
+  plugin: ProbePlugin<C, M>,
+): ProbePlugin<C, M> {
+  return plugin;
+}
+
+/** Thrown inside a probe to end the check with a coded failure; `fail()` turns it into a result. */
+export class ProbeFailure extends Error {
+  // A name, so code that cannot import this class (an external plugin) can still recognise it.
+  override readonly name = 'ProbeFailure';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function fail<M>(code: string, message: string, timings: Timings = {}, metadata = {} as M): ProbeResult<M> {
+  return { ok: false, error: { code, message }, timings, metadata };
+}
+
+/** Milliseconds since `start` (a performance.now() value), rounded to 0.01 ms. */
+export function since(start: number): number {
+  return Math.round((performance.now() - start) * 100) / 100;
+}
+
+/**
+ * A resolver with no outbound policy: the system resolver (getaddrinfo, /etc/hosts) and IP
+ * literals as they are. The server wraps it with the operator's policy; tests use it directly.
+ */
+export async function systemResolve(host: string, signal: AbortSignal): Promise<ResolvedTarget> {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const family = net.isIP(bare);
+  if (family) return { address: bare, family: family as 4 | 6 };
+  signal.throwIfAborted();
+  try {
+    const { address, family: fam } = await dns.lookup(bare);
+    return { address, family: fam as 4 | 6 };
+  } catch (err) {
+    throw new ProbeFailure('DNS_FAILED', `Cannot resolve ${bare}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** A context for tests and tools: system resolver, no policy. */
+export const plainContext: ProbeContext = { resolve: systemResolve, userAgent: 'PingPage/test' };

@@ -1,0 +1,58 @@
+/** Facts about a peer certificate, in the units dashboards and alerting use. */
+import type { PeerCertificate } from 'node:tls';
+
+const DAY_MS = 86_400_000;
+
+export type CertificateFacts = {
+  /** Subject common name, or the whole subject when it has no CN. */
+  subject: string;
+  /** Issuer common name (or organisation when the issuer has no CN). */
+  issuer: string;
+  /** Start of validity, ISO 8601 UTC. */
+  validFrom: string;
+  /** End of validity, ISO 8601 UTC. */
+  validTo: string;
+  /** Whole days until validTo, rounded down; negative once expired. */
+  daysLeft: number;
+  /** Names the certificate covers (DNS names and IP addresses from subjectAltName). */
+  sans: string[];
+  /** SHA-256 fingerprint, colon-separated hex: changes when the certificate is replaced. */
+  fingerprint256: string;
+};
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function nameOf(name: Record<string, string | string[] | undefined> | undefined): string {
+  if (!name) return '';
+  return (
+    first(name.CN) ??
+    first(name.O) ??
+    Object.entries(name)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')
+  );
+}
+
+/** `DNS:a.test, IP Address:127.0.0.1` → ['a.test', '127.0.0.1'] */
+export function parseSans(subjectaltname: string | undefined): string[] {
+  if (!subjectaltname) return [];
+  return subjectaltname
+    .split(/,\s*/)
+    .map((entry) => entry.replace(/^(DNS|IP Address|email|URI):/, ''))
+    .filter((entry) => entry.length > 0);
+}
+
+export function certificateFacts(cert: PeerCertificate, now = Date.now()): CertificateFacts {
+  const validTo = new Date(cert.valid_to);
+  return {
+    subject: nameOf(cert.subject as unknown as Record<string, string | string[]>),
+    issuer: nameOf(cert.issuer as unknown as Record<string, string | string[]>),
+    validFrom: new Date(cert.valid_from).toISOString(),
+    validTo: validTo.toISOString(),
+    daysLeft: Math.floor((validTo.getTime() - now) / DAY_MS),
+    sans: parseSans(cert.subjectaltname),
+    fingerprint256: cert.fingerprint256,
+  };
+}

@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/app.js';
+
+let app: TestApp;
+const clientDir = mkdtempSync(path.join(os.tmpdir(), 'pp-client-'));
+
+beforeAll(async () => {
+  mkdirSync(path.join(clientDir, 'assets'));
+  writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>PingPage</title>');
+  writeFileSync(path.join(clientDir, 'assets', 'app-123.js'), 'console.log(1)');
+  writeFileSync(path.join(os.tmpdir(), 'pp-secret.txt'), 'secret');
+  app = await startTestApp({ BODY_LIMIT_BYTES: '1000' }, { clientDir, drainMs: 3_000 });
+});
+afterAll(async () => {
+  await app?.stop();
+  rmSync(clientDir, { recursive: true, force: true });
+});
+
+describe('HTTP foundation', () => {
+  it('sends the security headers on every answer', async () => {
+    for (const p of ['/healthz', '/api/v1/instance', '/', '/api/v1/missing']) {
+      const res = await fetch(app.url + p);
+      expect(res.headers.get('content-security-policy'), p).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('strict-transport-security')).toBeNull(); // plain http here
+    }
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    expect(await (await fetch(app.url + '/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(app.url + '/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: true } });
+  });
+
+  it('reports a fresh install as needing setup', async () => {
+    expect(await (await fetch(app.url + '/api/v1/instance')).json()).toMatchObject({ needsSetup: true, signup: 'invite' });
+  });
+
+  it.each([
+    ['unknown API route', 'GET', '/api/v1/nothing-here', undefined, {}, 404, 'NOT_FOUND'],
+    ['body over the limit', 'POST', '/api/v1/instance', 'x'.repeat(2000), { 'content-type': 'application/json' }, 413, 'PAYLOAD_TOO_LARGE'],
+    ['invalid JSON', 'POST', '/api/v1/nothing', '{"a":', { 'content-type': 'application/json' }, 400, 'INVALID_JSON'],
+    ['not JSON', 'POST', '/api/v1/nothing', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('answers %s with the error shape', async (_name, method, p, body, headers, status, code) => {
+    const res = await fetch(app.url + p, { method, body, headers });
+    expect(res.status).toBe(status);
+    const json = await res.json();
+    expect(json).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
+    expect(JSON.stringify(json)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('refuses a 10 MB body with 413 without reading it all', async () => {
+    const res = await fetch(app.url + '/api/v1/instance', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(10 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('serves the client: pages fall back to index.html, assets are immutable, no path escapes', async () => {
+    const page = await fetch(app.url + '/monitors/123');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>PingPage</title>');
+    const asset = await fetch(app.url + '/assets/app-123.js');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+    for (const evil of ['/../pp-secret.txt', '/%2e%2e/pp-secret.txt', '/assets/..%2f..%2fpp-secret.txt']) {
+      const res = await fetch(app.url + evil);
+      expect(await res.text(), evil).not.toBe('secret');
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes a request already in flight, then stops accepting and closes the database', async () => {
+    const { port } = new URL(app.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const body = '{"x":1}';
+    // Half a request: the server is reading it when shutdown starts.
+    socket.write(`POST /api/v1/instance HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n{"x"`);
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    const ended = new Promise((r) => socket.once('close', r));
+    await new Promise((r) => setTimeout(r, 100));
+    const closing = app.close();
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(fetch(app.url + '/healthz')).rejects.toThrow(); // no longer accepting
+    socket.write(':1}');
+    await ended;
+    await closing;
+    expect(answer).toMatch(/^HTTP\/1\.1 405 /); // the in-flight request got its real answer
+    expect(await app.orm.isConnected()).toBe(false);
+  });
+});

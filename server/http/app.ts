@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type Router from '@koa/router';
+import Koa from 'koa';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { jsonBody } from './body.js';
+import { errorMiddleware } from './errors.js';
+import { healthRoutes, type ReadinessCheck } from './health.js';
+import { securityHeaders } from './security.js';
+import { serveClient } from './static.js';
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  /** Routers mounted under /api/v1. */
+  api: Router[];
+  /** Routers mounted at the root (public status pages, feeds, badges). */
+  pages?: Router[];
+  readiness: ReadinessCheck[];
+  isStopping: () => boolean;
+  /** Built client to serve, when present. */
+  clientDir?: string;
+}
+
+export function createApp(opts: AppOptions): Koa {
+  const app = new Koa({ proxy: opts.config.TRUST_PROXY });
+  app.silent = true; // errors are logged by errorMiddleware, once
+  const log = opts.log;
+
+  app.use(async (ctx, next) => {
+    const start = performance.now();
+    ctx.state.requestId = randomUUID();
+    try {
+      await next();
+    } finally {
+      const ms = Math.round((performance.now() - start) * 10) / 10;
+      if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
+        log.info({ reqId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
+      }
+    }
+  });
+  app.use(securityHeaders({ hsts: opts.config.secure }));
+  app.use(errorMiddleware(log));
+  const health = healthRoutes(opts.readiness, opts.isStopping);
+  app.use(health.routes());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use(jsonBody(opts.config.BODY_LIMIT_BYTES));
+  for (const r of opts.api) {
+    r.prefix('/api/v1');
+    app.use(r.routes()).use(r.allowedMethods());
+  }
+  for (const r of opts.pages ?? []) app.use(r.routes());
+  if (opts.clientDir) app.use(serveClient(opts.clientDir, ['/api/', '/socket.io/', '/status/']));
+  return app;
+}

@@ -1,0 +1,120 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type Router from '@koa/router';
+import { withListenPort, type Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
+import { lockDataDir, type DataDirLock } from './db/lock.js';
+import { openOrm, type Orm } from './db/orm.js';
+import { createApp } from './http/app.js';
+import { instanceRoutes } from './http/instance.js';
+import { StartupError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+
+export interface PingPage {
+  config: Config;
+  log: Logger;
+  orm: Orm;
+  server: http.Server;
+  /** Where the server listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** The embedded PostgreSQL, when DATABASE_URL was unset. */
+  embedded?: EmbeddedPostgres;
+  /** Stops accepting, lets in-flight requests finish, flushes writes, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Built client to serve (client/dist); omitted in tests that need only the API. */
+  clientDir?: string;
+  /** How long in-flight requests may take to finish at shutdown. */
+  drainMs?: number;
+}
+
+/** Wiring only: config → database → services → HTTP. */
+export async function startPingPage(config: Config, opts: StartOptions = {}): Promise<PingPage> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const unwind = async () => {
+    for (const step of cleanup.reverse()) await step();
+  };
+  try {
+    let url = config.DATABASE_URL;
+    let embedded: EmbeddedPostgres | undefined;
+    if (!url) {
+      const lock: DataDirLock = lockDataDir(config.DATA_DIR);
+      cleanup.push(() => lock.release());
+      const pgLog = log.child({ component: 'postgres' });
+      embedded = await startEmbeddedPostgres({ dir: path.join(config.DATA_DIR, 'postgres'), log: (l) => pgLog.debug(l) });
+      cleanup.push(() => embedded!.stop());
+      url = embedded.url;
+      log.info({ dir: config.DATA_DIR, port: embedded.port }, 'embedded PostgreSQL started');
+    }
+    const orm = await openOrm(url);
+    cleanup.push(() => orm.close());
+
+    let stopping = false;
+    let handler: http.RequestListener = (_req, res) => {
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":{"code":"STARTING","message":"Starting"}}');
+    };
+    const server = http.createServer((req, res) => {
+      if (stopping) res.setHeader('Connection', 'close'); // let keep-alive clients go while draining
+      handler(req, res);
+    });
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 60_000;
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new StartupError(`PORT: cannot listen on ${config.HOST}:${config.PORT} (${err.code})`) : err),
+      );
+      server.listen(config.PORT, config.HOST, () => resolve());
+    });
+    cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+    const addr = server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    const cfg = withListenPort(config, addr.port);
+
+    const api: Router[] = [instanceRoutes(orm, cfg)];
+    const app = createApp({
+      config: cfg,
+      log,
+      api,
+      readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }],
+      isStopping: () => stopping,
+      clientDir: opts.clientDir,
+    });
+    handler = app.callback();
+
+    let closing: Promise<void> | undefined;
+    return {
+      config: cfg,
+      log,
+      orm,
+      server,
+      embedded,
+      url: `http://${host}:${addr.port}`,
+      close() {
+        closing ??= (async () => {
+          stopping = true;
+          // Stop accepting; idle keep-alive sockets close now, busy ones when their request ends.
+          const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const sweep = setInterval(() => server.closeIdleConnections(), 50);
+          const timer = setTimeout(() => server.closeAllConnections(), opts.drainMs ?? 10_000);
+          await drained;
+          clearInterval(sweep);
+          clearTimeout(timer);
+          cleanup.pop(); // the server.close step: already done
+          await unwind();
+          log.info('stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await unwind().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `npm start` as a user runs it: a real process, real signals, the embedded PostgreSQL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDataDir(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'pp-start-'));
+  chmodSync(d, 0o755);
+  dirs.push(d);
+  return path.join(d, 'data');
+}
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+  /** Resolves with the printed URL once the server says it runs. */
+  ready: Promise<string>;
+}
+
+function start(env: Record<string, string>): Run {
+  const clean = { ...process.env };
+  delete clean.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+    cwd: root,
+    env: { ...clean, PINGPAGE_SKIP_CLIENT_BUILD: '1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const m = out.match(/PingPage is running at (\S+)/);
+      if (m) resolve(m[1]!);
+    });
+    void exit.then((code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  ready.catch(() => {});
+  return { child, stdout: () => out, stderr: () => err, exit, ready };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function postgresFor(dataDir: string): { pid: number; port: number } {
+  const lines = readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
+
+function postgresProcessesOn(dataDir: string): number {
+  const dir = path.join(dataDir, 'postgres');
+  let n = 0;
+  for (const pid of readdirPids()) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dir)) n++;
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return n;
+}
+
+function readdirPids(): string[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+}
+
+describe('bad configuration', () => {
+  it.each([
+    ['PORT=abc', { PORT: 'abc' }, /^pingpage: PORT: /],
+    ['DATABASE_URL=nonsense', { DATABASE_URL: 'nonsense' }, /^pingpage: DATABASE_URL: /],
+    ['an unreachable database', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pingpage' }, /^pingpage: DATABASE_URL: cannot connect to 127\.0\.0\.1:1\/pingpage: ECONNREFUSED$/],
+  ])('%s: one clear line on stderr and a non-zero exit', async (_name, env, message) => {
+    const run = start({ DATA_DIR: tempDataDir(), ...env });
+    expect(await run.exit).toBe(1);
+    const lines = run.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+});
+
+describe('embedded PostgreSQL', () => {
+  it('starts with no DATABASE_URL, refuses a second process on the same DATA_DIR, stops PostgreSQL on SIGTERM, keeps the data', async () => {
+    const dataDir = tempDataDir();
+    const first = start({ DATA_DIR: dataDir });
+    const url = await first.ready;
+    expect(await (await fetch(url + '/readyz')).json()).toMatchObject({ status: 'ready' });
+    expect((await (await fetch(url + '/api/v1/instance')).json()).needsSetup).toBe(true);
+
+    // Write a row directly, to see it again after a restart.
+    const { pid, port } = postgresFor(dataDir);
+    const password = readFileSync(path.join(dataDir, 'postgres-password'), 'utf8').trim();
+    const db = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'pingpage' });
+    await db.connect();
+    await db.query(`INSERT INTO users (id, email, name, password_hash) VALUES (gen_random_uuid(), 'kept@example.com', 'Kept', 'x')`);
+    await db.end();
+
+    const second = start({ DATA_DIR: dataDir });
+    expect(await second.exit).toBe(1);
+    expect(second.stderr().trim()).toMatch(/^pingpage: DATA_DIR .* is in use by another PingPage process \(pid \d+\)/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    expect(alive(pid)).toBe(false);
+    expect(postgresProcessesOn(dataDir)).toBe(0);
+    expect(existsSync(path.join(dataDir, 'pingpage.lock'))).toBe(false);
+
+    const again = start({ DATA_DIR: dataDir });
+    const url2 = await again.ready;
+    expect((await (await fetch(url2 + '/api/v1/instance')).json()).needsSetup).toBe(false);
+    again.child.kill('SIGINT');
+    expect(await again.exit).toBe(0);
+    expect(postgresProcessesOn(dataDir)).toBe(0);
+  });
+
+  it('after the app is killed outright, the next start stops the orphaned PostgreSQL and takes over', async () => {
+    const dataDir = tempDataDir();
+    const first = start({ DATA_DIR: dataDir });
+    await first.ready;
+    const { pid } = postgresFor(dataDir);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    expect(alive(pid)).toBe(true); // nothing could stop it: the app died at once
+
+    const next = start({ DATA_DIR: dataDir });
+    const url = await next.ready;
+    expect(alive(pid)).toBe(false);
+    expect((await fetch(url + '/readyz')).status).toBe(200);
+    next.child.kill('SIGTERM');
+    expect(await next.exit).toBe(0);
+    expect(postgresProcessesOn(dataDir)).toBe(0);
+  });
+});
