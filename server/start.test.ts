@@ -57,6 +57,10 @@ function start(env: Record<string, string>): Run {
   return { child, stdout: () => out, stderr: () => err, exit, ready };
 }
 
+async function getJson(url: string): Promise<any> {
+  return (await fetch(url)).json();
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -107,8 +111,8 @@ describe('embedded PostgreSQL', () => {
     const dataDir = tempDataDir();
     const first = start({ DATA_DIR: dataDir });
     const url = await first.ready;
-    expect(await (await fetch(url + '/readyz')).json()).toMatchObject({ status: 'ready' });
-    expect((await (await fetch(url + '/api/v1/instance')).json()).needsSetup).toBe(true);
+    expect(await getJson(url + '/readyz')).toMatchObject({ status: 'ready' });
+    expect((await getJson(url + '/api/v1/instance')).needsSetup).toBe(true);
 
     // Write a row directly, to see it again after a restart.
     const { pid, port } = postgresFor(dataDir);
@@ -130,7 +134,7 @@ describe('embedded PostgreSQL', () => {
 
     const again = start({ DATA_DIR: dataDir });
     const url2 = await again.ready;
-    expect((await (await fetch(url2 + '/api/v1/instance')).json()).needsSetup).toBe(false);
+    expect((await getJson(url2 + '/api/v1/instance')).needsSetup).toBe(false);
     again.child.kill('SIGINT');
     expect(await again.exit).toBe(0);
     expect(postgresProcessesOn(dataDir)).toBe(0);
