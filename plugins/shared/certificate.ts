@@ -44,12 +44,15 @@ export function parseSans(subjectaltname: string | undefined): string[] {
     .filter((entry) => entry.length > 0);
 }
 
-export function certificateFacts(cert: PeerCertificate, now = Date.now()): CertificateFacts {
-  const validTo = new Date(cert.valid_to);
+/** Undefined when the peer sent no certificate (or one without readable dates). */
+export function certificateFacts(cert: PeerCertificate | undefined, now = Date.now()): CertificateFacts | undefined {
+  const validTo = new Date(cert?.valid_to ?? NaN);
+  const validFrom = new Date(cert?.valid_from ?? NaN);
+  if (!cert || Number.isNaN(validTo.getTime()) || Number.isNaN(validFrom.getTime())) return undefined;
   return {
     subject: nameOf(cert.subject as unknown as Record<string, string | string[]>),
     issuer: nameOf(cert.issuer as unknown as Record<string, string | string[]>),
-    validFrom: new Date(cert.valid_from).toISOString(),
+    validFrom: validFrom.toISOString(),
     validTo: validTo.toISOString(),
     daysLeft: Math.floor((validTo.getTime() - now) / DAY_MS),
     sans: parseSans(cert.subjectaltname),
