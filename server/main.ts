@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Router from '@koa/router';
+import { createAuth } from './auth/index.js';
 import { withListenPort, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
@@ -76,10 +77,12 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const cfg = withListenPort(config, addr.port);
 
-    const api: Router[] = [instanceRoutes(orm, cfg)];
+    const auth = createAuth({ config: cfg, orm });
+    const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers];
     const app = createApp({
       config: cfg,
       log,
+      middleware: auth.middleware,
       api,
       readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }],
       isStopping: () => stopping,

@@ -12,8 +12,10 @@ import { serveClient } from './static.js';
 export interface AppOptions {
   config: Config;
   log: Logger;
+  /** Runs before every route (sessions, principal, CSRF); gets the app for its cookie keys. */
+  middleware?: (app: Koa) => Koa.Middleware[];
   /** Routers mounted under /api/v1. */
-  api: Router[];
+  api: Router<any>[];
   /** Routers mounted at the root (public status pages, feeds, badges). */
   pages?: Router[];
   readiness: ReadinessCheck[];
@@ -48,6 +50,7 @@ export function createApp(opts: AppOptions): Koa {
     await next();
   });
   app.use(jsonBody(opts.config.BODY_LIMIT_BYTES));
+  for (const m of opts.middleware?.(app) ?? []) app.use(m);
   for (const r of opts.api) {
     r.prefix('/api/v1');
     app.use(r.routes()).use(r.allowedMethods());

@@ -30,7 +30,7 @@ export function jsonBody(limit: number): Middleware {
         throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json');
       }
       try {
-        (ctx.request as { body?: unknown }).body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+        ctx.request.body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
       } catch {
         throw new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON');
       }
@@ -48,4 +48,11 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   const result = schema.safeParse(value);
   if (!result.success) throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', issueDetails(result.error));
   return result.data;
+}
+
+declare module 'koa' {
+  interface Request {
+    /** The parsed JSON body (jsonBody middleware); validate it with parse() before use. */
+    body?: unknown;
+  }
 }

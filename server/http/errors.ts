@@ -11,10 +11,23 @@ export interface ErrorBody {
 export function issueDetails(error: z.ZodError) {
   return error.issues.map((i) => ({
     path: i.path.map(String).join('.'),
-    code: i.code,
+    // A refinement may name its own code (e.g. PASSWORD_TOO_LONG) for clients to key on.
+    code: i.code === 'custom' && typeof i.params?.code === 'string' ? i.params.code : i.code,
     message: i.message,
     ...(i.code === 'unrecognized_keys' ? { keys: i.keys } : {}),
   }));
+}
+
+/**
+ * What of an unexpected error goes into the log. Database errors carry the statement with its
+ * values filled in (hashes, emails): keep PostgreSQL's own message and code, drop the values.
+ */
+export function loggable(err: unknown): Record<string, unknown> {
+  const e = err as Error & { code?: string; routine?: string; severity?: string };
+  if (e && typeof e === 'object' && 'routine' in e && typeof e.message === 'string') {
+    return { type: e.constructor?.name, code: e.code, routine: e.routine, message: e.message.split(' - ').pop(), stack: e.stack?.split('\n').slice(-6).join('\n') };
+  }
+  return { type: e?.constructor?.name, message: e?.message, stack: e?.stack };
 }
 
 /** Maps anything thrown below to the API's one error shape; unknown faults are logged, never shown. */
@@ -37,7 +50,7 @@ export function errorMiddleware(log: Logger): Middleware {
         if (status && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
           e = new AppError(status, 'BAD_REQUEST', (err as Error).message);
         } else {
-          log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+          log.error({ err: loggable(err), method: ctx.method, path: ctx.path }, 'request failed');
           e = new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on our side');
         }
       }

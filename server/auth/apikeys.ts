@@ -1,0 +1,88 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { iso, row, rows, run, textArray } from '../db/sql.js';
+import type { Scope } from './types.js';
+
+export const KEY_PREFIX = 'pp_live_';
+/** pp_live_ + 32 random bytes in base64url (43 characters). */
+export const KEY_PATTERN = /^pp_live_[A-Za-z0-9_-]{43}$/;
+// Shown in lists so people can tell keys apart; far too short to guess the rest from.
+const DISPLAY_CHARS = KEY_PREFIX.length + 6;
+
+export const hashKey = (key: string) => createHash('sha256').update(key).digest();
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  /** The first characters of the key, e.g. `pp_live_AbC12x`. */
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  /** Null until first use; written at most once a minute. */
+  lastUsedAt: string | null;
+  createdBy: string | null;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  created_at: Date;
+  last_used_at: Date | null;
+  created_by: string | null;
+}
+
+const toInfo = (k: KeyRow): ApiKeyInfo => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  scopes: k.scopes,
+  createdAt: iso(k.created_at)!,
+  lastUsedAt: iso(k.last_used_at),
+  createdBy: k.created_by,
+});
+
+/** Creates a key and answers it in clear: the only time anyone sees it. */
+export async function createApiKey(em: EntityManager, orgId: string, name: string, scopes: Scope[], createdBy: string | null) {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  const id = randomUUID();
+  const created = await row<KeyRow>(
+    em,
+    `INSERT INTO api_keys (id, org_id, name, prefix, key_hash, scopes, created_by) VALUES (?, ?, ?, ?, ?, ?::text[], ?)
+     RETURNING id, name, prefix, scopes, created_at, last_used_at, created_by`,
+    [id, orgId, name, key.slice(0, DISPLAY_CHARS), hashKey(key), textArray(scopes), createdBy],
+  );
+  return { ...toInfo(created!), key };
+}
+
+export async function listApiKeys(em: EntityManager, orgId: string): Promise<ApiKeyInfo[]> {
+  const list = await rows<KeyRow>(
+    em,
+    `SELECT id, name, prefix, scopes, created_at, last_used_at, created_by FROM api_keys
+     WHERE org_id = ? AND revoked_at IS NULL ORDER BY created_at DESC`,
+    [orgId],
+  );
+  return list.map(toInfo);
+}
+
+/** Revokes a key of this org; false when there is no such live key. */
+export async function revokeApiKey(em: EntityManager, orgId: string, id: string): Promise<boolean> {
+  return (await run(em, 'UPDATE api_keys SET revoked_at = now() WHERE id = ? AND org_id = ? AND revoked_at IS NULL', [id, orgId])) === 1;
+}
+
+export interface KeyPrincipalRow {
+  id: string;
+  org_id: string;
+  scopes: Scope[];
+  last_used_at: Date | null;
+}
+
+/** Finds a live key by its clear text (hashed here, compared by index lookup). */
+export async function findLiveKey(em: EntityManager, key: string): Promise<KeyPrincipalRow | undefined> {
+  return row<KeyPrincipalRow>(em, 'SELECT id, org_id, scopes, last_used_at FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL', [hashKey(key)]);
+}
+
+export async function touchApiKey(em: EntityManager, id: string): Promise<void> {
+  await run(em, 'UPDATE api_keys SET last_used_at = now() WHERE id = ?', [id]);
+}

@@ -1,0 +1,84 @@
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { forbidden, notFound, unauthorized } from '../errors.js';
+import type { Action, OrgState, Principal, Role, Scope } from './types.js';
+
+const ALL: readonly Action[] = [
+  'org:read', 'org:update', 'org:delete', 'members:read', 'members:manage', 'owners:manage', 'keys:manage',
+  'audit:read', 'monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write',
+  'channels:manage',
+];
+
+const BY_ROLE: Record<Role, ReadonlySet<Action>> = {
+  owner: new Set(ALL),
+  admin: new Set(ALL.filter((a) => a !== 'org:delete' && a !== 'owners:manage')),
+  member: new Set<Action>(['org:read', 'members:read', 'monitors:read', 'status-pages:read']),
+};
+
+const BY_SCOPE: Record<Scope, readonly Action[]> = {
+  'monitors:read': ['org:read', 'monitors:read'],
+  'monitors:write': ['org:read', 'monitors:read', 'monitors:write'],
+  'status-pages:read': ['org:read', 'status-pages:read'],
+  'status-pages:write': ['org:read', 'status-pages:read', 'status-pages:write'],
+  'incidents:write': ['org:read', 'status-pages:read', 'incidents:write'],
+  // Programs may administer an org, but owners and the org's existence stay with people.
+  'org:admin': ALL.filter((a) => a !== 'org:delete' && a !== 'owners:manage'),
+};
+
+export interface OrgPolicy {
+  /** The org lets members create, edit and run monitors. */
+  membersCanWrite: boolean;
+}
+
+/** The one decision every org-scoped request goes through. */
+export function authorize(principal: Principal, role: Role | undefined, action: Action, policy: OrgPolicy): boolean {
+  if (principal.kind === 'key') return principal.scopes.some((s) => BY_SCOPE[s].includes(action));
+  if (!role) return false;
+  if (role === 'member' && action === 'monitors:write') return policy.membersCanWrite;
+  return BY_ROLE[role].has(action);
+}
+
+/** Looks up a user's membership: role and the org's policy, or undefined when not a member. */
+export type MembershipLookup = (orgId: string, userId: string) => Promise<{ role: Role; policy: OrgPolicy } | undefined>;
+/** The org's policy, or undefined when the org does not exist. */
+export type PolicyLookup = (orgId: string) => Promise<OrgPolicy | undefined>;
+
+const uuid = z.uuid();
+
+/**
+ * Guards a route under `/orgs/:org`: 401 without a principal, 404 for an org that does not exist
+ * or is not the principal's (never 403: that would confirm it exists), 403 when the role or
+ * scopes do not allow `action`. Sets ctx.state.orgId / role for the handler.
+ */
+export function orgGuard(lookups: { membership: MembershipLookup; policy: PolicyLookup }) {
+  return (action: Action): Middleware<OrgState> =>
+    async (ctx, next) => {
+      const principal = ctx.state.principal as Principal | undefined;
+      if (!principal) throw unauthorized();
+      const orgId = ctx.params?.org as string | undefined;
+      if (!orgId || !uuid.safeParse(orgId).success) throw notFound('Organization');
+      let role: Role | undefined;
+      let policy: OrgPolicy | undefined;
+      if (principal.kind === 'user') {
+        const m = await lookups.membership(orgId, principal.userId);
+        if (!m) throw notFound('Organization');
+        ({ role, policy } = m);
+      } else {
+        if (principal.orgId !== orgId) throw notFound('Organization');
+        policy = await lookups.policy(orgId);
+        if (!policy) throw notFound('Organization');
+      }
+      if (!authorize(principal, role, action, policy)) throw forbidden();
+      ctx.state.orgId = orgId;
+      ctx.state.role = role;
+      ctx.state.policy = policy;
+      await next();
+    };
+}
+
+export type RequireOrg = ReturnType<typeof orgGuard>;
+
+/** Inside a guarded route: may this principal also do `action` (e.g. manage owners)? */
+export function can(state: OrgState, action: Action): boolean {
+  return authorize(state.principal, state.role, action, state.policy);
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import Router from '@koa/router';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type Koa from 'koa';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { parse } from '../http/body.js';
+import { AppError, notFound, unauthorized } from '../errors.js';
+import { orgsOfUser } from '../orgs/service.js';
+import { recordAudit } from './audit.js';
+import type { AuthEvents } from './events.js';
+import { FailureLimiter } from './limiter.js';
+import { hashPassword, passwordSchema, verifyPassword } from './passwords.js';
+import { listSessions, revokeSessions, type SessionData } from './sessions.js';
+import type { Principal } from './types.js';
+import { findUser, findUserByEmail, setPassword, signup, userJson } from './users.js';
+
+const email = z.email().max(254);
+const signupBody = z.strictObject({
+  email,
+  password: passwordSchema,
+  name: z.string().trim().min(1).max(100),
+  orgName: z.string().trim().min(1).max(100).optional(),
+});
+const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
+const passwordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
+
+const WINDOW_MS = 15 * 60_000;
+
+export function userOf(ctx: Koa.Context): Extract<Principal, { kind: 'user' }> {
+  const p = ctx.state.principal as Principal | undefined;
+  if (p?.kind !== 'user') throw unauthorized();
+  return p;
+}
+
+/** Starts a signed-in session under a new id (the old cookie, if any, stops working). */
+async function beginSession(ctx: Koa.Context, userId: string) {
+  const s = ctx.session as (SessionData & { regenerate(): Promise<void> }) | null;
+  if (!s) throw new Error('session middleware missing');
+  delete s._dbId;
+  s.userId = userId;
+  s.csrf = randomBytes(24).toString('base64url');
+  await s.regenerate();
+}
+
+export function authRoutes(deps: { config: Config; em: () => EntityManager; events: AuthEvents }): Router {
+  const { config, em, events } = deps;
+  // Per account from one address: the lock an attacker can put on an account stays on their own address.
+  const perAccountIp = new FailureLimiter(10, WINDOW_MS);
+  // Per account from everywhere: slows a distributed guess without locking the owner out at 10.
+  const perAccount = new FailureLimiter(50, WINDOW_MS);
+  // Per address, across accounts: one source trying many accounts.
+  const perIp = new FailureLimiter(100, WINDOW_MS);
+  const router = new Router();
+
+  const limited = (keys: Array<[FailureLimiter, string]>) => {
+    const wait = Math.max(...keys.map(([l, k]) => l.blockedFor(k)));
+    if (wait > 0) {
+      throw new AppError(429, 'RATE_LIMITED', 'Too many failed attempts: try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+    }
+  };
+
+  router.post('/auth/signup', async (ctx) => {
+    const body = parse(signupBody, ctx.request.body);
+    const result = await signup(em(), config, {
+      email: body.email,
+      name: body.name,
+      orgName: body.orgName,
+      passwordHash: await hashPassword(body.password),
+      ip: ctx.ip,
+    });
+    await beginSession(ctx, result.user.id);
+    ctx.status = 201;
+    ctx.body = result;
+  });
+
+  router.post('/auth/login', async (ctx) => {
+    const body = parse(loginBody, ctx.request.body);
+    const account = body.email.trim().toLowerCase();
+    const keys: Array<[FailureLimiter, string]> = [
+      [perIp, ctx.ip],
+      [perAccount, account],
+      [perAccountIp, `${account}|${ctx.ip}`],
+    ];
+    limited(keys);
+    const user = await findUserByEmail(em(), account);
+    if (!(await verifyPassword(body.password, user?.password_hash))) {
+      for (const [l, k] of keys) l.fail(k);
+      await recordAudit(em(), { orgId: null, action: 'auth.login_failed', target: user?.id, ip: ctx.ip, details: { email: account.slice(0, 254) } });
+      throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
+    }
+    perAccount.reset(account);
+    perAccountIp.reset(`${account}|${ctx.ip}`);
+    await beginSession(ctx, user!.id);
+    await recordAudit(em(), { orgId: null, principal: { kind: 'user', userId: user!.id, sessionId: '' }, action: 'auth.login', target: user!.id, ip: ctx.ip });
+    ctx.body = { user: userJson(user!) };
+  });
+
+  router.post('/auth/logout', async (ctx) => {
+    const p = ctx.state.principal as Principal | undefined;
+    ctx.session = null;
+    if (p?.kind === 'user') events.emit('sessions:revoked', { sessionIds: [p.sessionId] });
+    ctx.status = 204;
+  });
+
+  router.get('/auth/me', async (ctx) => {
+    const p = userOf(ctx);
+    const user = await findUser(em(), p.userId);
+    if (!user) throw unauthorized();
+    ctx.body = { user: userJson(user), orgs: await orgsOfUser(em(), p.userId), csrfToken: (ctx.session as SessionData).csrf };
+  });
+
+  router.post('/auth/password', async (ctx) => {
+    const p = userOf(ctx);
+    const body = parse(passwordBody, ctx.request.body);
+    const keys: Array<[FailureLimiter, string]> = [[perAccountIp, `${p.userId}|password|${ctx.ip}`]];
+    limited(keys);
+    const user = await findUser(em(), p.userId);
+    if (!user || !(await verifyPassword(body.currentPassword, user.password_hash))) {
+      for (const [l, k] of keys) l.fail(k);
+      throw new AppError(400, 'INVALID_CURRENT_PASSWORD', 'The current password is wrong', [{ path: 'currentPassword', code: 'INVALID_CURRENT_PASSWORD', message: 'Wrong password' }]);
+    }
+    await setPassword(em(), p.userId, await hashPassword(body.newPassword));
+    const revoked = await revokeSessions(em(), p.userId, { except: p.sessionId });
+    events.emit('sessions:revoked', { sessionIds: revoked });
+    await recordAudit(em(), { orgId: null, principal: p, action: 'auth.password_changed', target: p.userId, ip: ctx.ip, details: { sessionsRevoked: revoked.length } });
+    ctx.status = 204;
+  });
+
+  router.get('/auth/sessions', async (ctx) => {
+    const p = userOf(ctx);
+    ctx.body = await listSessions(em(), p.userId, p.sessionId);
+  });
+
+  router.delete('/auth/sessions/:id', async (ctx) => {
+    const p = userOf(ctx);
+    const id = z.uuid().safeParse(ctx.params.id);
+    if (!id.success) throw notFound('Session');
+    const revoked = await revokeSessions(em(), p.userId, { only: id.data });
+    if (!revoked.length) throw notFound('Session');
+    if (id.data === p.sessionId) ctx.session = null;
+    events.emit('sessions:revoked', { sessionIds: revoked });
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,39 @@
+/** Who is making a request: a signed-in person (session cookie) or a program (API key). */
+export type Principal =
+  | { kind: 'user'; userId: string; sessionId: string }
+  | { kind: 'key'; keyId: string; orgId: string; scopes: readonly Scope[] };
+
+export const SCOPES = ['monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write', 'org:admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ROLES = ['owner', 'admin', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Everything a request can ask to do inside an organization. `authorize()` decides each one
+ * from the principal's role (users) or scopes (keys); routes name the action, never a role.
+ */
+export type Action =
+  | 'org:read'
+  | 'org:update'
+  | 'org:delete'
+  | 'members:read'
+  | 'members:manage'
+  | 'owners:manage'
+  | 'keys:manage'
+  | 'audit:read'
+  | 'monitors:read'
+  | 'monitors:write'
+  | 'status-pages:read'
+  | 'status-pages:write'
+  | 'incidents:write'
+  | 'channels:manage';
+
+/** What an org-scoped route finds in ctx.state once `requireOrg(action)` let it through. */
+export interface OrgState {
+  principal: Principal;
+  orgId: string;
+  /** The user's role in the org; undefined for API keys. */
+  role?: Role;
+  policy: { membersCanWrite: boolean };
+}

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/app.js';
+import { signUp, TestClient } from '../testing/client.js';
+
+let app: TestApp;
+const PASSWORD = 'correct horse battery';
+let owner: TestClient;
+let orgId: string;
+let admin: TestClient;
+let adminId: string;
+let member: TestClient;
+let memberId: string;
+
+const sql = <T = any>(text: string, params: unknown[] = []) => app.orm.em.fork().getConnection().execute<T[]>(text, params);
+
+beforeAll(async () => {
+  app = await startTestApp(); // PINGPAGE_SIGNUP=invite
+  ({ client: owner, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' }));
+  expect((await owner.post(`/orgs/${orgId}/members`, { email: 'admin@example.com', role: 'admin' })).body.pending).toBe(true);
+  expect((await owner.post(`/orgs/${orgId}/members`, { email: 'member@example.com', role: 'member' })).status).toBe(201);
+  ({ client: admin } = await signUp(app.url, 'admin@example.com'));
+  ({ client: member } = await signUp(app.url, 'member@example.com'));
+  const members = (await owner.get(`/orgs/${orgId}/members`)).body as Array<{ userId: string; email: string; role: string }>;
+  adminId = members.find((m) => m.email === 'admin@example.com')!.userId;
+  memberId = members.find((m) => m.email === 'member@example.com')!.userId;
+});
+afterAll(() => app?.stop());
+
+describe('signup policy (invite)', () => {
+  it('let the first user in, then only invited emails, who become members with the invited role', async () => {
+    const res = await new TestClient(app.url).post('/auth/signup', { email: 'stranger@example.com', password: PASSWORD, name: 'S' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('SIGNUP_CLOSED');
+    const orgs = (await member.get('/auth/me')).body.orgs;
+    expect(orgs).toEqual([{ id: orgId, name: 'Acme', role: 'member' }]);
+  });
+
+  it('refuses a second account for the same email, whatever its case', async () => {
+    await owner.post(`/orgs/${orgId}/members`, { email: 'dupe@example.com', role: 'member' });
+    await signUp(app.url, 'dupe@example.com');
+    await owner.post(`/orgs/${orgId}/members`, { email: 'other@example.com', role: 'member' });
+    const res = await new TestClient(app.url).post('/auth/signup', { email: 'DUPE@Example.com', password: PASSWORD, name: 'D' });
+    expect([403, 409]).toContain(res.status);
+  });
+});
+
+describe('roles', () => {
+  it.each([
+    ['add a member', 'POST', () => `/orgs/${orgId}/members`, { email: 'x@example.com', role: 'member' }],
+    ['change a role', 'PATCH', () => `/orgs/${orgId}/members/${adminId}`, { role: 'member' }],
+    ['remove someone', 'DELETE', () => `/orgs/${orgId}/members/${adminId}`, undefined],
+    ['list API keys', 'GET', () => `/orgs/${orgId}/api-keys`, undefined],
+    ['create an API key', 'POST', () => `/orgs/${orgId}/api-keys`, { name: 'k', scopes: ['monitors:read'] }],
+    ['change settings', 'PATCH', () => `/orgs/${orgId}`, { name: 'Renamed' }],
+    ['read the audit log', 'GET', () => `/orgs/${orgId}/audit-log`, undefined],
+    ['see invitations', 'GET', () => `/orgs/${orgId}/invitations`, undefined],
+    ['delete the org', 'DELETE', () => `/orgs/${orgId}`, undefined],
+  ])('a member cannot %s (403)', async (_n, method, path, body) => {
+    const res = await member.req(method, path(), body);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('a member reads the org and its members', async () => {
+    expect((await member.get(`/orgs/${orgId}`)).body).toMatchObject({ id: orgId, role: 'member' });
+    expect((await member.get(`/orgs/${orgId}/members`)).status).toBe(200);
+  });
+
+  it('an admin manages members but cannot remove, demote or create an owner, nor delete the org', async () => {
+    const ownerId = (await owner.get('/auth/me')).body.user.id;
+    expect((await admin.delete(`/orgs/${orgId}/members/${ownerId}`)).status).toBe(403);
+    expect((await admin.patch(`/orgs/${orgId}/members/${ownerId}`, { role: 'member' })).status).toBe(403);
+    expect((await admin.patch(`/orgs/${orgId}/members/${memberId}`, { role: 'owner' })).status).toBe(403);
+    expect((await admin.post(`/orgs/${orgId}/members`, { email: 'boss@example.com', role: 'owner' })).status).toBe(403);
+    expect((await admin.delete(`/orgs/${orgId}`)).status).toBe(403);
+    expect((await admin.patch(`/orgs/${orgId}/members/${memberId}`, { role: 'admin' })).body.role).toBe('admin');
+    expect((await admin.patch(`/orgs/${orgId}/members/${memberId}`, { role: 'member' })).body.role).toBe('member');
+  });
+
+  it('the last owner can neither leave nor be demoted (409 LAST_OWNER); with two owners one may go', async () => {
+    const ownerId = (await owner.get('/auth/me')).body.user.id;
+    const leave = await owner.delete(`/orgs/${orgId}/members/${ownerId}`);
+    expect(leave.status).toBe(409);
+    expect(leave.body.error.code).toBe('LAST_OWNER');
+    expect((await owner.patch(`/orgs/${orgId}/members/${ownerId}`, { role: 'admin' })).body.error.code).toBe('LAST_OWNER');
+    expect((await owner.patch(`/orgs/${orgId}/members/${adminId}`, { role: 'owner' })).status).toBe(200);
+    expect((await owner.patch(`/orgs/${orgId}/members/${ownerId}`, { role: 'admin' })).status).toBe(200);
+    expect((await admin.patch(`/orgs/${orgId}/members/${ownerId}`, { role: 'owner' })).status).toBe(200); // admin is owner now
+    expect((await owner.patch(`/orgs/${orgId}/members/${adminId}`, { role: 'admin' })).status).toBe(200);
+  });
+
+  it('a member may leave; then the org is a 404 to them', async () => {
+    const { client: leaver } = await (async () => {
+      await owner.post(`/orgs/${orgId}/members`, { email: 'leaver@example.com', role: 'member' });
+      return signUp(app.url, 'leaver@example.com');
+    })();
+    const me = (await leaver.get('/auth/me')).body.user.id;
+    expect((await leaver.delete(`/orgs/${orgId}/members/${me}`)).status).toBe(204);
+    expect((await leaver.get(`/orgs/${orgId}`)).status).toBe(404);
+  });
+});
+
+describe('tenancy', () => {
+  it("org A's credentials see none of org B: 404, never 403", async () => {
+    await owner.post(`/orgs/${orgId}/members`, { email: 'other-owner@example.com', role: 'member' });
+    const { client: other } = await signUp(app.url, 'other-owner@example.com');
+    const orgB = (await other.post('/orgs', { name: 'Other Co' })).body.id as string;
+    const keyB = (await other.post(`/orgs/${orgB}/api-keys`, { name: 'b', scopes: ['org:admin'] })).body;
+    const keyA = (await owner.post(`/orgs/${orgId}/api-keys`, { name: 'a', scopes: ['org:admin'] })).body;
+    for (const path of [`/orgs/${orgB}`, `/orgs/${orgB}/members`, `/orgs/${orgB}/api-keys`, `/orgs/${orgB}/audit-log`]) {
+      expect((await owner.get(path)).status, path).toBe(404);
+      expect((await new TestClient(app.url, { apiKey: keyA.key }).get(path)).status, path).toBe(404);
+    }
+    expect((await owner.delete(`/orgs/${orgB}/api-keys/${keyB.id}`)).status).toBe(404);
+    expect((await owner.delete(`/orgs/${orgId}/api-keys/${keyB.id}`)).status).toBe(404); // B's key through A's org
+    expect((await new TestClient(app.url, { apiKey: keyB.key }).get('/orgs')).body).toEqual([{ id: orgB, name: 'Other Co', role: null }]);
+    expect((await owner.get('/orgs/not-a-uuid')).status).toBe(404);
+  });
+});
+
+describe('API keys', () => {
+  it('are shown once, stored only hashed, scoped, and dead at once when revoked', async () => {
+    const created = await owner.post(`/orgs/${orgId}/api-keys`, { name: 'ci', scopes: ['monitors:read'] });
+    expect(created.status).toBe(201);
+    const { key, id, prefix } = created.body;
+    expect(key).toMatch(/^pp_live_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(prefix)).toBe(true);
+    const listed = (await owner.get(`/orgs/${orgId}/api-keys`)).body as Array<Record<string, unknown>>;
+    expect(listed.find((k) => k.id === id)).toMatchObject({ name: 'ci', prefix, scopes: ['monitors:read'], lastUsedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(key);
+
+    const dump = JSON.stringify(await sql("SELECT *, encode(key_hash, 'hex') AS hex FROM api_keys"));
+    expect(dump).not.toContain(key);
+    expect(dump).not.toContain(key.slice(prefix.length));
+
+    const program = new TestClient(app.url, { apiKey: key });
+    expect((await program.get(`/orgs/${orgId}`)).status).toBe(200);
+    for (const [method, path, body] of [
+      ['PATCH', `/orgs/${orgId}`, { name: 'by key' }],
+      ['POST', `/orgs/${orgId}/members`, { email: 'k@example.com', role: 'member' }],
+      ['POST', `/orgs/${orgId}/api-keys`, { name: 'escalate', scopes: ['org:admin'] }],
+      ['GET', `/orgs/${orgId}/audit-log`, undefined],
+    ] as const) {
+      expect((await program.req(method, path, body)).status, `${method} ${path}`).toBe(403);
+    }
+    expect((await owner.get(`/orgs/${orgId}/api-keys`)).body.find((k: { id: string }) => k.id === id).lastUsedAt).not.toBeNull();
+
+    expect((await owner.delete(`/orgs/${orgId}/api-keys/${id}`)).status).toBe(204);
+    const after = await program.get(`/orgs/${orgId}`);
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('INVALID_API_KEY');
+  });
+
+  it('refuse malformed keys and unknown scopes', async () => {
+    expect((await new TestClient(app.url, { apiKey: 'pp_live_short' }).get('/orgs')).status).toBe(401);
+    expect((await new TestClient(app.url, { apiKey: 'pp_live_' + 'A'.repeat(43) }).get('/orgs')).status).toBe(401);
+    const bad = await owner.post(`/orgs/${orgId}/api-keys`, { name: 'x', scopes: ['root'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('scopes.0');
+  });
+
+  it('are exempt from CSRF (no ambient credential) but never create orgs', async () => {
+    const { key } = (await owner.post(`/orgs/${orgId}/api-keys`, { name: 'admin', scopes: ['org:admin'] })).body;
+    const program = new TestClient(app.url, { apiKey: key, origin: 'https://elsewhere.example' });
+    expect((await program.post(`/orgs/${orgId}/members`, { email: 'bykey@example.com', role: 'member' })).status).toBe(201);
+    expect((await program.post('/orgs', { name: 'x' })).status).toBe(403);
+  });
+});
+
+describe('audit log', () => {
+  it('records sign-ins, failed sign-ins, member and role changes, key creation and revocation', async () => {
+    await new TestClient(app.url).post('/auth/login', { email: 'member@example.com', password: 'wrong password' });
+    await new TestClient(app.url).post('/auth/login', { email: 'member@example.com', password: PASSWORD });
+    const log = (await owner.get(`/orgs/${orgId}/audit-log?limit=500`)).body as Array<{ action: string; target: string }>;
+    const actions = new Set(log.map((e) => e.action));
+    for (const a of ['auth.login', 'auth.login_failed', 'member.invited', 'member.joined', 'member.role_changed', 'member.left', 'api_key.created', 'api_key.revoked']) {
+      expect(actions, a).toContain(a);
+    }
+    const failed = log.find((e) => e.action === 'auth.login_failed')!;
+    expect(failed.target).toBe(memberId);
+    expect(JSON.stringify(log)).not.toContain('wrong password');
+    const page = (await owner.get(`/orgs/${orgId}/audit-log?limit=2`)).body;
+    expect(page).toHaveLength(2);
+    const next = (await owner.get(`/orgs/${orgId}/audit-log?limit=2&before=${page[1].id}`)).body;
+    expect(Number(next[0].id)).toBeLessThan(Number(page[1].id));
+    expect((await owner.get(`/orgs/${orgId}/audit-log?limit=0`)).status).toBe(400);
+  });
+});

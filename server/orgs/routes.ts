@@ -1,0 +1,154 @@
+import Router, { type RouterContext } from '@koa/router';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type Koa from 'koa';
+import { z } from 'zod';
+import { createApiKey, listApiKeys, revokeApiKey } from '../auth/apikeys.js';
+import { recordAudit } from '../auth/audit.js';
+import { can, type RequireOrg } from '../auth/authorize.js';
+import type { AuthEvents } from '../auth/events.js';
+import { userOf } from '../auth/routes.js';
+import { ROLES, SCOPES, type OrgState, type Principal } from '../auth/types.js';
+import { forbidden, notFound } from '../errors.js';
+import { parse } from '../http/body.js';
+import * as orgs from './service.js';
+
+const name = z.string().trim().min(1).max(100);
+const orgBody = z.strictObject({ name });
+const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite: z.boolean().optional() });
+const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
+const rolePatch = z.strictObject({ role: z.enum(ROLES) });
+const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
+const auditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.string().regex(/^\d{1,19}$/).optional(),
+});
+
+type Ctx = RouterContext<OrgState>;
+
+function uuidParam(ctx: Ctx, key: string, what: string): string {
+  const v = z.uuid().safeParse(ctx.params[key]);
+  if (!v.success) throw notFound(what);
+  return v.data;
+}
+
+/** Organizations, members, invitations, API keys and the audit log. */
+export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOrg; events: AuthEvents }): Router<OrgState> {
+  const { em, requireOrg, events } = deps;
+  const router = new Router<OrgState>();
+  const audit = (ctx: Ctx, action: string, target?: string, details?: Record<string, unknown>) =>
+    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+
+  router.get('/orgs', async (ctx) => {
+    const p = ctx.state.principal as Principal | undefined;
+    if (p?.kind === 'key') {
+      const org = await orgs.getOrg(em(), p.orgId);
+      ctx.body = [{ id: org.id, name: org.name, role: null }];
+    } else ctx.body = await orgs.orgsOfUser(em(), userOf(ctx as unknown as Koa.Context).userId);
+  });
+
+  router.post('/orgs', async (ctx) => {
+    const p = ctx.state.principal as Principal | undefined;
+    if (p?.kind === 'key') throw forbidden('Organizations are created by people, not API keys');
+    const user = userOf(ctx as unknown as Koa.Context);
+    const body = parse(orgBody, ctx.request.body);
+    const org = await em().transactional((tx) => orgs.createOrg(tx, body.name, user.userId));
+    await recordAudit(em(), { orgId: org.id, principal: user, action: 'org.created', target: org.id, ip: ctx.ip });
+    ctx.status = 201;
+    ctx.body = { ...org, role: 'owner' };
+  });
+
+  router.get('/orgs/:org', requireOrg('org:read'), async (ctx) => {
+    ctx.body = { ...(await orgs.getOrg(em(), ctx.state.orgId)), role: ctx.state.role ?? null };
+  });
+
+  router.patch('/orgs/:org', requireOrg('org:update'), async (ctx) => {
+    const body = parse(orgPatch, ctx.request.body);
+    const org = await orgs.updateOrg(em(), ctx.state.orgId, body);
+    await audit(ctx, 'org.updated', org.id, body);
+    ctx.body = { ...org, role: ctx.state.role ?? null };
+  });
+
+  router.delete('/orgs/:org', requireOrg('org:delete'), async (ctx) => {
+    await orgs.deleteOrg(em(), ctx.state.orgId);
+    ctx.status = 204;
+  });
+
+  router.get('/orgs/:org/members', requireOrg('members:read'), async (ctx) => {
+    ctx.body = await orgs.listMembers(em(), ctx.state.orgId);
+  });
+
+  router.post('/orgs/:org/members', requireOrg('members:manage'), async (ctx) => {
+    const body = parse(memberBody, ctx.request.body);
+    if (body.role === 'owner' && !can(ctx.state, 'owners:manage')) throw forbidden('Only owners can add owners');
+    const inviter = ctx.state.principal.kind === 'user' ? ctx.state.principal.userId : null;
+    const added = await orgs.addMember(em(), ctx.state.orgId, body.email, body.role, inviter);
+    if ('member' in added) await audit(ctx, 'member.added', added.member.userId, { role: body.role });
+    else await audit(ctx, 'member.invited', added.invitation.id, { email: body.email, role: body.role });
+    ctx.status = 201;
+    ctx.body = 'member' in added ? { ...added.member, pending: false } : { ...added.invitation, pending: true };
+  });
+
+  router.patch('/orgs/:org/members/:userId', requireOrg('members:manage'), async (ctx) => {
+    const userId = uuidParam(ctx, 'userId', 'Member');
+    const body = parse(rolePatch, ctx.request.body);
+    const member = await em().transactional((tx) =>
+      orgs.changeRole(tx, ctx.state.orgId, userId, body.role, { canManageOwners: can(ctx.state, 'owners:manage') }),
+    );
+    await audit(ctx, 'member.role_changed', userId, { role: body.role });
+    ctx.body = member;
+  });
+
+  // Anyone may leave; removing someone else needs members:manage.
+  router.delete('/orgs/:org/members/:userId', requireOrg('org:read'), async (ctx) => {
+    const userId = uuidParam(ctx, 'userId', 'Member');
+    const p = ctx.state.principal;
+    const self = p.kind === 'user' && p.userId === userId;
+    if (!self && !can(ctx.state, 'members:manage')) throw forbidden();
+    await em().transactional((tx) =>
+      orgs.removeMember(tx, ctx.state.orgId, userId, { canManageOwners: can(ctx.state, 'owners:manage'), self }),
+    );
+    events.emit('member:removed', { orgId: ctx.state.orgId, userId });
+    await audit(ctx, self ? 'member.left' : 'member.removed', userId);
+    ctx.status = 204;
+  });
+
+  router.get('/orgs/:org/invitations', requireOrg('members:manage'), async (ctx) => {
+    ctx.body = await orgs.listInvitations(em(), ctx.state.orgId);
+  });
+
+  router.delete('/orgs/:org/invitations/:id', requireOrg('members:manage'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'Invitation');
+    await orgs.revokeInvitation(em(), ctx.state.orgId, id);
+    await audit(ctx, 'member.invitation_revoked', id);
+    ctx.status = 204;
+  });
+
+  router.get('/orgs/:org/api-keys', requireOrg('keys:manage'), async (ctx) => {
+    ctx.body = await listApiKeys(em(), ctx.state.orgId);
+  });
+
+  router.post('/orgs/:org/api-keys', requireOrg('keys:manage'), async (ctx) => {
+    const body = parse(keyBody, ctx.request.body);
+    const p = ctx.state.principal;
+    const created = await createApiKey(em(), ctx.state.orgId, body.name, [...new Set(body.scopes)], p.kind === 'user' ? p.userId : null);
+    await audit(ctx, 'api_key.created', created.id, { name: body.name, scopes: created.scopes });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 201;
+    ctx.body = created;
+  });
+
+  router.delete('/orgs/:org/api-keys/:id', requireOrg('keys:manage'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'API key');
+    if (!(await revokeApiKey(em(), ctx.state.orgId, id))) throw notFound('API key');
+    events.emit('key:revoked', { keyId: id });
+    await audit(ctx, 'api_key.revoked', id);
+    ctx.status = 204;
+  });
+
+  router.get('/orgs/:org/audit-log', requireOrg('audit:read'), async (ctx) => {
+    const q = parse(auditQuery, ctx.query);
+    ctx.body = await orgs.auditLog(em(), ctx.state.orgId, q);
+  });
+
+  return router;
+}

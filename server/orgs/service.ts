@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { OrgPolicy } from '../auth/authorize.js';
+import type { Role } from '../auth/types.js';
+import { iso, row, rows, run } from '../db/sql.js';
+import { conflict, forbidden, notFound } from '../errors.js';
+
+// A pending invitation is valid this long.
+const INVITE_TTL_DAYS = 14;
+
+export interface OrgJson {
+  id: string;
+  name: string;
+  /** Members (not only admins) may create, edit and run monitors. */
+  membersCanWrite: boolean;
+  createdAt: string;
+}
+
+interface OrgRow {
+  id: string;
+  name: string;
+  members_can_write: boolean;
+  created_at: Date;
+}
+
+const orgJson = (o: OrgRow): OrgJson => ({ id: o.id, name: o.name, membersCanWrite: o.members_can_write, createdAt: iso(o.created_at)! });
+
+export async function createOrg(em: EntityManager, name: string, ownerId: string): Promise<OrgJson> {
+  const org = await row<OrgRow>(em, 'INSERT INTO orgs (id, name) VALUES (?, ?) RETURNING *', [randomUUID(), name]);
+  await run(em, "INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, 'owner')", [org!.id, ownerId]);
+  return orgJson(org!);
+}
+
+export async function getOrg(em: EntityManager, orgId: string): Promise<OrgJson> {
+  const org = await row<OrgRow>(em, 'SELECT * FROM orgs WHERE id = ?', [orgId]);
+  if (!org) throw notFound('Organization');
+  return orgJson(org);
+}
+
+export async function updateOrg(em: EntityManager, orgId: string, patch: { name?: string; membersCanWrite?: boolean }): Promise<OrgJson> {
+  const org = await row<OrgRow>(
+    em,
+    'UPDATE orgs SET name = coalesce(?, name), members_can_write = coalesce(?, members_can_write) WHERE id = ? RETURNING *',
+    [patch.name ?? null, patch.membersCanWrite ?? null, orgId],
+  );
+  if (!org) throw notFound('Organization');
+  return orgJson(org);
+}
+
+export async function deleteOrg(em: EntityManager, orgId: string): Promise<void> {
+  await run(em, 'DELETE FROM orgs WHERE id = ?', [orgId]);
+}
+
+export async function orgsOfUser(em: EntityManager, userId: string) {
+  const list = await rows<{ id: string; name: string; role: Role }>(
+    em,
+    'SELECT o.id, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY o.name, o.id',
+    [userId],
+  );
+  return list.map((o) => ({ id: o.id, name: o.name, role: o.role }));
+}
+
+export async function membership(em: EntityManager, orgId: string, userId: string): Promise<{ role: Role; policy: OrgPolicy } | undefined> {
+  const m = await row<{ role: Role; members_can_write: boolean }>(
+    em,
+    'SELECT m.role, o.members_can_write FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.org_id = ? AND m.user_id = ?',
+    [orgId, userId],
+  );
+  return m && { role: m.role, policy: { membersCanWrite: m.members_can_write } };
+}
+
+export async function orgPolicy(em: EntityManager, orgId: string): Promise<OrgPolicy | undefined> {
+  const o = await row<{ members_can_write: boolean }>(em, 'SELECT members_can_write FROM orgs WHERE id = ?', [orgId]);
+  return o && { membersCanWrite: o.members_can_write };
+}
+
+export interface MemberJson {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+interface MemberRow {
+  user_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  created_at: Date;
+}
+
+const memberJson = (m: MemberRow): MemberJson => ({ userId: m.user_id, email: m.email, name: m.name, role: m.role, joinedAt: iso(m.created_at)! });
+
+export async function listMembers(em: EntityManager, orgId: string): Promise<MemberJson[]> {
+  const list = await rows<MemberRow>(
+    em,
+    `SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.org_id = ? ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.name`,
+    [orgId],
+  );
+  return list.map(memberJson);
+}
+
+export interface InvitationJson {
+  id: string;
+  email: string;
+  role: Role;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/**
+ * Adds a person by email: an existing account becomes a member at once; an unknown email gets a
+ * pending invitation that turns into a membership when that address signs up.
+ */
+export async function addMember(
+  em: EntityManager,
+  orgId: string,
+  email: string,
+  role: Role,
+  invitedBy: string | null,
+): Promise<{ member: MemberJson } | { invitation: InvitationJson }> {
+  const user = await row<{ id: string }>(em, 'SELECT id FROM users WHERE lower(email) = lower(?)', [email]);
+  if (user) {
+    const added = await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [orgId, user.id, role]);
+    if (!added) throw conflict('ALREADY_MEMBER', 'This person is already a member');
+    const m = await row<MemberRow>(
+      em,
+      'SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND m.user_id = ?',
+      [orgId, user.id],
+    );
+    return { member: memberJson(m!) };
+  }
+  const inv = await row<{ id: string; email: string; role: Role; invited_by: string | null; created_at: Date; expires_at: Date }>(
+    em,
+    `INSERT INTO invitations (id, org_id, email, role, invited_by, expires_at) VALUES (?, ?, ?, ?, ?, now() + ? * interval '1 day')
+     ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by, expires_at = excluded.expires_at
+     RETURNING *`,
+    [randomUUID(), orgId, email, role, invitedBy, INVITE_TTL_DAYS],
+  );
+  return {
+    invitation: { id: inv!.id, email: inv!.email, role: inv!.role, invitedBy: inv!.invited_by, createdAt: iso(inv!.created_at)!, expiresAt: iso(inv!.expires_at)! },
+  };
+}
+
+export async function listInvitations(em: EntityManager, orgId: string): Promise<InvitationJson[]> {
+  const list = await rows<{ id: string; email: string; role: Role; invited_by: string | null; created_at: Date; expires_at: Date }>(
+    em,
+    'SELECT * FROM invitations WHERE org_id = ? AND expires_at > now() ORDER BY created_at DESC',
+    [orgId],
+  );
+  return list.map((i) => ({ id: i.id, email: i.email, role: i.role, invitedBy: i.invited_by, createdAt: iso(i.created_at)!, expiresAt: iso(i.expires_at)! }));
+}
+
+export async function revokeInvitation(em: EntityManager, orgId: string, id: string): Promise<void> {
+  if (!(await run(em, 'DELETE FROM invitations WHERE id = ? AND org_id = ?', [id, orgId]))) throw notFound('Invitation');
+}
+
+/** Turns every pending invitation for this email into a membership (at signup). */
+export async function acceptInvitations(em: EntityManager, userId: string, email: string): Promise<string[]> {
+  const invites = await rows<{ org_id: string; role: Role }>(
+    em,
+    'DELETE FROM invitations WHERE lower(email) = lower(?) AND expires_at > now() RETURNING org_id, role',
+    [email],
+  );
+  for (const i of invites) {
+    await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [i.org_id, userId, i.role]);
+  }
+  return invites.map((i) => i.org_id);
+}
+
+/**
+ * Owners are locked (FOR UPDATE) so two concurrent demotions cannot both pass the last-owner
+ * check. Answers the member's current role.
+ */
+async function lockedRoles(em: EntityManager, orgId: string, userId: string) {
+  const owners = await rows<{ user_id: string }>(em, "SELECT user_id FROM memberships WHERE org_id = ? AND role = 'owner' FOR UPDATE", [orgId]);
+  const target = await row<{ role: Role }>(em, 'SELECT role FROM memberships WHERE org_id = ? AND user_id = ? FOR UPDATE', [orgId, userId]);
+  if (!target) throw notFound('Member');
+  return { ownerCount: owners.length, role: target.role };
+}
+
+export interface ActorRights {
+  /** May change or remove owners, and make new ones. */
+  canManageOwners: boolean;
+}
+
+export async function changeRole(em: EntityManager, orgId: string, userId: string, role: Role, actor: ActorRights): Promise<MemberJson> {
+  const current = await lockedRoles(em, orgId, userId);
+  if ((current.role === 'owner' || role === 'owner') && !actor.canManageOwners) throw forbidden('Only owners can change owners');
+  if (current.role === 'owner' && role !== 'owner' && current.ownerCount === 1) {
+    throw conflict('LAST_OWNER', 'An organization needs at least one owner');
+  }
+  await run(em, 'UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?', [role, orgId, userId]);
+  return (await listMembers(em, orgId)).find((m) => m.userId === userId)!;
+}
+
+export async function removeMember(em: EntityManager, orgId: string, userId: string, actor: ActorRights & { self: boolean }): Promise<void> {
+  const current = await lockedRoles(em, orgId, userId);
+  if (current.role === 'owner' && !actor.canManageOwners && !actor.self) throw forbidden('Only owners can remove owners');
+  if (current.role === 'owner' && current.ownerCount === 1) throw conflict('LAST_OWNER', 'An organization needs at least one owner');
+  await run(em, 'DELETE FROM memberships WHERE org_id = ? AND user_id = ?', [orgId, userId]);
+}
+
+export interface AuditJson {
+  id: string;
+  at: string;
+  action: string;
+  actor: { userId: string | null; email: string | null; keyId: string | null };
+  target: string | null;
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/**
+ * The org's audit log, newest first: its own events plus account events (sign-ins, failed
+ * sign-ins) of its current members.
+ */
+export async function auditLog(em: EntityManager, orgId: string, opts: { limit: number; before?: string }): Promise<AuditJson[]> {
+  const list = await rows<{
+    id: string;
+    at: Date;
+    action: string;
+    actor_user_id: string | null;
+    email: string | null;
+    actor_key_id: string | null;
+    target: string | null;
+    ip: string | null;
+    details: Record<string, unknown> | null;
+  }>(
+    em,
+    `SELECT a.id, a.at, a.action, a.actor_user_id, u.email, a.actor_key_id, a.target, a.ip, a.details
+     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+     WHERE (a.org_id = ? OR (a.org_id IS NULL AND (
+              a.actor_user_id IN (SELECT user_id FROM memberships WHERE org_id = ?)
+           OR a.target IN (SELECT user_id::text FROM memberships WHERE org_id = ?))))
+       AND (?::bigint IS NULL OR a.id < ?::bigint)
+     ORDER BY a.id DESC LIMIT ?`,
+    [orgId, orgId, orgId, opts.before ?? null, opts.before ?? null, opts.limit],
+  );
+  return list.map((a) => ({
+    id: String(a.id),
+    at: iso(a.at)!,
+    action: a.action,
+    actor: { userId: a.actor_user_id, email: a.email, keyId: a.actor_key_id },
+    target: a.target,
+    ip: a.ip,
+    details: a.details,
+  }));
+}
+

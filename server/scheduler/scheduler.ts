@@ -1,0 +1,177 @@
+/**
+ * When each monitor runs. One heap of next-due times and one timer for the earliest, however
+ * many monitors there are. Each monitor keeps a stable phase within its interval (from a hash of
+ * its id), so runs land on the same slots across restarts and a bulk import spreads evenly
+ * instead of firing at once. Slots that passed while a monitor was paused, or while the process
+ * could not run, are skipped, never replayed.
+ */
+import { systemClock, type Clock } from './clock.js';
+import { KeyedMinHeap } from './heap.js';
+import { Histogram } from './histogram.js';
+
+export interface ScheduledMonitor {
+  id: string;
+  /** Milliseconds between runs. */
+  intervalMs: number;
+  paused: boolean;
+}
+
+/**
+ * What the rest of the server needs from a scheduler. This process-local one runs every monitor
+ * it is given; a multi-process one can take leases and run only its share behind the same calls.
+ */
+export interface MonitorScheduler {
+  /** Adds or changes a monitor; a paused one stops being scheduled. Takes effect at once. */
+  upsert(monitor: ScheduledMonitor): void;
+  remove(id: string): void;
+  start(): void;
+  /** Stops dispatching and waits (briefly) for runs in flight. */
+  stop(): Promise<void>;
+}
+
+/** Runs one monitor; `dueAt` is the slot it was scheduled for (epoch ms). */
+export type RunMonitor = (id: string, dueAt: number) => Promise<void>;
+
+interface Entry {
+  key: string;
+  due: number;
+  intervalMs: number;
+}
+
+export interface SchedulerStats {
+  dispatched: number;
+  /** Runs not started because the previous run of the same monitor was still going. */
+  skippedBusy: number;
+  /** Dispatch time minus due time (milliseconds). */
+  lateness: Histogram;
+}
+
+export interface SchedulerOptions {
+  clock?: Clock;
+  /** How long stop() waits for runs in flight (milliseconds). */
+  drainMs?: number;
+}
+
+/** FNV-1a: a cheap, stable hash of the id (UUIDs are already random; this only needs to be stable). */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The monitor's offset within its interval (milliseconds, 0 ≤ offset < interval). */
+export function phaseOf(id: string, intervalMs: number): number {
+  return Math.floor((hash32(id) / 2 ** 32) * intervalMs);
+}
+
+/** The first slot at or after `after`: slots are phase + k·interval on the epoch time line. */
+export function nextSlot(id: string, intervalMs: number, after: number): number {
+  const phase = phaseOf(id, intervalMs);
+  return phase + Math.ceil((after - phase) / intervalMs) * intervalMs;
+}
+
+/** Timers may fire a hair early relative to Date.now(); entries this close to due count as due. */
+const EARLY_MS = 2;
+
+export class HeapScheduler implements MonitorScheduler {
+  readonly stats: SchedulerStats = { dispatched: 0, skippedBusy: 0, lateness: new Histogram() };
+  readonly #heap = new KeyedMinHeap<Entry>();
+  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #clock: Clock;
+  readonly #drainMs: number;
+  #timer: unknown;
+  #timerAt = Infinity;
+  #running = false;
+
+  constructor(
+    private readonly run: RunMonitor,
+    opts: SchedulerOptions = {},
+  ) {
+    this.#clock = opts.clock ?? systemClock;
+    this.#drainMs = opts.drainMs ?? 5_000;
+  }
+
+  /** Monitors waiting in the heap (paused ones are not). */
+  get size(): number {
+    return this.#heap.size;
+  }
+
+  /** When `id` runs next (epoch ms), if scheduled. */
+  dueOf(id: string): number | undefined {
+    return this.#heap.get(id)?.due;
+  }
+
+  upsert(m: ScheduledMonitor): void {
+    if (m.paused) return this.remove(m.id);
+    const existing = this.#heap.get(m.id);
+    if (existing && existing.intervalMs === m.intervalMs) return;
+    this.#heap.push({ key: m.id, intervalMs: m.intervalMs, due: nextSlot(m.id, m.intervalMs, this.#clock.now()) });
+    this.#arm();
+  }
+
+  remove(id: string): void {
+    if (this.#heap.remove(id)) this.#arm();
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#arm();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#disarm();
+    if (this.#inFlight.size === 0) return;
+    let timer: unknown;
+    const waited = new Promise<void>((resolve) => (timer = this.#clock.setTimeout(resolve, this.#drainMs)));
+    await Promise.race([Promise.allSettled([...this.#inFlight.values()]), waited]);
+    this.#clock.clearTimeout(timer);
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  /** Keeps exactly one timer, set for the earliest due entry. */
+  #arm(): void {
+    const top = this.#heap.peek();
+    if (!this.#running || !top) return this.#disarm();
+    if (top.due === this.#timerAt) return;
+    this.#disarm();
+    this.#timerAt = top.due;
+    this.#timer = this.#clock.setTimeout(() => this.#tick(), Math.max(0, top.due - this.#clock.now()));
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = this.#clock.now();
+    for (let top = this.#heap.peek(); top && top.due <= now + EARLY_MS; top = this.#heap.peek()) {
+      const due = top.due;
+      let next = due + top.intervalMs;
+      if (next <= now) next = nextSlot(top.key, top.intervalMs, now + 1); // stalled: skip, don't replay
+      // Rescheduled before the run starts, so a run that removes its own monitor stays removed.
+      this.#heap.push({ ...top, due: next });
+      this.#dispatch(top.key, due, now);
+    }
+    this.#arm();
+  }
+
+  #dispatch(id: string, due: number, now: number): void {
+    if (this.#inFlight.has(id)) {
+      this.stats.skippedBusy++;
+      return;
+    }
+    this.stats.dispatched++;
+    this.stats.lateness.record(now - due);
+    const done = this.run(id, due)
+      .catch(() => {}) // the run reports its own failures; a rejection must not stop the loop
+      .finally(() => this.#inFlight.delete(id));
+    this.#inFlight.set(id, done);
+  }
+}
