@@ -8,6 +8,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
 import { openOrm, type Orm } from './db/orm.js';
 import { createApp } from './http/app.js';
+import { drain } from './http/drain.js';
+import { createRealtime, type Realtime } from './realtime/index.js';
 import { instanceRoutes } from './http/instance.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -17,6 +19,7 @@ export interface PingPage {
   log: Logger;
   orm: Orm;
   server: http.Server;
+  realtime: Realtime;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   url: string;
   /** The embedded PostgreSQL, when DATABASE_URL was unset. */
@@ -72,7 +75,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       );
       server.listen(config.PORT, config.HOST, () => resolve());
     });
-    cleanup.push(() => new Promise<void>((r) => server.close(() => r())));
+    cleanup.push(() => drain(server, opts.drainMs ?? 10_000));
     const addr = server.address() as AddressInfo;
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const cfg = withListenPort(config, addr.port);
@@ -89,6 +92,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       clientDir: opts.clientDir,
     });
     handler = app.callback();
+    const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth });
+    cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
 
     let closing: Promise<void> | undefined;
     return {
@@ -96,20 +101,12 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       log,
       orm,
       server,
+      realtime,
       embedded,
       url: `http://${host}:${addr.port}`,
       close() {
         closing ??= (async () => {
           stopping = true;
-          // Stop accepting; idle keep-alive sockets close now, busy ones when their request ends.
-          const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-          server.closeIdleConnections();
-          const sweep = setInterval(() => server.closeIdleConnections(), 50);
-          const timer = setTimeout(() => server.closeAllConnections(), opts.drainMs ?? 10_000);
-          await drained;
-          clearInterval(sweep);
-          clearTimeout(timer);
-          cleanup.pop(); // the server.close step: already done
           await unwind();
           log.info('stopped');
         })();

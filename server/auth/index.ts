@@ -1,3 +1,4 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { Config } from '../config.js';
@@ -9,9 +10,16 @@ import { csrfGuard } from './csrf.js';
 import { AuthEvents } from './events.js';
 import { principalMiddleware } from './principal.js';
 import { authRoutes } from './routes.js';
-import { sessionMiddleware } from './sessions.js';
+import { SESSION_COOKIE, sessionMiddleware, sessionStore, type SessionData } from './sessions.js';
+import { findLiveKey, KEY_PATTERN } from './apikeys.js';
+import type { Principal } from './types.js';
 
 export interface Auth {
+  /**
+   * Who opened this (non-Koa) request, e.g. a Socket.IO handshake: the API key given, else the
+   * signed session cookie, checked against the same session store as HTTP.
+   */
+  authenticate(app: Koa, req: IncomingMessage, token?: string): Promise<Principal | undefined>;
   events: AuthEvents;
   requireOrg: RequireOrg;
   /** Session cookie, principal (session or API key), CSRF: in this order, before any route. */
@@ -22,11 +30,23 @@ export interface Auth {
 export function createAuth(deps: { config: Config; orm: Orm }): Auth {
   const em = () => deps.orm.em.fork();
   const events = new AuthEvents();
+  const store = sessionStore(em, deps.config.SESSION_IDLE_HOURS * 3600 * 1000);
   const requireOrg = orgGuard({ membership: (org, user) => membership(em(), org, user), policy: (org) => orgPolicy(em(), org) });
   return {
     events,
     requireOrg,
-    middleware: (app) => [sessionMiddleware(app, deps.config, em), principalMiddleware(em), csrfGuard(deps.config)],
+    middleware: (app) => [sessionMiddleware(app, deps.config, store), principalMiddleware(em), csrfGuard(deps.config)],
+    async authenticate(app, req, token) {
+      if (token !== undefined) {
+        const key = KEY_PATTERN.test(token) ? await findLiveKey(em(), token) : undefined;
+        return key && { kind: 'key', keyId: key.id, orgId: key.org_id, scopes: key.scopes };
+      }
+      const ctx = app.createContext(req, new ServerResponse(req));
+      const sid = ctx.cookies.get(SESSION_COOKIE, { signed: true });
+      if (!sid) return undefined;
+      const data = (await store.get(sid)) as SessionData | null;
+      return data?.userId && data._dbId ? { kind: 'user', userId: data.userId, sessionId: data._dbId } : undefined;
+    },
     routers: [authRoutes({ config: deps.config, em, events }), orgRoutes({ em, requireOrg, events })],
   };
 }

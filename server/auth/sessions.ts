@@ -64,7 +64,9 @@ export function sessionStore(em: () => EntityManager, idleMs: number) {
   };
 }
 
-export function sessionMiddleware(app: Koa, config: Config, em: () => EntityManager): Middleware {
+export type SessionStore = ReturnType<typeof sessionStore>;
+
+export function sessionMiddleware(app: Koa, config: Config, store: SessionStore): Middleware {
   app.keys = [config.SESSION_SECRET];
   return session(
     {
@@ -76,7 +78,7 @@ export function sessionMiddleware(app: Koa, config: Config, em: () => EntityMana
       signed: true,
       rolling: false,
       renew: false,
-      store: sessionStore(em, config.SESSION_IDLE_HOURS * 3600 * 1000),
+      store,
       genid: () => randomBytes(32).toString('base64url'),
     },
     app,

@@ -79,13 +79,13 @@ describe('HTTP foundation', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('finishes a request already in flight, then stops accepting and closes the database', async () => {
+  it('finishes a request already in flight (database included), then stops accepting and closes the database', async () => {
     const { port } = new URL(app.url);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    const body = '{"x":1}';
-    // Half a request: the server is reading it when shutdown starts.
-    socket.write(`POST /api/v1/instance HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n{"x"`);
+    const body = '{"email":"nobody@example.com","password":"whatever"}';
+    // Half a request: the server is reading it when shutdown starts; answering it needs the database.
+    socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
     let answer = '';
     socket.on('data', (d) => (answer += d));
     const ended = new Promise((r) => socket.once('close', r));
@@ -93,10 +93,11 @@ describe('graceful shutdown', () => {
     const closing = app.close();
     await new Promise((r) => setTimeout(r, 200));
     await expect(fetch(app.url + '/healthz')).rejects.toThrow(); // no longer accepting
-    socket.write(':1}');
+    socket.write(body.slice(10));
     await ended;
     await closing;
-    expect(answer).toMatch(/^HTTP\/1\.1 405 /); // the in-flight request got its real answer
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /); // the in-flight request got its real answer
+    expect(answer).toContain('INVALID_CREDENTIALS');
     expect(await app.orm.isConnected()).toBe(false);
   });
 });

@@ -1,0 +1,174 @@
+import type { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/app.js';
+import { signUp, TestClient } from '../testing/client.js';
+import { connected, emitAck, openSocket, sleep } from '../testing/sockets.js';
+import type { HeartbeatEvent } from './events.js';
+
+let app: TestApp;
+let alice: TestClient; // owner of org A
+let orgA: string;
+let bob: TestClient; // owner of org B
+let orgB: string;
+const sockets: Socket[] = [];
+
+function open(opts: Parameters<typeof openSocket>[2]) {
+  const s = openSocket(app.url, '/dashboard', opts);
+  sockets.push(s);
+  return s;
+}
+
+function beat(monitorId: string, i = 0): HeartbeatEvent {
+  return { monitorId, at: new Date(Date.now() + i).toISOString(), status: 'up', ok: true, latencyMs: 12 };
+}
+
+/** Emits a heartbeat to the org until `socket` receives one, or gives up after `ms`. */
+async function receives(socket: Socket, orgId: string, ms = 1_000): Promise<boolean> {
+  let got = false;
+  const on = () => (got = true);
+  socket.on('heartbeat', on);
+  const end = Date.now() + ms;
+  while (!got && Date.now() < end) {
+    app.realtime.toOrg(orgId, 'heartbeat', beat('probe'));
+    await sleep(50);
+  }
+  socket.off('heartbeat', on);
+  return got;
+}
+
+beforeAll(async () => {
+  app = await startTestApp({ PINGPAGE_SIGNUP: 'open' });
+  ({ client: alice, orgId: orgA } = await signUp(app.url, 'alice@example.com'));
+  ({ client: bob, orgId: orgB } = await signUp(app.url, 'bob@example.com'));
+});
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.disconnect();
+});
+afterAll(() => app?.stop());
+
+describe('/dashboard', () => {
+  it('refuses a socket with no session or key', async () => {
+    const s = open({});
+    await expect(connected(s)).rejects.toThrow('UNAUTHORIZED');
+  });
+
+  it.each(['websocket', 'polling'] as const)('refuses a foreign Origin with a valid cookie (%s)', async (transport) => {
+    const s = open({ cookie: alice.cookie, origin: 'https://evil.example', transport });
+    await expect(connected(s)).rejects.toThrow();
+    const same = open({ cookie: alice.cookie, transport });
+    await connected(same);
+  });
+
+  it("a member receives its org's heartbeats after subscribing, with a snapshot first", async () => {
+    const s = open({ cookie: alice.cookie });
+    await connected(s);
+    const answer = await emitAck(s, 'subscribe', { orgId: orgA });
+    expect(answer).toMatchObject({ ok: true, data: { orgId: orgA, monitors: [] } });
+    const got = new Promise<HeartbeatEvent>((r) => s.once('heartbeat', r));
+    app.realtime.toOrg(orgA, 'heartbeat', beat('m1'));
+    expect((await got).monitorId).toBe('m1');
+  });
+
+  it("a socket of org B receives zero packets of org A over hundreds of emits, and cannot subscribe to A", async () => {
+    const a = open({ cookie: alice.cookie });
+    const b = open({ cookie: bob.cookie });
+    await Promise.all([connected(a), connected(b)]);
+    expect((await emitAck(a, 'subscribe', { orgId: orgA })).ok).toBe(true);
+    expect((await emitAck(b, 'subscribe', { orgId: orgB })).ok).toBe(true);
+    const denied = await emitAck(b, 'subscribe', { orgId: orgA });
+    expect(denied).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    let leaked = 0;
+    let delivered = 0;
+    b.onAny(() => leaked++);
+    a.on('heartbeat', () => delivered++);
+    for (let i = 0; i < 300; i++) app.realtime.toOrg(orgA, 'heartbeat', beat('secret', i));
+    app.realtime.toOrg(orgB, 'heartbeat', beat('mine')); // a marker B does get, sent last
+    await new Promise<void>((r) => b.once('heartbeat', () => r()));
+    await sleep(100);
+    expect(delivered).toBe(300);
+    expect(leaked).toBe(1); // only its own marker
+  });
+
+  it.each([
+    ['logout', async (c: TestClient) => void (await c.post('/auth/logout'))],
+    ['session revoke', async (c: TestClient) => {
+      const list = (await alice.get('/auth/sessions')).body as Array<{ id: string; current: boolean }>;
+      const other = new TestClient(app.url);
+      other.cookie = c.cookie;
+      const mine = (await other.get('/auth/sessions')).body.find((s: { current: boolean }) => s.current).id;
+      expect(list.some((s) => s.id === mine)).toBe(true);
+      expect((await alice.delete(`/auth/sessions/${mine}`)).status).toBe(204);
+    }],
+    ['password change elsewhere', async () => {
+      expect((await alice.post('/auth/password', { currentPassword: 'correct horse battery', newPassword: 'correct horse battery' })).status).toBe(204);
+    }],
+  ])('after %s the socket stops receiving within 1 s', async (_n, revoke) => {
+    const tab = new TestClient(app.url);
+    expect((await tab.post('/auth/login', { email: 'alice@example.com', password: 'correct horse battery' })).status).toBe(200);
+    const s = open({ cookie: tab.cookie });
+    await connected(s);
+    expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(true);
+    expect(await receives(s, orgA)).toBe(true);
+    await revoke(tab);
+    await sleep(1_000);
+    expect(s.connected).toBe(false);
+    expect(await receives(s, orgA, 300)).toBe(false);
+  });
+
+  it('after member removal the socket stops receiving that org within 1 s', async () => {
+    await alice.post(`/orgs/${orgA}/members`, { email: 'carol@example.com', role: 'member' });
+    const { client: carol, user } = await signUp(app.url, 'carol@example.com');
+    const s = open({ cookie: carol.cookie });
+    await connected(s);
+    expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(true);
+    expect(await receives(s, orgA)).toBe(true);
+    expect((await alice.delete(`/orgs/${orgA}/members/${user.id}`)).status).toBe(204);
+    await sleep(1_000);
+    expect(await receives(s, orgA, 300)).toBe(false);
+    expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(false);
+  });
+
+  it('an API key with monitors:read watches its org; revoked, its socket drops within 1 s', async () => {
+    const { key, id } = (await alice.post(`/orgs/${orgA}/api-keys`, { name: 'tv', scopes: ['monitors:read'] })).body;
+    const writeOnlyPages = (await alice.post(`/orgs/${orgA}/api-keys`, { name: 'pages', scopes: ['status-pages:read'] })).body.key;
+    const s = open({ token: key });
+    await connected(s);
+    expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(true);
+    expect((await emitAck(s, 'subscribe', { orgId: orgB })).ok).toBe(false);
+    const p = open({ token: writeOnlyPages });
+    await connected(p);
+    expect((await emitAck(p, 'subscribe', { orgId: orgA })).error.code).toBe('NOT_FOUND');
+    expect(await receives(s, orgA)).toBe(true);
+    expect((await alice.delete(`/orgs/${orgA}/api-keys/${id}`)).status).toBe(204);
+    await sleep(1_000);
+    expect(s.connected).toBe(false);
+    await expect(connected(open({ token: key }))).rejects.toThrow('UNAUTHORIZED');
+  });
+
+  it.each([
+    ['not an object', 'hello', 'VALIDATION_FAILED'],
+    ['bad uuid', { orgId: 'nope' }, 'VALIDATION_FAILED'],
+    ['unknown field', { orgId: '00000000-0000-4000-8000-000000000000', admin: true }, 'VALIDATION_FAILED'],
+    ['oversize', { orgId: 'x'.repeat(40_000) }, 'PAYLOAD_TOO_LARGE'],
+  ])('answers a malformed subscribe (%s) with an error ack and stays healthy', async (_n, payload, code) => {
+    const s = open({ cookie: bob.cookie });
+    await connected(s);
+    expect((await emitAck(s, 'subscribe', payload)).error.code).toBe(code);
+    expect((await emitAck(s, 'subscribe', { orgId: orgB })).ok).toBe(true);
+    expect((await fetch(app.url + '/healthz')).status).toBe(200);
+  });
+
+  it('answers unknown events and floods with error codes, and drops a frame over the transport cap', async () => {
+    const s = open({ cookie: bob.cookie });
+    await connected(s);
+    expect((await emitAck(s, 'drop-tables', {})).error.code).toBe('UNKNOWN_EVENT');
+    const answers = await Promise.all(Array.from({ length: 40 }, () => emitAck(s, 'subscribe', { orgId: orgB })));
+    expect(answers.filter((a) => a.ok === false && a.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    const big = open({ cookie: bob.cookie });
+    await connected(big);
+    const dropped = new Promise((r) => big.once('disconnect', r));
+    big.emit('subscribe', { orgId: 'y'.repeat(400_000) }); // over the transport cap: the connection goes
+    await dropped;
+    expect((await fetch(app.url + '/healthz')).status).toBe(200);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The Socket.IO contract, one typed map for server and client (the client imports it with
+ * `import type`). Namespaces: `/dashboard` (signed in, rooms `org:<id>`) and `/status` (public,
+ * rooms `page:<slug>`).
+ */
+
+export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused' | 'maintenance';
+
+export interface ProblemJson {
+  code: string;
+  message: string;
+}
+
+/** One check's result as pushed live. */
+export interface HeartbeatEvent {
+  monitorId: string;
+  /** ISO 8601 UTC, when the check started. */
+  at: string;
+  status: MonitorStatus;
+  ok: boolean;
+  /** Total duration of the check in ms; null when it never connected. */
+  latencyMs: number | null;
+  error?: ProblemJson;
+}
+
+export interface MonitorStatusEvent {
+  monitorId: string;
+  status: MonitorStatus;
+  /** ISO 8601 UTC, when the monitor entered this status. */
+  since: string;
+  /** Why (the failing check's error message), when there is one. */
+  reason?: string;
+}
+
+/** A monitor as the REST API answers it. */
+export interface MonitorJson {
+  id: string;
+  name: string;
+  probe: string;
+  config: Record<string, unknown>;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  assertions: unknown[];
+  tags: string[];
+  paused: boolean;
+  status: MonitorStatus;
+  statusSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The last heartbeats of one monitor, column-wise to keep the snapshot small (2,000 monitors
+ * × 50 beats fit in well under 1 MB): index i of each array is one check, oldest first.
+ */
+export interface BeatColumns {
+  /** Seconds since the Unix epoch. */
+  t: number[];
+  /** Status letters: u up, g degraded, d down, p pending, m maintenance. */
+  s: string;
+  /** Latency in whole ms; -1 when there was none. */
+  l: number[];
+}
+
+export interface DashboardMonitor {
+  id: string;
+  name: string;
+  probe: string;
+  tags: string[];
+  paused: boolean;
+  intervalSeconds: number;
+  status: MonitorStatus;
+  since: string | null;
+  /** Percent of successful checks in the last 24 h; null before the first check. */
+  uptime24h: number | null;
+  beats: BeatColumns;
+}
+
+export interface DashboardSnapshot {
+  orgId: string;
+  /** ISO 8601 UTC, when the server built it. */
+  at: string;
+  monitors: DashboardMonitor[];
+}
+
+export type Ack<T> = (answer: { ok: true; data: T } | { ok: false; error: ProblemJson }) => void;
+
+export interface IncidentEvent {
+  id: string;
+  title: string;
+  status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  impact: 'none' | 'minor' | 'major' | 'critical';
+  updatedAt: string;
+}
+
+export interface DashboardServerEvents {
+  heartbeat: (e: HeartbeatEvent) => void;
+  'monitor:status': (e: MonitorStatusEvent) => void;
+  'monitor:upsert': (m: MonitorJson) => void;
+  'monitor:delete': (e: { monitorId: string }) => void;
+  'incident:upsert': (e: IncidentEvent) => void;
+}
+
+export interface DashboardClientEvents {
+  subscribe: (req: { orgId: string }, ack: Ack<DashboardSnapshot>) => void;
+  unsubscribe: (req: { orgId: string }, ack: Ack<null>) => void;
+}
+
+export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
+
+/** What `/status` pushes: only the parts of the public page that changed. */
+export interface PageUpdate {
+  slug: string;
+  overall?: ComponentStatus;
+  components?: Array<{ id: string; status: ComponentStatus }>;
+  incidents?: unknown[];
+  maintenances?: unknown[];
+  /** ISO 8601 UTC of the snapshot this update brings the page to. */
+  at: string;
+}
+
+export interface StatusServerEvents {
+  'page:update': (u: PageUpdate) => void;
+}
+
+export interface StatusClientEvents {
+  subscribe: (req: { slug: string }, ack: Ack<unknown>) => void;
+}
+
+export interface SocketData {
+  principal?: import('../auth/types.js').Principal;
+  /** Rooms this socket joined through subscribe (capped per socket). */
+  subscriptions: Set<string>;
+}

@@ -1,0 +1,101 @@
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type Koa from 'koa';
+import type { Auth } from '../auth/index.js';
+import { authorize } from '../auth/authorize.js';
+import type { Config } from '../config.js';
+import { allowedOrigins } from '../auth/csrf.js';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../log.js';
+import { membership } from '../orgs/service.js';
+import { rooms, setupDashboard, type DashboardNamespace } from './dashboard.js';
+import type { DashboardServerEvents } from './events.js';
+import { LIMITS } from './limits.js';
+import { dashboardSnapshot } from './snapshot.js';
+
+export interface Realtime {
+  io: Server;
+  /** Sends to every dashboard watching the org, on every server process. */
+  toOrg<E extends keyof DashboardServerEvents>(orgId: string, event: E, ...args: Parameters<DashboardServerEvents[E]>): void;
+  close(): Promise<void>;
+}
+
+export interface RealtimeDeps {
+  server: http.Server;
+  app: Koa;
+  config: Config;
+  log: Logger;
+  orm: Orm;
+  auth: Auth;
+}
+
+export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
+  const { config, log } = deps;
+  const origins = allowedOrigins(config);
+  const io = new Server(deps.server, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: LIMITS.maxHttpBufferSize,
+    perMessageDeflate: false,
+    // Cross-site WebSocket hijacking: a browser always names the page's origin on a WebSocket or a
+    // cross-origin request, so a foreign one is refused on both transports. Same-origin polling may
+    // omit it, and programs send none.
+    allowRequest: (req, cb) => {
+      const origin = req.headers.origin;
+      cb(null, !origin || origins.has(origin));
+    },
+  });
+  const closers: Array<() => Promise<void>> = [];
+  if (config.REDIS_URL) {
+    const [{ createAdapter }, { Redis }] = await Promise.all([import('@socket.io/redis-adapter'), import('ioredis')]);
+    const pub = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub, { key: 'pingpage' }));
+    closers.push(async () => {
+      await Promise.allSettled([pub.quit(), sub.quit()]);
+    });
+    log.info('realtime: Redis adapter on');
+  }
+
+  const em = () => deps.orm.em.fork();
+  const dashboard = io.of('/dashboard') as DashboardNamespace;
+  setupDashboard(dashboard, {
+    log,
+    authenticate: (socket: Socket) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      return deps.auth.authenticate(deps.app, socket.request, typeof token === 'string' ? token : undefined);
+    },
+    async canWatch(p, orgId) {
+      if (p.kind === 'key') return p.orgId === orgId && authorize(p, undefined, 'monitors:read', { membersCanWrite: false });
+      return (await membership(em(), orgId, p.userId)) !== undefined;
+    },
+    snapshot: (orgId) => dashboardSnapshot(em(), orgId),
+  });
+
+  // Revocations take effect on live sockets at once.
+  const ev = deps.auth.events;
+  const onSessions = ({ sessionIds }: { sessionIds: string[] }) => {
+    if (sessionIds.length) dashboard.in(sessionIds.map(rooms.session)).disconnectSockets(true);
+  };
+  const onMember = ({ orgId, userId }: { orgId: string; userId: string }) => dashboard.in(rooms.user(userId)).socketsLeave(rooms.org(orgId));
+  const onKey = ({ keyId }: { keyId: string }) => dashboard.in(rooms.key(keyId)).disconnectSockets(true);
+  ev.on('sessions:revoked', onSessions);
+  ev.on('member:removed', onMember);
+  ev.on('key:revoked', onKey);
+
+  return {
+    io,
+    toOrg(orgId, event, ...args) {
+      (dashboard.to(rooms.org(orgId)).emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+    },
+    async close() {
+      ev.off('sessions:revoked', onSessions);
+      ev.off('member:removed', onMember);
+      ev.off('key:revoked', onKey);
+      io.disconnectSockets(true);
+      io.engine.close(); // not io.close(): that would also close the HTTP server before it drained
+      for (const c of closers) await c();
+    },
+  };
+}
