@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
-import type { Scope } from './types.js';
+import type { Principal, Scope } from './types.js';
 
 export const KEY_PREFIX = 'pp_live_';
 /** pp_live_ + 32 random bytes in base64url (43 characters). */
@@ -71,7 +71,7 @@ export async function revokeApiKey(em: EntityManager, orgId: string, id: string)
   return (await run(em, 'UPDATE api_keys SET revoked_at = now() WHERE id = ? AND org_id = ? AND revoked_at IS NULL', [id, orgId])) === 1;
 }
 
-export interface KeyPrincipalRow {
+interface KeyPrincipalRow {
   id: string;
   org_id: string;
   scopes: Scope[];
@@ -79,10 +79,24 @@ export interface KeyPrincipalRow {
 }
 
 /** Finds a live key by its clear text (hashed here, compared by index lookup). */
-export async function findLiveKey(em: EntityManager, key: string): Promise<KeyPrincipalRow | undefined> {
+async function findLiveKey(em: EntityManager, key: string): Promise<KeyPrincipalRow | undefined> {
   return row<KeyPrincipalRow>(em, 'SELECT id, org_id, scopes, last_used_at FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL', [hashKey(key)]);
 }
 
-export async function touchApiKey(em: EntityManager, id: string): Promise<void> {
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * The principal of an API key in clear text, or undefined when it is malformed, unknown or
+ * revoked. Records lastUsedAt (at most once a minute).
+ */
+export async function keyPrincipal(em: EntityManager, token: string): Promise<Extract<Principal, { kind: 'key' }> | undefined> {
+  if (!KEY_PATTERN.test(token)) return undefined;
+  const key = await findLiveKey(em, token);
+  if (!key) return undefined;
+  if (!key.last_used_at || Date.now() - new Date(key.last_used_at).getTime() > TOUCH_EVERY_MS) await touchApiKey(em, key.id);
+  return { kind: 'key', keyId: key.id, orgId: key.org_id, scopes: key.scopes };
+}
+
+async function touchApiKey(em: EntityManager, id: string): Promise<void> {
   await run(em, 'UPDATE api_keys SET last_used_at = now() WHERE id = ?', [id]);
 }

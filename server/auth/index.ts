@@ -11,7 +11,7 @@ import { AuthEvents } from './events.js';
 import { principalMiddleware } from './principal.js';
 import { authRoutes } from './routes.js';
 import { SESSION_COOKIE, sessionMiddleware, sessionStore, type SessionData } from './sessions.js';
-import { findLiveKey, KEY_PATTERN } from './apikeys.js';
+import { keyPrincipal } from './apikeys.js';
 import type { Principal } from './types.js';
 
 export interface Auth {
@@ -37,10 +37,7 @@ export function createAuth(deps: { config: Config; orm: Orm }): Auth {
     requireOrg,
     middleware: (app) => [sessionMiddleware(app, deps.config, store), principalMiddleware(em), csrfGuard(deps.config)],
     async authenticate(app, req, token) {
-      if (token !== undefined) {
-        const key = KEY_PATTERN.test(token) ? await findLiveKey(em(), token) : undefined;
-        return key && { kind: 'key', keyId: key.id, orgId: key.org_id, scopes: key.scopes };
-      }
+      if (token !== undefined) return keyPrincipal(em(), token);
       const ctx = app.createContext(req, new ServerResponse(req));
       const sid = ctx.cookies.get(SESSION_COOKIE, { signed: true });
       if (!sid) return undefined;
