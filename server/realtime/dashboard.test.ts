@@ -54,7 +54,7 @@ describe('/dashboard', () => {
 
   it.each(['websocket', 'polling'] as const)('refuses a foreign Origin with a valid cookie (%s)', async (transport) => {
     const s = open({ cookie: alice.cookie, origin: 'https://evil.example', transport });
-    await expect(connected(s)).rejects.toThrow();
+    await expect(connected(s)).rejects.toThrow('FORBIDDEN_ORIGIN');
     const same = open({ cookie: alice.cookie, transport });
     await connected(same);
   });

@@ -10,6 +10,7 @@ export type DashboardNamespace = Namespace<DashboardClientEvents, DashboardServe
 
 export interface DashboardDeps {
   log: Logger;
+  originAllowed(origin: string | undefined): boolean;
   /** The principal of a handshake: API key in `auth.token`, else the session cookie. */
   authenticate(socket: DashboardSocket): Promise<Principal | undefined>;
   /** May this principal watch this org's monitors? */
@@ -37,6 +38,9 @@ function problem(code: string, message: string): { ok: false; error: ProblemJson
  */
 export function setupDashboard(nsp: DashboardNamespace, deps: DashboardDeps): void {
   nsp.use(async (socket, next) => {
+    if (!deps.originAllowed(socket.handshake.headers.origin)) {
+      return next(Object.assign(new Error('FORBIDDEN_ORIGIN'), { data: { code: 'FORBIDDEN_ORIGIN', message: 'Cross-site connection refused' } }));
+    }
     try {
       const principal = await deps.authenticate(socket);
       if (!principal) return next(Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: 'Sign in first' } }));

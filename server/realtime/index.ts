@@ -12,6 +12,7 @@ import { rooms, setupDashboard, type DashboardNamespace } from './dashboard.js';
 import type { DashboardServerEvents } from './events.js';
 import { LIMITS } from './limits.js';
 import { dashboardSnapshot } from './snapshot.js';
+import { setupStatus, type StatusFeed } from './status.js';
 
 export interface Realtime {
   io: Server;
@@ -27,6 +28,8 @@ export interface RealtimeDeps {
   log: Logger;
   orm: Orm;
   auth: Auth;
+  /** Public status pages, once they exist. */
+  statusFeed?: StatusFeed;
 }
 
 export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
@@ -37,13 +40,6 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     serveClient: false,
     maxHttpBufferSize: LIMITS.maxHttpBufferSize,
     perMessageDeflate: false,
-    // Cross-site WebSocket hijacking: a browser always names the page's origin on a WebSocket or a
-    // cross-origin request, so a foreign one is refused on both transports. Same-origin polling may
-    // omit it, and programs send none.
-    allowRequest: (req, cb) => {
-      const origin = req.headers.origin;
-      cb(null, !origin || origins.has(origin));
-    },
   });
   const closers: Array<() => Promise<void>> = [];
   if (config.REDIS_URL) {
@@ -62,6 +58,10 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   const dashboard = io.of('/dashboard') as DashboardNamespace;
   setupDashboard(dashboard, {
     log,
+    // Cross-site WebSocket hijacking: a browser always names the page's origin on a WebSocket or a
+    // cross-origin request, so a foreign one is refused on both transports. Same-origin polling may
+    // omit it, and programs send none. (/status is public and served on custom domains too.)
+    originAllowed: (origin) => !origin || origins.has(origin),
     authenticate: (socket: Socket) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       return deps.auth.authenticate(deps.app, socket.request, typeof token === 'string' ? token : undefined);
@@ -72,6 +72,8 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     },
     snapshot: (orgId) => dashboardSnapshot(em(), orgId),
   });
+
+  const stopStatus = deps.statusFeed ? setupStatus(io.of('/status'), deps.statusFeed, log) : () => {};
 
   // Revocations take effect on live sockets at once.
   const ev = deps.auth.events;
@@ -93,6 +95,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       ev.off('sessions:revoked', onSessions);
       ev.off('member:removed', onMember);
       ev.off('key:revoked', onKey);
+      stopStatus();
       io.disconnectSockets(true);
       io.engine.close(); // not io.close(): that would also close the HTTP server before it drained
       for (const c of closers) await c();
