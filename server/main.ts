@@ -9,6 +9,7 @@ import { lockDataDir, type DataDirLock } from './db/lock.js';
 import { openOrm, type Orm } from './db/orm.js';
 import { createApp } from './http/app.js';
 import { drain } from './http/drain.js';
+import { Metrics, metricsRoutes, processMetrics } from './http/metrics.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
 import { instanceRoutes } from './http/instance.js';
 import { StartupError } from './errors.js';
@@ -81,11 +82,15 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const cfg = withListenPort(config, addr.port);
 
     const auth = createAuth({ config: cfg, orm });
+    const metrics = new Metrics();
+    cleanup.push(processMetrics(metrics));
     const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers];
     const app = createApp({
       config: cfg,
       log,
       middleware: auth.middleware,
+      operations: [metricsRoutes(metrics, cfg, () => orm.em.fork())],
+      metrics,
       api,
       readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }],
       isStopping: () => stopping,
@@ -94,6 +99,9 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     handler = app.callback();
     const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth });
     cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
+    metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
+      ['/dashboard', '/status'].map((n) => [{ namespace: n }, realtime.io.of(n).sockets.size] as [Record<string, string>, number]),
+    );
 
     let closing: Promise<void> | undefined;
     return {

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import { jsonBody } from './body.js';
 import { errorMiddleware } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
+import type { Metrics } from './metrics.js';
 import { securityHeaders } from './security.js';
 import { serveClient } from './static.js';
 
@@ -19,6 +20,9 @@ export interface AppOptions {
   /** Routers mounted at the root (public status pages, feeds, badges). */
   pages?: Router[];
   readiness: ReadinessCheck[];
+  /** Answered before sessions and API-key parsing (they authenticate themselves): /metrics. */
+  operations?: Router[];
+  metrics?: Metrics;
   isStopping: () => boolean;
   /** Built client to serve, when present. */
   clientDir?: string;
@@ -36,6 +40,10 @@ export function createApp(opts: AppOptions): Koa {
       await next();
     } finally {
       const ms = Math.round((performance.now() - start) * 10) / 10;
+      opts.metrics?.observe('pingpage_http_request_duration_seconds', 'HTTP requests by method and status class', ms / 1000, {
+        method: ctx.method,
+        status: `${Math.floor(ctx.status / 100)}xx`,
+      });
       if (ctx.path !== '/healthz' && ctx.path !== '/readyz') {
         log.info({ reqId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
       }
@@ -45,6 +53,7 @@ export function createApp(opts: AppOptions): Koa {
   app.use(errorMiddleware(log));
   const health = healthRoutes(opts.readiness, opts.isStopping);
   app.use(health.routes());
+  for (const r of opts.operations ?? []) app.use(r.routes());
   app.use(async (ctx, next) => {
     if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
     await next();
