@@ -11,6 +11,8 @@ import { createApp } from './http/app.js';
 import { drain } from './http/drain.js';
 import { Metrics, metricsRoutes, processMetrics } from './http/metrics.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
+import { forwardToDashboards } from './realtime/forward.js';
+import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { instanceRoutes } from './http/instance.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -21,6 +23,7 @@ export interface PingPage {
   orm: Orm;
   server: http.Server;
   realtime: Realtime;
+  monitoring: Monitoring;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   url: string;
   /** The embedded PostgreSQL, when DATABASE_URL was unset. */
@@ -35,6 +38,8 @@ export interface StartOptions {
   clientDir?: string;
   /** How long in-flight requests may take to finish at shutdown. */
   drainMs?: number;
+  /** Scheduler, runner and writer knobs (tests and benches). */
+  monitoring?: MonitoringTuning;
 }
 
 /** Wiring only: config → database → services → HTTP. */
@@ -45,6 +50,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     for (const step of cleanup.reverse()) await step();
   };
   try {
+    const probes = await loadProbes(config); // a bad plugin stops the start before anything runs
     let url = config.DATABASE_URL;
     let embedded: EmbeddedPostgres | undefined;
     if (!url) {
@@ -82,9 +88,11 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const cfg = withListenPort(config, addr.port);
 
     const auth = createAuth({ config: cfg, orm });
+    const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, tuning: opts.monitoring });
+    cleanup.push(() => monitoring.stop());
     const metrics = new Metrics();
     cleanup.push(processMetrics(metrics));
-    const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers];
+    const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers, ...monitoring.routers];
     const app = createApp({
       config: cfg,
       log,
@@ -92,13 +100,15 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       operations: [metricsRoutes(metrics, cfg, () => orm.em.fork())],
       metrics,
       api,
-      readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }],
+      readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }, ...monitoring.readiness],
       isStopping: () => stopping,
       clientDir: opts.clientDir,
     });
     handler = app.callback();
     const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth });
     cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
+    forwardToDashboards(monitoring.events, realtime);
+    await monitoring.start();
     metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
       ['/dashboard', '/status'].map((n) => [{ namespace: n }, realtime.io.of(n).sockets.size] as [Record<string, string>, number]),
     );
@@ -110,6 +120,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       orm,
       server,
       realtime,
+      monitoring,
       embedded,
       url: `http://${host}:${addr.port}`,
       close() {

@@ -172,3 +172,41 @@ describe('/dashboard', () => {
     expect((await fetch(app.url + '/healthz')).status).toBe(200);
   });
 });
+
+describe('/dashboard fed by monitoring', () => {
+  it('a real check result reaches a subscribed dashboard, and the next snapshot holds it', async () => {
+    const http = await import('node:http');
+    const target = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+    const port = (target.address() as { port: number }).port;
+    try {
+      const created = await alice.post(`/orgs/${orgA}/monitors`, {
+        name: 'Local',
+        probe: 'http',
+        config: { url: `http://127.0.0.1:${port}/` },
+        intervalSeconds: 3600,
+        timeoutSeconds: 5,
+        retries: 0,
+      });
+      expect(created.status).toBe(201);
+      const s = open({ cookie: alice.cookie });
+      await connected(s);
+      expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(true);
+      const beat = new Promise<HeartbeatEvent>((r) => s.on('heartbeat', (e: HeartbeatEvent) => e.monitorId === created.body.id && r(e)));
+      expect((await alice.post(`/orgs/${orgA}/monitors/${created.body.id}/check`)).status).toBe(200);
+      const got = await beat;
+      expect(got).toMatchObject({ monitorId: created.body.id, ok: true, status: 'up' });
+      expect(typeof got.latencyMs).toBe('number');
+      await sleep(600); // the writer flushes every 250 ms
+      const again = open({ cookie: alice.cookie });
+      await connected(again);
+      const snap = await emitAck(again, 'subscribe', { orgId: orgA });
+      const m = snap.data.monitors.find((x: { id: string }) => x.id === created.body.id);
+      expect(m).toMatchObject({ name: 'Local', probe: 'http', status: 'up' });
+      expect(m.beats.s).toContain('u');
+      expect(m.beats.t.length).toBe(m.beats.l.length);
+    } finally {
+      target.close();
+    }
+  });
+});
