@@ -20,8 +20,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function procStat(pid: number) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = os.constants.signals ? 100 : 100; // USER_HZ is 100 on Linux
-  return { cpu: (Number(fields[11]) + Number(fields[12])) / ticks, rssPages: Number(fields[21]) };
+  // utime and stime are in clock ticks: USER_HZ, 100 on Linux.
+  return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, rssPages: Number(fields[21]) };
 }
 
 export async function startBenchServer(env: Record<string, string> = {}, port?: number): Promise<BenchServer> {
@@ -34,11 +34,11 @@ export async function startBenchServer(env: Record<string, string> = {}, port?: 
     new Promise<void>((resolve, reject) => {
       const clean = { ...process.env };
       delete clean.DATABASE_URL;
-      child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+      child = track(spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
         cwd: root,
         env: { ...clean, PORT: String(fixedPort), DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PINGPAGE_SIGNUP: 'open', ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      }));
       let out = '';
       child.stdout!.on('data', (d) => {
         out += d;
@@ -81,7 +81,20 @@ export async function startBenchServer(env: Record<string, string> = {}, port?: 
   return server;
 }
 
-export function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const children = new Set<ChildProcess>();
+/** Benches call this for every process they start: all are killed when the bench ends, however it ends. */
+export function track(proc: ChildProcess): ChildProcess {
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  return proc;
+}
+const killAll = () => {
+  for (const c of children) c.kill('SIGKILL');
+};
+process.once('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    for (const c of children) c.kill('SIGTERM');
+    setTimeout(() => process.exit(130), 3_000).unref();
+  });
 }
