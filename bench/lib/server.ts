@@ -89,7 +89,7 @@ export function track(proc: ChildProcess): ChildProcess {
   return proc;
 }
 const killAll = () => {
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of children) c.kill('SIGTERM'); // a server stops its embedded PostgreSQL on TERM, even once we are gone
 };
 process.once('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
