@@ -1,7 +1,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000001Accounts } from './Migration20261129000001Accounts.js';
+import { Migration20261129000002Monitors } from './Migration20261129000002Monitors.js';
+import { Migration20261129000003StatusPages } from './Migration20261129000003StatusPages.js';
+import { Migration20261129000004Alerting } from './Migration20261129000004Alerting.js';
 
 /** Every migration, oldest first. Loaded from this static list (not from disk) so tsx, vitest and tsc agree. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000001Accounts', class: Migration20261129000001Accounts },
+  { name: 'Migration20261129000002Monitors', class: Migration20261129000002Monitors },
+  { name: 'Migration20261129000003StatusPages', class: Migration20261129000003StatusPages },
+  { name: 'Migration20261129000004Alerting', class: Migration20261129000004Alerting },
 ];

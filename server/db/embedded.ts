@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   dir: string;
   /** Extra `-c name=value` server settings, e.g. to trade durability for speed in tests. */
   settings?: Record<string, string>;
+  /** Port to listen on (default: a free one). A restart on the same port keeps clients' URLs valid. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -145,7 +147,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   ensureOwned(dir, owner);
   await stopOrphan(dir, log);
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', max_connections: '200', ...opts.settings };
   const args = ['-D', dir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   // detached: a Ctrl-C in the terminal reaches PingPage, which stops PostgreSQL after its own writes.

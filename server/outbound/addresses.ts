@@ -71,24 +71,29 @@ function prefixMatches(bytes: number[], prefix: number[], bits: number): boolean
   return true;
 }
 
+/** The IPv4 table as numbers, computed once: classification runs on every check. */
+const V4_RANGES = V4.map(([base, bits, kind]) => {
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return { net: v4Number(base), mask, kind };
+});
+
 function v4Kind(address: string): AddressKind {
   if (METADATA.has(address)) return 'metadata';
   const n = v4Number(address);
-  for (const [base, bits, kind] of V4) {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    if ((n & mask) >>> 0 === v4Number(base)) return kind;
-  }
+  for (const r of V4_RANGES) if ((n & r.mask) >>> 0 === r.net) return r.kind;
   return 'public';
 }
 
 const fromBytes = (b: number[]) => b.join('.');
+const NAT64 = v6Bytes('64:ff9b::');
+const V6_RANGES = V6.map(([base, bits, kind]) => ({ prefix: v6Bytes(base), bits, kind }));
 
 /** The IPv4 address an IPv6 address stands for (mapped, NAT64, 6to4), if it stands for one. */
 export function embeddedV4(address: string): string | undefined {
   const b = v6Bytes(address);
   const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
   if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return fromBytes(b.slice(12));
-  if (prefixMatches(b, v6Bytes('64:ff9b::'), 96)) return fromBytes(b.slice(12));
+  if (prefixMatches(b, NAT64, 96)) return fromBytes(b.slice(12));
   if (b[0] === 0x20 && b[1] === 0x02) return fromBytes(b.slice(2, 6));
   return undefined;
 }
@@ -106,6 +111,6 @@ export function addressKind(literal: string): AddressKind {
   if (b.slice(0, 15).every((x) => x === 0) && b[15] === 1) return 'loopback';
   const v4 = embeddedV4(address);
   if (v4) return v4Kind(v4);
-  for (const [base, bits, kind] of V6) if (prefixMatches(b, v6Bytes(base), bits)) return kind;
+  for (const r of V6_RANGES) if (prefixMatches(b, r.prefix, r.bits)) return r.kind;
   return 'public';
 }

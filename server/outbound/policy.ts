@@ -56,10 +56,9 @@ export function outboundPolicy(config: Pick<Config, 'PINGPAGE_PRIVATE_TARGETS' |
 /** Why `address` may not be connected to under `policy`, or undefined when it may. */
 export function addressRefusal(policy: OutboundPolicy, address: string): string | undefined {
   const kind = addressKind(address);
-  if (kind === 'public') return undefined;
+  if (kind === 'public' || (kind !== 'metadata' && policy.privateTargets === 'allow')) return undefined;
   const bare = address.replace(/^\[(.*)\]$/, '$1').split('%')[0]!;
   if (policy.allowedAddresses.check(bare, net.isIPv4(bare) ? 'ipv4' : 'ipv6')) return undefined;
-  if (kind !== 'metadata' && policy.privateTargets === 'allow') return undefined;
   return `${bare} is ${KIND_TEXT[kind]}`;
 }
 

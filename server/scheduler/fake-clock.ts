@@ -35,10 +35,14 @@ export class FakeClock implements Clock {
     return this.#timers.length;
   }
 
-  /** Moves time forward by `ms`, firing every timer that falls due, each at its own time. */
-  advance(ms: number): void {
+  /**
+   * Moves time forward by `ms`, firing every timer that falls due, each at its own time, and
+   * letting promise callbacks settle after each (as the real event loop would).
+   */
+  async advance(ms: number): Promise<void> {
     const end = this.#now + ms;
     for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const next = this.#timers.reduce<FakeTimer | undefined>((a, t) => (!a || t.at < a.at || (t.at === a.at && t.id < a.id) ? t : a), undefined);
       if (!next || next.at > end) break;
       this.#timers = this.#timers.filter((t) => t !== next);

@@ -1,6 +1,7 @@
 /**
  * A binary min-heap of keyed entries ordered by `due`, with O(log n) removal and update by key:
- * the one timer structure behind the scheduler.
+ * the one timer structure behind the scheduler. Entries move by "hole" shifting (no swaps, no
+ * allocation) and carry their own position, so a key lookup is one Map read.
  */
 export interface HeapEntry {
   key: string;
@@ -8,93 +9,101 @@ export interface HeapEntry {
   due: number;
 }
 
+interface Slot<T> {
+  item: T;
+  /** item.due, kept here so sifting reads one object per level. */
+  due: number;
+  /** Index in the heap array. */
+  pos: number;
+}
+
 export class KeyedMinHeap<T extends HeapEntry> {
-  #items: T[] = [];
-  #index = new Map<string, number>();
+  #slots: Slot<T>[] = [];
+  #byKey = new Map<string, Slot<T>>();
 
   get size(): number {
-    return this.#items.length;
+    return this.#slots.length;
   }
 
   peek(): T | undefined {
-    return this.#items[0];
+    return this.#slots[0]?.item;
   }
 
   get(key: string): T | undefined {
-    const i = this.#index.get(key);
-    return i === undefined ? undefined : this.#items[i];
+    return this.#byKey.get(key)?.item;
   }
 
   /** Inserts, or replaces the entry with the same key. */
   push(item: T): void {
-    const at = this.#index.get(item.key);
-    if (at !== undefined) {
-      this.#items[at] = item;
-      this.#fix(at);
+    const existing = this.#byKey.get(item.key);
+    if (existing) {
+      const earlier = item.due < existing.due;
+      existing.item = item;
+      existing.due = item.due;
+      if (earlier) this.#up(existing.pos);
+      else this.#down(existing.pos);
       return;
     }
-    this.#items.push(item);
-    this.#index.set(item.key, this.#items.length - 1);
-    this.#up(this.#items.length - 1);
+    const slot = { item, due: item.due, pos: this.#slots.length };
+    this.#slots.push(slot);
+    this.#byKey.set(item.key, slot);
+    this.#up(slot.pos);
   }
 
   pop(): T | undefined {
-    const top = this.#items[0];
-    if (top !== undefined) this.#removeAt(0);
-    return top;
+    const top = this.#slots[0];
+    if (top) this.#removeAt(0);
+    return top?.item;
   }
 
   remove(key: string): T | undefined {
-    const i = this.#index.get(key);
-    if (i === undefined) return undefined;
-    const item = this.#items[i]!;
-    this.#removeAt(i);
-    return item;
+    const slot = this.#byKey.get(key);
+    if (!slot) return undefined;
+    this.#removeAt(slot.pos);
+    return slot.item;
   }
 
   #removeAt(i: number): void {
-    const last = this.#items.pop()!;
-    this.#index.delete(this.#items.length === i ? last.key : this.#items[i]!.key);
-    if (i < this.#items.length) {
-      this.#items[i] = last;
-      this.#index.set(last.key, i);
-      this.#fix(i);
-    }
+    const slots = this.#slots;
+    this.#byKey.delete(slots[i]!.item.key);
+    const last = slots.pop()!;
+    if (i === slots.length) return;
+    slots[i] = last;
+    last.pos = i;
+    if (i > 0 && last.due < slots[(i - 1) >> 1]!.due) this.#up(i);
+    else this.#down(i);
   }
 
-  #fix(i: number): void {
-    if (!this.#up(i)) this.#down(i);
-  }
-
-  #swap(a: number, b: number): void {
-    const items = this.#items;
-    [items[a], items[b]] = [items[b]!, items[a]!];
-    this.#index.set(items[a]!.key, a);
-    this.#index.set(items[b]!.key, b);
-  }
-
-  #up(i: number): boolean {
-    const start = i;
+  #up(i: number): void {
+    const slots = this.#slots;
+    const moving = slots[i]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.#items[parent]!.due <= this.#items[i]!.due) break;
-      this.#swap(i, parent);
+      const p = slots[parent]!;
+      if (p.due <= moving.due) break;
+      slots[i] = p;
+      p.pos = i;
       i = parent;
     }
-    return i !== start;
+    slots[i] = moving;
+    moving.pos = i;
   }
 
   #down(i: number): void {
-    const n = this.#items.length;
+    const slots = this.#slots;
+    const n = slots.length;
+    const moving = slots[i]!;
     for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let least = i;
-      if (l < n && this.#items[l]!.due < this.#items[least]!.due) least = l;
-      if (r < n && this.#items[r]!.due < this.#items[least]!.due) least = r;
-      if (least === i) return;
-      this.#swap(i, least);
-      i = least;
+      let child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && slots[child + 1]!.due < slots[child]!.due) child++;
+      const c = slots[child]!;
+      if (c.due >= moving.due) break;
+      slots[i] = c;
+      c.pos = i;
+      i = child;
     }
+    slots[i] = moving;
+    moving.pos = i;
   }
 }

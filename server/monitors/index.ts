@@ -1,0 +1,121 @@
+/**
+ * Monitoring as one piece for main.ts: probes run on schedule, results are judged, stored and
+ * announced. `start()` loads every monitor and starts the clock; `stop()` lets runs finish
+ * briefly and flushes what is queued.
+ */
+import type Router from '@koa/router';
+import type { RequireOrg } from '../auth/authorize.js';
+import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import type { ReadinessCheck } from '../http/health.js';
+import type { Logger } from '../log.js';
+import { createResolver, outboundPolicy, type Lookup } from '../outbound/policy.js';
+import type { ProbeRegistry } from '../probes/registry.js';
+import { probeRoutes } from '../probes/routes.js';
+import { RetentionJob } from '../results/retention.js';
+import { HeartbeatWriter, type WriterOptions } from '../results/writer.js';
+import type { Clock } from '../scheduler/clock.js';
+import { Runner } from '../scheduler/runner.js';
+import { CheckEngine, probeContext } from './engine.js';
+import { MonitoringEvents } from './events.js';
+import { monitorRoutes } from './routes.js';
+import { MonitorService } from './service.js';
+import { allMonitors } from './store.js';
+
+export { loadProbes } from '../probes/loader.js';
+export type { MonitoringEvents } from './events.js';
+
+/** Knobs for tests and benches; production uses the defaults. */
+export interface MonitoringTuning {
+  clock?: Clock;
+  /** Probe runs at once, across all monitors. */
+  concurrency?: number;
+  /** Probe runs at once against one target. */
+  perTarget?: number;
+  writer?: WriterOptions;
+  /** Milliseconds between re-reads of the monitors table (changes made elsewhere); 0 turns it off. */
+  reconcileMs?: number;
+  /** Run the retention job (default true). */
+  retention?: boolean;
+  /** DNS for the outbound policy (tests). */
+  lookup?: Lookup;
+}
+
+export interface MonitoringDeps {
+  config: Config;
+  log: Logger;
+  orm: Orm;
+  requireOrg: RequireOrg;
+  /** From loadProbes(config), called before the database starts so a bad plugin fails fast. */
+  probes: ProbeRegistry;
+  tuning?: MonitoringTuning;
+}
+
+export interface Monitoring {
+  routers: Router[];
+  readiness: ReadinessCheck[];
+  events: MonitoringEvents;
+  service: MonitorService;
+  engine: CheckEngine;
+  writer: HeartbeatWriter;
+  runner: Runner;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createMonitoring(deps: MonitoringDeps): Monitoring {
+  const { config, orm, probes, tuning = {} } = deps;
+  const log = deps.log.child({ component: 'monitoring' });
+  const events = new MonitoringEvents((err, event) => log.error({ err, event }, 'a monitoring event listener threw'));
+  const runner = new Runner({
+    context: probeContext(createResolver(outboundPolicy(config), tuning.lookup)),
+    concurrency: tuning.concurrency,
+    perTarget: tuning.perTarget,
+  });
+  const writer = new HeartbeatWriter(orm, log, tuning.writer);
+  const engine = new CheckEngine({ probes, runner, writer, events, log, clock: tuning.clock });
+  const service = new MonitorService({ orm, probes, engine, events, log });
+  const retention = new RetentionJob(orm, config, log);
+  const reconcileMs = tuning.reconcileMs ?? 60_000;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  const reconcile = async () => {
+    try {
+      engine.reconcile(await allMonitors(orm.em.fork()));
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'could not re-read monitors; keeping the current set');
+    }
+  };
+
+  return {
+    routers: [probeRoutes(probes), monitorRoutes(service, deps.requireOrg)],
+    readiness: [{ name: 'scheduler', check: async () => running }],
+    events,
+    service,
+    engine,
+    writer,
+    runner,
+    async start() {
+      const monitors = await allMonitors(orm.em.fork());
+      for (const m of monitors) engine.upsert(m);
+      writer.start();
+      engine.scheduler.start();
+      if (tuning.retention !== false) retention.start();
+      if (reconcileMs > 0) {
+        reconcileTimer = setInterval(() => void reconcile(), reconcileMs);
+        reconcileTimer.unref();
+      }
+      running = true;
+      log.info({ monitors: monitors.length, probes: probes.ids() }, 'monitoring started');
+    },
+    async stop() {
+      running = false;
+      clearInterval(reconcileTimer);
+      await engine.scheduler.stop();
+      await retention.stop();
+      await writer.stop();
+      log.info({ written: writer.stats.written, dropped: writer.stats.dropped }, 'monitoring stopped');
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/** Monitor API input, validated once at the boundary; defaults live here. */
+import { z } from 'zod';
+import { WINDOW_NAMES, type UptimeWindow } from '../results/uptime.js';
+
+const latencyAssertion = z.strictObject({
+  type: z.literal('latency'),
+  maxMs: z.number().int().min(1).max(600_000).describe('Longest acceptable check (milliseconds)'),
+  severity: z.enum(['warning', 'failure']).default('failure').describe('failure: the check fails; warning: degraded'),
+});
+
+export const assertionSchema = z.discriminatedUnion('type', [latencyAssertion]);
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  probe: z.string().min(1).max(40),
+  /** Checked against the probe's own schema by the service. */
+  config: z.record(z.string(), z.unknown()),
+  intervalSeconds: z.number().int().min(10).max(86_400),
+  timeoutSeconds: z.number().int().min(1).max(60),
+  retries: z.number().int().min(0).max(10),
+  assertions: z.array(assertionSchema).max(10),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20),
+};
+
+const timeoutBelowInterval = { message: 'must be less than intervalSeconds', path: ['timeoutSeconds'] };
+
+export const createMonitorBody = z
+  .strictObject({
+    ...fields,
+    intervalSeconds: fields.intervalSeconds.default(60),
+    timeoutSeconds: fields.timeoutSeconds.optional(),
+    retries: fields.retries.default(1),
+    assertions: fields.assertions.default([]),
+    tags: fields.tags.default([]),
+  })
+  // Default timeout: 10 s, or just under a shorter interval.
+  .transform((b) => ({ ...b, timeoutSeconds: b.timeoutSeconds ?? Math.min(10, b.intervalSeconds - 1) }))
+  .refine((b) => b.timeoutSeconds < b.intervalSeconds, timeoutBelowInterval);
+
+export type CreateMonitorInput = z.output<typeof createMonitorBody>;
+
+export const patchMonitorBody = z.strictObject(fields).partial();
+export type PatchMonitorInput = z.output<typeof patchMonitorBody>;
+
+/** After merging a patch into the stored monitor. */
+export const mergedLimits = z
+  .object({ intervalSeconds: z.number(), timeoutSeconds: z.number() })
+  .refine((b) => b.timeoutSeconds < b.intervalSeconds, timeoutBelowInterval);
+
+const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+export const heartbeatsQuery = z.strictObject({
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+export const uptimeQuery = z.strictObject({
+  windows: z
+    .string()
+    .default(WINDOW_NAMES.join(','))
+    .transform((s) => [...new Set(s.split(',').map((w) => w.trim()))])
+    .pipe(z.array(z.enum(WINDOW_NAMES as [UptimeWindow, ...UptimeWindow[]])).min(1)),
+});
+
+export const dailyQuery = z.strictObject({
+  days: z.coerce.number().int().min(1).max(365).default(90),
+});
+
+export const monitorIdParam = z.uuid();

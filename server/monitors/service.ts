@@ -1,0 +1,185 @@
+/**
+ * Monitors for the API: tenancy (every query by org), validation of config by the chosen probe,
+ * audit entries, and telling the check engine about every change so it applies at once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { recordAudit } from '../auth/audit.js';
+import type { Principal } from '../auth/types.js';
+import type { Orm } from '../db/orm.js';
+import { AppError, notFound } from '../errors.js';
+import { issueDetails } from '../http/errors.js';
+import type { Logger } from '../log.js';
+import type { ProbeRegistry } from '../probes/registry.js';
+import { listHeartbeats } from '../results/heartbeats.js';
+import { purgeMonitorHistory } from '../results/retention.js';
+import { daily, uptime, type UptimeWindow } from '../results/uptime.js';
+import type { CheckEngine, CheckRecord } from './engine.js';
+import type { MonitoringEvents } from './events.js';
+import { mergedLimits, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
+import * as store from './store.js';
+import { monitorJson, type Monitor, type MonitorJson } from './types.js';
+
+/** Who asks, for the audit log. */
+export interface Actor {
+  principal: Principal;
+  ip?: string;
+}
+
+export interface MonitorServiceDeps {
+  orm: Orm;
+  probes: ProbeRegistry;
+  engine: CheckEngine;
+  events: MonitoringEvents;
+  log: Logger;
+}
+
+const validationFailed = (details: unknown) => new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
+
+export class MonitorService {
+  constructor(private readonly deps: MonitorServiceDeps) {}
+
+  #em(): EntityManager {
+    return this.deps.orm.em.fork();
+  }
+
+  /** The stored monitor with its live status (the stored one may trail by a flush). */
+  #json(m: Monitor): MonitorJson {
+    const live = this.deps.engine.stateOf(m.id);
+    return monitorJson(live ? { ...m, status: live.status, statusSince: live.since } : m);
+  }
+
+  async #find(em: EntityManager, orgId: string, id: string, forUpdate = false): Promise<Monitor> {
+    const m = await store.findMonitor(em, orgId, id, forUpdate);
+    if (!m) throw notFound('Monitor');
+    return m;
+  }
+
+  /** The probe's own schema judges the config; its field paths come back under `config.`. */
+  #checkConfig(probeId: string, config: unknown): void {
+    const probe = this.deps.probes.get(probeId);
+    if (!probe) {
+      throw new AppError(400, 'UNKNOWN_PROBE', `There is no probe "${probeId}"`, [
+        { path: 'probe', code: 'unknown_probe', message: `Known probes: ${this.deps.probes.ids().join(', ')}` },
+      ]);
+    }
+    const parsed = probe.configSchema.safeParse(config);
+    if (!parsed.success) {
+      throw validationFailed(issueDetails(parsed.error as z.ZodError).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
+    }
+  }
+
+  #audit(em: EntityManager, orgId: string, actor: Actor, action: string, m: Monitor, details?: Record<string, unknown>) {
+    return recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action, target: m.id, details: { name: m.name, ...details } });
+  }
+
+  async list(orgId: string): Promise<MonitorJson[]> {
+    return (await store.listMonitors(this.#em(), orgId)).map((m) => this.#json(m));
+  }
+
+  async get(orgId: string, id: string): Promise<MonitorJson> {
+    return this.#json(await this.#find(this.#em(), orgId, id));
+  }
+
+  async create(orgId: string, actor: Actor, input: CreateMonitorInput): Promise<MonitorJson> {
+    this.#checkConfig(input.probe, input.config);
+    const m = await this.#em().transactional(async (em) => {
+      const created = await store.insertMonitor(em, {
+        ...input,
+        id: randomUUID(),
+        orgId,
+        createdBy: actor.principal.kind === 'user' ? actor.principal.userId : null,
+      });
+      await this.#audit(em, orgId, actor, 'monitor.created', created, { probe: created.probe });
+      return created;
+    });
+    this.deps.engine.upsert(m);
+    return this.#announce(m);
+  }
+
+  async update(orgId: string, actor: Actor, id: string, patch: PatchMonitorInput): Promise<MonitorJson> {
+    const m = await this.#em().transactional(async (em) => {
+      const current = await this.#find(em, orgId, id, true);
+      if (patch.probe !== undefined || patch.config !== undefined) {
+        if (patch.probe !== undefined && patch.probe !== current.probe && patch.config === undefined) {
+          throw validationFailed([{ path: 'config', code: 'required', message: 'A new probe needs its config' }]);
+        }
+        this.#checkConfig(patch.probe ?? current.probe, patch.config ?? current.config);
+      }
+      const limits = mergedLimits.safeParse({ ...current, ...patch });
+      if (!limits.success) throw validationFailed(issueDetails(limits.error));
+      const updated = (await store.updateMonitor(em, orgId, id, patch))!;
+      await this.#audit(em, orgId, actor, 'monitor.updated', updated, { fields: Object.keys(patch) });
+      return updated;
+    });
+    this.deps.engine.upsert(m);
+    return this.#announce(m);
+  }
+
+  async remove(orgId: string, actor: Actor, id: string): Promise<void> {
+    const m = await this.#em().transactional(async (em) => {
+      const current = await this.#find(em, orgId, id, true);
+      await store.deleteMonitor(em, orgId, id);
+      await this.#audit(em, orgId, actor, 'monitor.deleted', current);
+      return current;
+    });
+    this.deps.engine.remove(id);
+    this.deps.events.emit('monitor:delete', { orgId, monitorId: id });
+    purgeMonitorHistory(this.deps.orm, id).catch((err: unknown) =>
+      this.deps.log.warn({ err: (err as Error).message, monitorId: m.id }, 'could not purge a deleted monitor\'s history; retention will'),
+    );
+  }
+
+  pause(orgId: string, actor: Actor, id: string): Promise<MonitorJson> {
+    return this.#setPaused(orgId, actor, id, true);
+  }
+
+  resume(orgId: string, actor: Actor, id: string): Promise<MonitorJson> {
+    return this.#setPaused(orgId, actor, id, false);
+  }
+
+  async #setPaused(orgId: string, actor: Actor, id: string, paused: boolean): Promise<MonitorJson> {
+    const since = new Date();
+    const status = paused ? 'paused' : 'pending';
+    const m = await this.#em().transactional(async (em) => {
+      const current = await this.#find(em, orgId, id, true);
+      if (current.paused === paused) return undefined;
+      const updated = (await store.setPaused(em, orgId, id, paused, status, since))!;
+      await this.#audit(em, orgId, actor, paused ? 'monitor.paused' : 'monitor.resumed', updated);
+      return updated;
+    });
+    if (!m) return this.get(orgId, id);
+    this.deps.engine.setStatus(m, status, since);
+    return this.#announce(m);
+  }
+
+  /** Runs the probe now, records the result like a scheduled run, and returns it. */
+  async check(orgId: string, id: string): Promise<CheckRecord> {
+    return this.deps.engine.check(await this.#find(this.#em(), orgId, id));
+  }
+
+  async heartbeats(orgId: string, id: string, q: { from?: Date; to?: Date; limit: number }) {
+    const em = this.#em();
+    await this.#find(em, orgId, id);
+    return listHeartbeats(em, id, q);
+  }
+
+  async uptime(orgId: string, id: string, windows: readonly UptimeWindow[]) {
+    const em = this.#em();
+    await this.#find(em, orgId, id);
+    return uptime(em, id, windows);
+  }
+
+  async daily(orgId: string, id: string, days: number) {
+    const em = this.#em();
+    await this.#find(em, orgId, id);
+    return daily(em, id, days);
+  }
+
+  #announce(m: Monitor): MonitorJson {
+    const json = this.#json(m);
+    this.deps.events.emit('monitor:upsert', { orgId: m.orgId, monitor: json });
+    return json;
+  }
+}

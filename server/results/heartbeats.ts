@@ -1,0 +1,63 @@
+/** Raw heartbeats of one monitor, newest first: an index range, never a scan. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ProbeProblem, Timings } from '../../plugins/sdk.js';
+import type { MonitorStatus } from '../monitors/types.js';
+
+export interface HeartbeatJson {
+  /** ISO time the check started. */
+  at: string;
+  status: MonitorStatus;
+  ok: boolean;
+  /** Milliseconds the check took. */
+  latencyMs: number | null;
+  timings: Timings;
+  /** Why the check failed; null when it passed. */
+  error: ProbeProblem | null;
+  /** What needs attention though the check passed (the monitor was degraded); null otherwise. */
+  warning: ProbeProblem | null;
+  metadata: Record<string, unknown>;
+}
+
+interface Row {
+  at: string | Date;
+  status: MonitorStatus;
+  ok: boolean;
+  latency_ms: number | null;
+  timings: Timings | null;
+  error_code: string | null;
+  error_message: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export async function listHeartbeats(
+  em: EntityManager,
+  monitorId: string,
+  q: { from?: Date; to?: Date; limit: number },
+): Promise<HeartbeatJson[]> {
+  const params: unknown[] = [monitorId];
+  let where = 'monitor_id = ?';
+  if (q.from) {
+    where += ' AND at >= ?';
+    params.push(q.from);
+  }
+  if (q.to) {
+    where += ' AND at < ?';
+    params.push(q.to);
+  }
+  params.push(q.limit);
+  const rows = await em.getConnection().execute<Row[]>(
+    `SELECT at, status, ok, latency_ms, timings, error_code, error_message, metadata FROM heartbeats WHERE ${where} ORDER BY at DESC LIMIT ?`,
+    params,
+  );
+  return rows.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    status: r.status,
+    ok: r.ok,
+    latencyMs: r.latency_ms,
+    timings: r.timings ?? {},
+    // One pair of columns holds the error of a failed check or the warning of a passing one.
+    error: r.error_code && !r.ok ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    warning: r.error_code && r.ok ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    metadata: r.metadata ?? {},
+  }));
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openOrm, type Orm } from '../db/orm.js';
+import { seedOrg, silentLog } from '../monitors/fixtures.js';
+import type { MonitorStatus } from '../monitors/types.js';
+import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { RetentionJob } from './retention.js';
+import { daily, uptime } from './uptime.js';
+import { HeartbeatWriter, type HeartbeatRecord } from './writer.js';
+
+let db: TestDatabase;
+let orm: Orm;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await openOrm(db.url, { poolMax: 4 });
+});
+afterAll(async () => {
+  await orm?.close();
+  await db?.drop();
+});
+
+const NOW = Date.UTC(2026, 10, 29, 12, 30, 0);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+function beat(monitorId: string, at: number, status: MonitorStatus, latencyMs = 10): HeartbeatRecord {
+  const ok = status !== 'down';
+  return {
+    monitorId,
+    at: new Date(at),
+    status,
+    ok,
+    latencyMs,
+    error: ok ? undefined : { code: 'TIMEOUT', message: 'No answer' },
+    timings: { total: latencyMs },
+    metadata: { n: at },
+  };
+}
+
+const q = <T>(sql: string, params: unknown[] = []) => orm.em.getConnection().execute<T[]>(sql, params);
+
+describe('HeartbeatWriter', () => {
+  it('writes a whole tick of results with one statement', async () => {
+    const writer = new HeartbeatWriter(orm, silentLog);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (let i = 0; i < 300; i++) writer.enqueue(beat(ids[i % 3]!, NOW + i * 1000, 'up'));
+    const spy = vi.spyOn(orm.em.getConnection(), 'execute');
+    await writer.flush();
+    const inserts = spy.mock.calls.filter(([sql]) => String(sql).includes('INSERT INTO heartbeats'));
+    spy.mockRestore();
+    expect(inserts.length).toBe(1);
+    expect(writer.stats).toMatchObject({ written: 300, flushes: 1, dropped: 0 });
+    const [row] = await q<{ n: string }>('SELECT count(*) AS n FROM heartbeats WHERE monitor_id = ANY (ARRAY[?, ?, ?]::uuid[])', ids);
+    expect(Number(row!.n)).toBe(300);
+  });
+
+  it('adds batches into minute, hour and day rollups (UTC buckets; failures = down; latency over the rest)', async () => {
+    const writer = new HeartbeatWriter(orm, silentLog);
+    const id = randomUUID();
+    const t = Date.UTC(2026, 10, 29, 23, 59, 10);
+    writer.enqueue(beat(id, t, 'up', 20));
+    writer.enqueue(beat(id, t + 20_000, 'down', 5_000));
+    await writer.flush();
+    writer.enqueue(beat(id, t + 40_000, 'degraded', 40));
+    writer.enqueue(beat(id, t + 60_000, 'up', 30)); // next minute, hour and day
+    await writer.flush();
+    const rollups = async (table: string) =>
+      (await q<Record<string, unknown>>(`SELECT bucket, checks, failures, degraded, latency_sum, latency_min, latency_max FROM ${table} WHERE monitor_id = ? ORDER BY bucket`, [id])).map((r) => ({
+        ...r,
+        bucket: new Date(r.bucket as string).toISOString(),
+      }));
+    const first = { checks: 3, failures: 1, degraded: 1, latency_sum: 60, latency_min: 20, latency_max: 40 };
+    const second = { checks: 1, failures: 0, degraded: 0, latency_sum: 30, latency_min: 30, latency_max: 30 };
+    expect(await rollups('heartbeat_rollups_minute')).toEqual([
+      { bucket: '2026-11-29T23:59:00.000Z', ...first },
+      { bucket: '2026-11-30T00:00:00.000Z', ...second },
+    ]);
+    expect(await rollups('heartbeat_rollups_hour')).toEqual([
+      { bucket: '2026-11-29T23:00:00.000Z', ...first },
+      { bucket: '2026-11-30T00:00:00.000Z', ...second },
+    ]);
+    expect(await rollups('heartbeat_rollups_day')).toEqual([
+      { bucket: '2026-11-29T00:00:00.000Z', ...first },
+      { bucket: '2026-11-30T00:00:00.000Z', ...second },
+    ]);
+  });
+
+  it('persists status changes, the last per monitor, never over a pause or a newer change', async () => {
+    const { orgId } = await seedOrg(orm);
+    const [a, b] = [randomUUID(), randomUUID()];
+    for (const [id, paused] of [[a, false], [b, true]] as const) {
+      await orm.em.getConnection().execute(
+        `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries, paused, status, status_since)
+         VALUES (?, ?, 'm', 'http', '{}', 60, 10, 1, ?, ?, ?)`,
+        [id, orgId, paused, paused ? 'paused' : 'pending', new Date(NOW)],
+        'run',
+      );
+    }
+    const writer = new HeartbeatWriter(orm, silentLog);
+    writer.enqueue(beat(a, NOW + 1000, 'down'), { monitorId: a, status: 'down', since: new Date(NOW + 1000), reason: 'TIMEOUT: No answer' });
+    writer.enqueue(beat(a, NOW + 2000, 'up'), { monitorId: a, status: 'up', since: new Date(NOW + 2000), reason: null });
+    writer.enqueue(beat(b, NOW + 1000, 'paused'), { monitorId: b, status: 'down', since: new Date(NOW + 1000), reason: 'x' });
+    await writer.flush();
+    writer.enqueue(beat(a, NOW - 5000, 'down'), { monitorId: a, status: 'down', since: new Date(NOW - 5000), reason: 'stale' });
+    await writer.flush();
+    const rows = await q<{ id: string; status: string; status_since: string; status_reason: string | null }>(
+      'SELECT id, status, status_since, status_reason FROM monitors WHERE id IN (?, ?)',
+      [a, b],
+    );
+    const byId = Object.fromEntries(rows.map((r) => [r.id, { status: r.status, since: new Date(r.status_since).getTime(), reason: r.status_reason }]));
+    expect(byId[a]).toEqual({ status: 'up', since: NOW + 2000, reason: null });
+    expect(byId[b]).toEqual({ status: 'paused', since: NOW, reason: null });
+  });
+
+  it('keeps at most maxQueued results, counting what it drops', () => {
+    const writer = new HeartbeatWriter(orm, silentLog, { maxQueued: 10 });
+    const accepted = Array.from({ length: 15 }, (_, i) => writer.enqueue(beat(randomUUID(), NOW + i, 'up')));
+    expect(accepted.filter(Boolean).length).toBe(10);
+    expect(writer.stats.dropped).toBe(5);
+    expect(writer.queued).toBe(10);
+  });
+
+  it('stores text a hostile server sent, NUL bytes included', async () => {
+    const writer = new HeartbeatWriter(orm, silentLog);
+    const id = randomUUID();
+    writer.enqueue({ ...beat(id, NOW, 'down'), error: { code: 'BANNER_MISMATCH', message: 'got \0\u0001"\'\\' }, metadata: { banner: 'a\0b' } });
+    await writer.flush();
+    const [row] = await q<{ error_message: string; metadata: { banner: string } }>('SELECT error_message, metadata FROM heartbeats WHERE monitor_id = ?', [id]);
+    expect(row).toEqual({ error_message: 'got \uFFFD\u0001"\'\\', metadata: { banner: 'a\uFFFDb' } });
+  });
+});
+
+describe('uptime and daily bars', () => {
+  const id = randomUUID();
+  beforeAll(async () => {
+    const writer = new HeartbeatWriter(orm, silentLog);
+    const beats: Array<[number, MonitorStatus, number]> = [
+      [NOW - 100 * DAY, 'up', 10], // outside every window
+      [NOW - 60 * DAY, 'up', 10],
+      [NOW - 20 * DAY, 'down', 10],
+      [NOW - 4 * DAY, 'up', 10],
+      [NOW - 4 * DAY + HOUR, 'up', 10],
+      [NOW - 4 * DAY + 2 * HOUR, 'up', 10],
+      [NOW - DAY - 10 * MIN, 'down', 9999], // 28th 12:20
+      [NOW - DAY - MIN, 'up', 20], // 28th 12:29: just outside 24h
+      [NOW - DAY + 15 * MIN, 'up', 40], // 28th 12:45: inside 24h, in its first partial hour
+      [NOW - 150 * MIN, 'down', 9999], // 29th 10:00
+      [NOW - MIN, 'degraded', 100], // 29th 12:29
+    ];
+    for (const [at, status, latency] of beats) writer.enqueue(beat(id, at, status, latency));
+    await writer.flush();
+  });
+
+  it('answers every window from the rollups, to the minute for 24h', async () => {
+    expect(await uptime(orm.em.fork(), id, ['24h', '7d', '30d', '90d'], NOW)).toEqual({
+      '24h': 66.667, // 3 checks, 1 down
+      '7d': 75, // 8 checks, 2 down
+      '30d': 66.667, // 9 checks, 3 down
+      '90d': 70, // 10 checks, 3 down
+    });
+    expect(await uptime(orm.em.fork(), randomUUID(), ['24h'], NOW)).toEqual({ '24h': null });
+  });
+
+  it('gives one bar per UTC day, empty days included', async () => {
+    expect(await daily(orm.em.fork(), id, 3, NOW)).toEqual([
+      { date: '2026-11-27', uptime: null, checks: 0, avgLatencyMs: null },
+      { date: '2026-11-28', uptime: 66.667, checks: 3, avgLatencyMs: 30 },
+      { date: '2026-11-29', uptime: 50, checks: 2, avgLatencyMs: 100 },
+    ]);
+    expect((await daily(orm.em.fork(), id, 90, NOW)).length).toBe(90);
+  });
+
+  it('reads only rollup tables', async () => {
+    const spy = vi.spyOn(orm.em.getConnection(), 'execute');
+    await uptime(orm.em.fork(), id, ['24h', '7d', '30d', '90d'], NOW);
+    await daily(orm.em.fork(), id, 90, NOW);
+    const sql = spy.mock.calls.map(([s]) => String(s)).join('\n');
+    spy.mockRestore();
+    expect(sql).not.toMatch(/FROM heartbeats\b/);
+  });
+});
+
+describe('RetentionJob', () => {
+  it('deletes raw heartbeats and rollups past their retention, keeping the rest', async () => {
+    const id = randomUUID();
+    const now = Date.now();
+    const writer = new HeartbeatWriter(orm, silentLog);
+    for (const age of [200 * DAY, 100 * DAY, 3 * DAY, HOUR]) writer.enqueue(beat(id, now - age, 'up'));
+    await writer.flush();
+    const job = new RetentionJob(orm, { RAW_RETENTION_DAYS: 90, ROLLUP_RETENTION_DAYS: 150 }, silentLog);
+    const deleted = await job.runOnce(now);
+    const count = async (table: string) => Number((await q<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE monitor_id = ?`, [id]))[0]!.n);
+    expect(deleted.heartbeats).toBeGreaterThanOrEqual(2); // other tests' old rows go too
+    expect(await count('heartbeats')).toBe(2); // 3 days and 1 hour old
+    expect(await count('heartbeat_rollups_minute')).toBe(1); // 48 h only
+    expect(await count('heartbeat_rollups_hour')).toBe(3); // 200 days is past 150
+    expect(await count('heartbeat_rollups_day')).toBe(3);
+  });
+});
