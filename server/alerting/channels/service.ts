@@ -1,0 +1,188 @@
+/**
+ * Notification channels for the API: tenancy, validation of config by the chosen notifier,
+ * the outbound policy for every target, masked secrets, the audit log and the test send.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import { ProbeFailure } from '../../../plugins/sdk.js';
+import { recordAudit } from '../../auth/audit.js';
+import type { Principal } from '../../auth/types.js';
+import { AppError, notFound } from '../../errors.js';
+import { issueDetails } from '../../http/errors.js';
+import { resolveTarget, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
+import type { Clock } from '../../scheduler/clock.js';
+import type { Sender, TimedResult } from '../deliver.js';
+import { buildMessage } from '../messages.js';
+import type { NotifierRegistry } from '../registry.js';
+import type { CreateChannelInput, PatchChannelInput } from './schema.js';
+import * as store from './store.js';
+
+export interface Actor {
+  principal: Principal;
+  ip?: string;
+}
+
+export interface ChannelJson {
+  id: string;
+  name: string;
+  notifier: string;
+  /** Secrets (writeOnly fields in the notifier's schema) read "********". */
+  config: Record<string, unknown>;
+  template: store.Channel['template'];
+  enabled: boolean;
+  /** The channel signs its deliveries; the secret was shown once, at creation or rotation. */
+  signed: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A created or rotated channel: the only answers holding the signing secret. */
+export type ChannelWithSecret = ChannelJson & { secret?: string };
+
+export interface ChannelServiceDeps {
+  em: () => EntityManager;
+  registry: NotifierRegistry;
+  policy: OutboundPolicy;
+  lookup?: Lookup;
+  sender: Sender;
+  clock: Clock;
+  publicUrl: string;
+}
+
+const validationFailed = (details: unknown) => new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
+const newSecret = () => 'whsec_' + randomBytes(32).toString('base64url');
+
+export class ChannelService {
+  constructor(private readonly deps: ChannelServiceDeps) {}
+
+  #json(c: store.Channel): ChannelJson {
+    return {
+      id: c.id,
+      name: c.name,
+      notifier: c.notifier,
+      config: this.deps.registry.mask(c.notifier, c.config),
+      template: c.template,
+      enabled: c.enabled,
+      signed: c.signingSecret !== null,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    };
+  }
+
+  /** The notifier's schema judges the config (paths under `config.`); every target must pass the policy. */
+  async #checkConfig(notifier: string, config: unknown): Promise<Record<string, unknown>> {
+    const plugin = this.deps.registry.get(notifier);
+    if (!plugin) {
+      throw new AppError(400, 'UNKNOWN_NOTIFIER', `There is no notifier "${notifier}"`, [
+        { path: 'notifier', code: 'unknown_notifier', message: `Known notifiers: ${this.deps.registry.ids().join(', ')}` },
+      ]);
+    }
+    const parsed = plugin.configSchema.safeParse(config);
+    if (!parsed.success) {
+      throw validationFailed(issueDetails(parsed.error as z.ZodError).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
+    }
+    for (const target of plugin.targets?.(parsed.data) ?? []) await this.#checkTarget(target);
+    return parsed.data as Record<string, unknown>;
+  }
+
+  /** A refused address is refused now; a name that does not resolve yet is left to the send. */
+  async #checkTarget(target: string): Promise<void> {
+    let host = target;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+      try {
+        host = new URL(target).hostname;
+      } catch {
+        return; // the schema already judged the URL
+      }
+    }
+    try {
+      await resolveTarget(this.deps.policy, host, AbortSignal.timeout(5_000), this.deps.lookup);
+    } catch (err) {
+      if (err instanceof ProbeFailure && err.code === 'TARGET_FORBIDDEN') {
+        throw new AppError(400, 'TARGET_FORBIDDEN', err.message, [{ path: 'config', code: 'target_forbidden', message: err.message }]);
+      }
+    }
+  }
+
+  async #find(em: EntityManager, orgId: string, id: string, forUpdate = false): Promise<store.Channel> {
+    const c = await store.findChannel(em, orgId, id, forUpdate);
+    if (!c) throw notFound('Notification channel');
+    return c;
+  }
+
+  #audit(em: EntityManager, orgId: string, actor: Actor, action: string, c: store.Channel, details?: Record<string, unknown>) {
+    return recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action, target: c.id, details: { name: c.name, notifier: c.notifier, ...details } });
+  }
+
+  async list(orgId: string): Promise<ChannelJson[]> {
+    return (await store.listChannels(this.deps.em(), orgId)).map((c) => this.#json(c));
+  }
+
+  async get(orgId: string, id: string): Promise<ChannelJson> {
+    return this.#json(await this.#find(this.deps.em(), orgId, id));
+  }
+
+  async create(orgId: string, actor: Actor, input: CreateChannelInput): Promise<ChannelWithSecret> {
+    const config = await this.#checkConfig(input.notifier, input.config);
+    const signed = this.deps.registry.get(input.notifier)!.signed === true;
+    const secret = signed ? newSecret() : null;
+    const c = await this.deps.em().transactional(async (em) => {
+      const created = await store.insertChannel(em, {
+        id: randomUUID(),
+        orgId,
+        name: input.name,
+        notifier: input.notifier,
+        config,
+        signingSecret: secret,
+        template: input.template,
+        enabled: input.enabled,
+        createdBy: actor.principal.kind === 'user' ? actor.principal.userId : null,
+      });
+      await this.#audit(em, orgId, actor, 'notification_channel.created', created);
+      return created;
+    });
+    return { ...this.#json(c), ...(secret ? { secret } : {}) };
+  }
+
+  async update(orgId: string, actor: Actor, id: string, patch: PatchChannelInput): Promise<ChannelWithSecret> {
+    const current = await this.#find(this.deps.em(), orgId, id);
+    const changes: store.ChannelChanges = {};
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.template !== undefined) changes.template = patch.template;
+    if (patch.enabled !== undefined) changes.enabled = patch.enabled;
+    if (patch.config !== undefined) {
+      changes.config = await this.#checkConfig(current.notifier, this.deps.registry.keepSecrets(current.notifier, patch.config, current.config));
+    }
+    let secret: string | undefined;
+    if (patch.rotateSecret) {
+      if (!this.deps.registry.get(current.notifier)?.signed) {
+        throw validationFailed([{ path: 'rotateSecret', code: 'not_signed', message: `The ${current.notifier} notifier does not sign its deliveries` }]);
+      }
+      changes.signingSecret = secret = newSecret();
+    }
+    const c = await this.deps.em().transactional(async (em) => {
+      await this.#find(em, orgId, id, true);
+      const updated = await store.updateChannel(em, orgId, id, changes);
+      await this.#audit(em, orgId, actor, 'notification_channel.updated', updated, { fields: Object.keys(patch) });
+      return updated;
+    });
+    return { ...this.#json(c), ...(secret ? { secret } : {}) };
+  }
+
+  async remove(orgId: string, actor: Actor, id: string): Promise<void> {
+    await this.deps.em().transactional(async (em) => {
+      const current = await this.#find(em, orgId, id, true);
+      await store.deleteChannel(em, orgId, id);
+      await this.#audit(em, orgId, actor, 'notification_channel.deleted', current);
+    });
+  }
+
+  /** Sends a test message now, outside the outbox, and answers how it went. */
+  async test(orgId: string, id: string): Promise<TimedResult> {
+    const c = await this.#find(this.deps.em(), orgId, id);
+    const at = new Date(this.deps.clock.now()).toISOString();
+    const message = buildMessage({ id: randomUUID(), orgId, facts: { event: 'test', at }, template: null, publicUrl: this.deps.publicUrl });
+    return this.deps.sender.toChannel(c, message);
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * Monitor alerts end to end below HTTP: status changes in, outbox rows, the worker, real local
+ * receivers (HTTP and SMTP) out. Only the clock is fake.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startAlertingHarness, type AlertingHarness } from '../testing/alerting.js';
+import { httpReceiver, smtpReceiver, type HttpReceiver, type Script, type SmtpReceiver } from '../testing/receivers.js';
+import { insertChannel } from './channels/store.js';
+import { createAlerting } from './index.js';
+import { verifySignature } from './notifiers/webhook/index.js';
+import { claimDue, deliveryLog, markDelivered } from './outbox.js';
+import type { AlertPolicyInput } from './policies/schema.js';
+import { putPolicy } from './policies/store.js';
+import { createLogger } from '../log.js';
+import { createAuth } from '../auth/index.js';
+import { loadConfig } from '../config.js';
+
+const MIN = 60_000;
+let h: AlertingHarness;
+let orgId: string;
+const receivers: Array<HttpReceiver | SmtpReceiver> = [];
+
+beforeAll(async () => {
+  h = await startAlertingHarness({ deps: { tuning: { sendTimeoutMs: 500, worker: { backoffBaseMs: 1_000, backoffMaxMs: 60_000 } } } });
+});
+afterAll(async () => {
+  for (const r of receivers) await r.close();
+  await h?.stop();
+});
+beforeEach(async () => {
+  // Each test counts its own deliveries: no monitor (so no reminder, no retry) left from the one before.
+  await h.sql('DELETE FROM monitors');
+  await h.sql('DELETE FROM alert_outbox');
+  orgId = randomUUID();
+  await h.sql('INSERT INTO orgs (id, name) VALUES (?, ?)', [orgId, 'Acme']);
+});
+
+async function webhookReceiver(script?: Script) {
+  const r = await httpReceiver(script);
+  receivers.push(r);
+  return r;
+}
+
+async function webhookChannel(url: string, name = 'hook') {
+  const secret = 'whsec_' + randomUUID();
+  const c = await insertChannel(h.orm.em.fork(), { id: randomUUID(), orgId, name, notifier: 'webhook', config: { url, headers: {} }, signingSecret: secret, template: null, enabled: true, createdBy: null });
+  return { id: c.id, secret };
+}
+
+async function emailChannel(port: number) {
+  const config = { host: '127.0.0.1', port, security: 'none', from: 'alerts@pingpage.example', fromName: 'PingPage', to: ['ops@example.com'] };
+  return (await insertChannel(h.orm.em.fork(), { id: randomUUID(), orgId, name: 'mail', notifier: 'email', config, signingSecret: null, template: null, enabled: true, createdBy: null })).id;
+}
+
+async function policy(monitorId: string, channelIds: string[], extra: Partial<AlertPolicyInput> = {}) {
+  await putPolicy(h.orm.em.fork(), orgId, monitorId, { channelIds, remindEveryMinutes: null, onDegraded: false, flapping: { changes: 4, windowMinutes: 30 }, ...extra });
+}
+
+/** A status change as the evaluator announces it, at the fake clock's now unless given. */
+function change(monitorId: string, status: string, previous: string, at = h.clock.now()) {
+  return h.alerting.onStateChange({ monitorId, orgId, status, previous, since: new Date(at).toISOString(), reason: status === 'down' ? { code: 'TIMEOUT', message: 'No answer within 10 s' } : null });
+}
+
+const events = (r: HttpReceiver) => r.requests.map((q) => q.json().event + (q.json().reminder ? `#${q.json().reminder}` : ''));
+
+describe('monitor alerts', () => {
+  it('a monitor going down then up gives exactly one down and one up per channel, signed', async () => {
+    const a = await webhookReceiver();
+    const b = await webhookReceiver();
+    const smtp = await smtpReceiver({ disabledCommands: ['STARTTLS'] });
+    receivers.push(smtp);
+    const ca = await webhookChannel(a.url + '/a');
+    const cb = await webhookChannel(b.url + '/b');
+    const mail = await emailChannel(smtp.port);
+    const m = await h.monitor(orgId, 'Checkout');
+    await policy(m, [ca.id, cb.id, mail]);
+
+    await change(m, 'up', 'pending');
+    const downAt = h.clock.now() + MIN;
+    await change(m, 'down', 'up', downAt);
+    await change(m, 'down', 'up', downAt); // the same change again (a retry, another listener)
+    // The writer stores it; the catch-up sees nothing new.
+    await h.sql('UPDATE monitors SET status = ?, status_since = ? WHERE id = ?', ['down', new Date(downAt), m]);
+    await h.alerting.sweep();
+    await change(m, 'up', 'down', downAt + 5 * MIN);
+    await h.alerting.worker.drain();
+    await h.alerting.worker.drain();
+
+    expect(events(a)).toEqual(['monitor.down', 'monitor.up']);
+    expect(events(b)).toEqual(['monitor.down', 'monitor.up']);
+    expect(smtp.messages.map((x) => x.subject)).toEqual(['🔴 Checkout is down', '🟢 Checkout is up again']);
+    expect(smtp.messages[1]!.text).toContain('Recovered after 5m');
+
+    const down = a.requests[0]!;
+    expect(down.json()).toMatchObject({ event: 'monitor.down', monitor: { id: m, name: 'Checkout' }, status: 'down', reason: { code: 'TIMEOUT' }, at: new Date(downAt).toISOString() });
+    expect(
+      verifySignature({ secret: ca.secret, body: down.body, timestamp: down.headers['x-pingpage-timestamp'] as string, signature: down.headers['x-pingpage-signature'] as string, now: h.clock.now() }),
+    ).toBe(true);
+    expect(verifySignature({ secret: cb.secret, body: down.body, timestamp: down.headers['x-pingpage-timestamp'] as string, signature: down.headers['x-pingpage-signature'] as string, now: h.clock.now() })).toBe(false);
+
+    const log = await deliveryLog(h.orm.em.fork(), m, 50);
+    expect(log).toHaveLength(6);
+    expect(log.every((d) => d.ok && d.attempts === 1 && d.state === 'delivered')).toBe(true);
+  });
+
+  it('reminds at the set cadence while down, and stops at the recovery', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id], { remindEveryMinutes: 10 });
+    await change(m, 'up', 'pending');
+    await change(m, 'down', 'up');
+    for (let minute = 1; minute <= 35; minute++) {
+      h.clock.jump(MIN);
+      await h.alerting.sweep();
+    }
+    await change(m, 'up', 'down');
+    for (let minute = 1; minute <= 30; minute++) {
+      h.clock.jump(MIN);
+      await h.alerting.sweep();
+    }
+    await h.alerting.worker.drain();
+    expect(events(r)).toEqual(['monitor.down', 'monitor.down#1', 'monitor.down#2', 'monitor.down#3', 'monitor.up']);
+    const reminders = r.requests.slice(1, 4).map((q) => Date.parse(q.json().at) - Date.parse(q.json().downSince));
+    expect(reminders).toEqual([10 * MIN, 20 * MIN, 30 * MIN]);
+  });
+
+  it('a flapping target gives one flapping alert, then holds down/up until stable', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
+    await change(m, 'up', 'pending');
+    let status = 'up';
+    for (let i = 0; i < 20; i++) {
+      h.clock.jump(MIN);
+      const next = status === 'up' ? 'down' : 'up';
+      await change(m, next, status);
+      status = next;
+      await h.alerting.sweep();
+    }
+    await h.alerting.worker.drain();
+    expect(events(r).filter((e) => e === 'monitor.flapping')).toHaveLength(1);
+    expect(events(r)).toEqual(['monitor.down', 'monitor.up', 'monitor.down', 'monitor.up', 'monitor.flapping']);
+    // Stable (up) for the window: nothing was left open, so nothing more to say.
+    h.clock.jump(31 * MIN);
+    await h.alerting.sweep();
+    await h.alerting.worker.drain();
+    expect(events(r)).toHaveLength(5);
+  });
+
+  it('maintenance silences down alerts and reminders; a monitor still down afterwards is announced', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const direct = await h.monitor(orgId, 'direct');
+    const viaComponent = await h.monitor(orgId, 'via component');
+    const page = await h.page(orgId, `maint-${orgId.slice(0, 8)}`, [{ name: 'Web', monitorIds: [viaComponent] }]);
+    for (const m of [direct, viaComponent]) await policy(m, [c.id], { remindEveryMinutes: 5 });
+    const now = h.clock.now();
+    await h.maintenance(orgId, { startsAt: now - MIN, endsAt: now + 30 * MIN, monitorIds: [direct] });
+    await h.maintenance(orgId, { startsAt: now - MIN, endsAt: now + 30 * MIN, componentIds: [page.components[0]!] });
+    for (const m of [direct, viaComponent]) {
+      await change(m, 'up', 'pending');
+      await change(m, 'down', 'up');
+    }
+    for (let minute = 1; minute <= 20; minute++) {
+      h.clock.jump(MIN);
+      await h.alerting.sweep();
+    }
+    await h.alerting.worker.drain();
+    expect(r.requests).toHaveLength(0);
+    h.clock.jump(15 * MIN); // the windows are over, both monitors still down
+    await h.alerting.sweep();
+    await h.alerting.worker.drain();
+    expect(r.requests.map((q) => `${q.json().event}:${q.json().monitor.name}`).sort()).toEqual(['monitor.down:direct', 'monitor.down:via component']);
+  });
+
+  it('a receiver failing 3 times then succeeding gets the alert exactly once', async () => {
+    const r = await webhookReceiver((n) => (n <= 3 ? { status: 500, body: 'busy' } : { status: 200 }));
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id]);
+    await change(m, 'down', 'pending');
+    for (let i = 0; i < 6; i++) {
+      await h.alerting.worker.runOnce();
+      h.clock.jump(2 * MIN); // past any backoff these options allow
+    }
+    expect(r.requests).toHaveLength(4);
+    expect(new Set(r.requests.map((q) => q.json().id)).size).toBe(1);
+    const [entry] = await deliveryLog(h.orm.em.fork(), m, 10);
+    expect(entry).toMatchObject({ event: 'monitor.down', ok: true, attempts: 4, state: 'delivered' });
+    expect(entry!.error).toBeUndefined();
+  });
+
+  it('gives up after the attempt limit and says why', async () => {
+    const r = await webhookReceiver(() => ({ status: 503, body: 'down for maintenance' }));
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id]);
+    await change(m, 'down', 'pending');
+    for (let i = 0; i < 12; i++) {
+      await h.alerting.worker.runOnce();
+      h.clock.jump(2 * MIN);
+    }
+    expect(r.requests).toHaveLength(8);
+    const [entry] = await deliveryLog(h.orm.em.fork(), m, 10);
+    expect(entry).toMatchObject({ ok: false, attempts: 8, state: 'failed', error: { code: 'HTTP_STATUS', message: 'The receiver answered 503: down for maintenance' } });
+  });
+
+  it('a hanging receiver times out and is retried without stalling other channels', async () => {
+    const hang = await webhookReceiver(() => 'hang');
+    const fine = await webhookReceiver();
+    const slow = await webhookChannel(hang.url, 'hangs');
+    const ok = await webhookChannel(fine.url, 'fine');
+    const monitors = [await h.monitor(orgId, 'a'), await h.monitor(orgId, 'b'), await h.monitor(orgId, 'c'), await h.monitor(orgId, 'd')];
+    for (const m of monitors.slice(0, 3)) await policy(m, [slow.id]);
+    await policy(monitors[3]!, [slow.id, ok.id]);
+    for (const m of monitors) await change(m, 'down', 'pending');
+    // One round: the hanging channel holds its two slots; the other channel's alert goes out.
+    const claimed = await h.alerting.worker.runOnce();
+    expect(claimed).toBe(3);
+    expect(fine.requests).toHaveLength(1);
+    expect(hang.requests).toHaveLength(2);
+    const failed = await h.sql(`SELECT state, last_error->>'code' AS code FROM alert_outbox WHERE channel_id = ? AND attempts = 1`, [slow.id]);
+    expect(failed).toEqual([
+      { state: 'pending', code: 'TIMEOUT' },
+      { state: 'pending', code: 'TIMEOUT' },
+    ]);
+  });
+
+  it('queues certificate warnings at 30/14/7/1 days left, each once', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId, 'tls');
+    await policy(m, [c.id], { onDegraded: true });
+    for (const days of [45, 29, 29, 20, 13, 13]) {
+      await h.alerting.onHeartbeat({ monitorId: m, orgId, at: new Date(h.clock.now()).toISOString(), metadata: { certificate: { daysLeft: days } } });
+      h.clock.jump(2 * 3_600_000);
+    }
+    await h.alerting.worker.drain();
+    expect(r.requests.map((q) => q.json().certificateDaysLeft)).toEqual([29, 13]);
+    expect(r.requests[0]!.json()).toMatchObject({ event: 'monitor.degraded', reason: { code: 'CERT_EXPIRING', message: 'The certificate expires in 29 days' } });
+  });
+});
+
+describe('durability', () => {
+  /** Another PingPage process on the same database. */
+  const process = () =>
+    createAlerting({
+      config: loadConfig({ DATABASE_URL: h.db.url, SESSION_SECRET: 'alerting-test-secret-alerting-test-secret', DATA_DIR: '/tmp' }),
+      log: createLogger('silent'),
+      orm: h.orm,
+      requireOrg: createAuth({ config: loadConfig({ DATABASE_URL: h.db.url, SESSION_SECRET: 'x'.repeat(40), DATA_DIR: '/tmp' }), orm: h.orm }).requireOrg,
+      tuning: { clock: h.clock, sweepMs: 0 },
+    });
+
+  it('a restart between the state change and delivery delivers it exactly once', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id]);
+    // The process that saw the change queues it and stops before its worker ran.
+    const first = process();
+    await first.onStateChange({ monitorId: m, orgId, status: 'down', previous: 'up', since: new Date(h.clock.now()).toISOString(), reason: null });
+    await first.stop();
+    expect(r.requests).toHaveLength(0);
+    // A new process on the same database.
+    const next = process();
+    await next.sweep(); // the catch-up adds nothing: the rows are there already
+    expect(await next.worker.drain()).toBe(1);
+    expect(await next.worker.drain()).toBe(0);
+    await next.stop();
+    expect(events(r)).toEqual(['monitor.down']);
+  });
+
+  it('a change whose event was lost (crash before alerting saw it) is caught up once', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id]);
+    await change(m, 'up', 'pending');
+    // The results writer stored the change; the process died before the event reached alerting.
+    await h.sql('UPDATE monitors SET status = ?, status_since = ?, status_reason = ? WHERE id = ?', ['down', new Date(h.clock.now() + MIN), 'HTTP_STATUS: 502', m]);
+    await h.alerting.sweep();
+    await h.alerting.sweep();
+    await h.alerting.worker.drain();
+    expect(events(r)).toEqual(['monitor.down']);
+    expect(r.requests[0]!.json().reason).toEqual({ code: 'HTTP_STATUS', message: '502' });
+  });
+
+  it('a row claimed by a worker that died mid-send is delivered once after the lease', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id]);
+    await change(m, 'down', 'pending');
+    const [dead] = await claimDue(h.orm.em.fork(), { now: h.clock.now(), limit: 10, perTarget: 2, busy: new Map(), leaseMs: 120_000, claimId: randomUUID() });
+    expect(dead).toBeDefined();
+    expect(await h.alerting.worker.runOnce()).toBe(0); // still leased to the dead worker
+    h.clock.jump(120_001);
+    expect(await h.alerting.worker.runOnce()).toBe(1);
+    expect(await markDelivered(h.orm.em.fork(), dead!, { ok: true }, h.clock.now())).toBe(false); // its late finish changes nothing
+    h.clock.jump(10 * MIN);
+    expect(await h.alerting.worker.drain()).toBe(0);
+    expect(r.requests).toHaveLength(1);
+    expect(r.requests[0]!.json().id).toBe(dead!.id);
+    const [entry] = await deliveryLog(h.orm.em.fork(), m, 10);
+    expect(entry).toMatchObject({ ok: true, attempts: 2 });
+  });
+});

@@ -1,0 +1,81 @@
+/** Alert policies for the API and for the monitors service (a monitor's `alerts`). */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from '../../auth/audit.js';
+import type { Principal } from '../../auth/types.js';
+import { row } from '../../db/sql.js';
+import { AppError, notFound } from '../../errors.js';
+import { NO_POLICY, type AlertPolicy, type AlertPolicyInput } from './schema.js';
+import * as store from './store.js';
+
+export interface PolicyJson extends AlertPolicy {
+  /** True when the monitor has no policy of its own and follows the org default. */
+  inherited: boolean;
+}
+
+export interface Actor {
+  principal: Principal;
+  ip?: string;
+}
+
+async function checkMonitor(em: EntityManager, orgId: string, monitorId: string): Promise<void> {
+  const found = await row(em, 'SELECT 1 AS one FROM monitors WHERE org_id = ? AND id = ?', [orgId, monitorId]);
+  if (!found) throw notFound('Monitor');
+}
+
+/**
+ * Refuses channel ids that are not this org's: 400 VALIDATION_FAILED with `channelIds.<i>` paths
+ * (prefix them, e.g. `alerts.`, when the policy is part of a larger body).
+ */
+export async function checkChannels(em: EntityManager, orgId: string, input: AlertPolicyInput, prefix = ''): Promise<void> {
+  const foreign = new Set(await store.foreignChannels(em, orgId, input.channelIds));
+  if (foreign.size === 0) return;
+  const details = input.channelIds
+    .map((id, i) => ({ id, i }))
+    .filter(({ id }) => foreign.has(id))
+    .map(({ i }) => ({ path: `${prefix}channelIds.${i}`, code: 'unknown_channel', message: 'No such notification channel in this organization' }));
+  throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
+}
+
+export async function getMonitorPolicy(em: EntityManager, orgId: string, monitorId: string): Promise<PolicyJson> {
+  await checkMonitor(em, orgId, monitorId);
+  const { policy, inherited } = await store.effectivePolicy(em, orgId, monitorId);
+  return { ...policy, inherited };
+}
+
+/** The policy in force for each of the org's monitors `monitorIds` (one query: for monitor lists). */
+export async function monitorPolicies(em: EntityManager, orgId: string, monitorIds: readonly string[]): Promise<Map<string, PolicyJson>> {
+  const all = await store.orgPolicies(em, orgId);
+  const fallback = all.get(null) ?? NO_POLICY;
+  return new Map(monitorIds.map((id) => {
+    const own = all.get(id);
+    return [id, own ? { ...own, inherited: false } : { ...fallback, inherited: true }];
+  }));
+}
+
+/** Sets a monitor's own policy; call inside the caller's transaction (e.g. the monitor's create). */
+export async function putMonitorPolicy(em: EntityManager, orgId: string, monitorId: string, input: AlertPolicyInput, actor?: Actor): Promise<PolicyJson> {
+  await checkMonitor(em, orgId, monitorId);
+  await checkChannels(em, orgId, input);
+  const policy = await store.putPolicy(em, orgId, monitorId, input);
+  if (actor) await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'alert_policy.updated', target: monitorId, details: { channels: policy.channelIds.length } });
+  return { ...policy, inherited: false };
+}
+
+/** The monitor follows the org default again; call inside the caller's transaction (e.g. a PATCH with `alerts: null`). */
+export async function deleteMonitorPolicy(em: EntityManager, orgId: string, monitorId: string, actor?: Actor): Promise<PolicyJson> {
+  await checkMonitor(em, orgId, monitorId);
+  await store.removePolicy(em, orgId, monitorId);
+  if (actor) await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'alert_policy.reset', target: monitorId });
+  return getMonitorPolicy(em, orgId, monitorId);
+}
+
+export async function getDefaults(em: EntityManager, orgId: string): Promise<AlertPolicy> {
+  return (await store.orgDefault(em, orgId)) ?? NO_POLICY;
+}
+
+export async function putDefaults(em: EntityManager, orgId: string, input: AlertPolicyInput, actor: Actor): Promise<AlertPolicy> {
+  await checkChannels(em, orgId, input);
+  const policy = await store.putPolicy(em, orgId, null, input);
+  await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'alert_defaults.updated', details: { channels: policy.channelIds.length } });
+  return policy;
+}

@@ -1,0 +1,101 @@
+/**
+ * The public side of subscriptions, served at the root (no session, no API key):
+ *   POST /api/v1/public/status-pages/:slug/subscribers   {email} | {webhookUrl}, componentIds?  → 202
+ *   GET  /status/:slug/subscriptions/confirm?token=…       a page with a "Confirm" button
+ *   POST /status/:slug/subscriptions/confirm?token=…       confirms
+ *   GET  /status/:slug/subscriptions/unsubscribe?token=…   a page with an "Unsubscribe" button
+ *   POST /status/:slug/subscriptions/unsubscribe?token=…   unsubscribes (also RFC 8058 one-click)
+ * Links only show a button: mail scanners fetch every link in a message, and must neither
+ * confirm a subscription nobody asked for nor end one. The router reads its own small JSON
+ * body, so it works mounted before or after the app's body parser.
+ */
+import Router from '@koa/router';
+import type Koa from 'koa';
+import { FailureLimiter } from '../../auth/limiter.js';
+import { AppError } from '../../errors.js';
+import { parse } from '../../http/body.js';
+import { subscriptionHtml, SUBSCRIPTION_CSP } from './html.js';
+import { subscribeBody, type LinkOutcome, type SubscriberService } from './service.js';
+
+/** Sign-ups per IP address per window. */
+export const SIGNUPS_PER_IP = 10;
+const SIGNUP_WINDOW_MS = 60 * 60_000;
+const BODY_LIMIT = 8 * 1024;
+
+async function jsonOf(ctx: Koa.Context): Promise<unknown> {
+  if (ctx.request.body !== undefined) return ctx.request.body;
+  if (ctx.req.readableEnded) return undefined;
+  if (!ctx.is('application/json')) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send JSON with Content-Type: application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${BODY_LIMIT} bytes`);
+    chunks.push(chunk);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new AppError(400, 'INVALID_JSON', 'The request body is not valid JSON');
+  }
+}
+
+/** Drains a form body we do not need (RFC 8058 sends "List-Unsubscribe=One-Click"). */
+async function discardBody(ctx: Koa.Context): Promise<void> {
+  if (ctx.req.readableEnded) return;
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) if ((size += chunk.length) > BODY_LIMIT) break;
+}
+
+export function subscriberRoutes(service: SubscriberService, opts: { now?: () => number } = {}): Router {
+  const r = new Router();
+  const perIp = new FailureLimiter(SIGNUPS_PER_IP, SIGNUP_WINDOW_MS, 100_000, opts.now);
+
+  const html = (ctx: Koa.Context, status: number, body: string) => {
+    ctx.status = status;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.set({ 'Content-Security-Policy': SUBSCRIPTION_CSP, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+    ctx.body = body;
+  };
+  const invalid = (ctx: Koa.Context) =>
+    html(ctx, 404, subscriptionHtml({ title: 'Link not valid', message: 'This link is not valid any more. Subscribe again from the status page if you need to.' }));
+  const action = (ctx: Koa.Context) => ctx.path + '?token=' + encodeURIComponent(String(ctx.query.token ?? ''));
+
+  r.post('/api/v1/public/status-pages/:slug/subscribers', async (ctx) => {
+    const ip = ctx.ip || 'unknown';
+    const wait = perIp.blockedFor(ip);
+    if (wait > 0) throw new AppError(429, 'RATE_LIMITED', 'Too many sign-ups from this address; try again later', undefined, { 'Retry-After': String(wait) });
+    perIp.fail(ip); // every attempt counts, valid or not
+    const input = parse(subscribeBody, await jsonOf(ctx as unknown as Koa.Context));
+    await service.subscribe(ctx.params.slug!, input);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 202;
+    ctx.body = { status: 'confirmation_sent' };
+  });
+
+  const show = (ctx: Koa.Context, o: LinkOutcome, title: string, message: string, label: string) =>
+    o.ok ? html(ctx, 200, subscriptionHtml({ title, message, form: { action: action(ctx), label }, pageUrl: o.pageUrl })) : invalid(ctx);
+
+  r.get('/status/:slug/subscriptions/confirm', async (ctx) => {
+    const o = await service.checkLink(ctx.params.slug!, 'confirm', ctx.query.token);
+    show(ctx as unknown as Koa.Context, o, o.ok ? `Subscribe to ${o.page.title}` : '', 'Confirm that you want to get updates from this status page.', 'Confirm subscription');
+  });
+  r.post('/status/:slug/subscriptions/confirm', async (ctx) => {
+    await discardBody(ctx as unknown as Koa.Context);
+    const o = await service.confirm(ctx.params.slug!, ctx.query.token);
+    if (!o.ok) return invalid(ctx as unknown as Koa.Context);
+    html(ctx as unknown as Koa.Context, 200, subscriptionHtml({ title: 'Subscribed', message: `You will get updates from ${o.page.title}. Every message has a link to unsubscribe.`, pageUrl: o.pageUrl }));
+  });
+  r.get('/status/:slug/subscriptions/unsubscribe', async (ctx) => {
+    const o = await service.checkLink(ctx.params.slug!, 'unsubscribe', ctx.query.token);
+    show(ctx as unknown as Koa.Context, o, o.ok ? `Unsubscribe from ${o.page.title}` : '', 'You will get no more updates from this status page.', 'Unsubscribe');
+  });
+  r.post('/status/:slug/subscriptions/unsubscribe', async (ctx) => {
+    await discardBody(ctx as unknown as Koa.Context);
+    const o = await service.unsubscribe(ctx.params.slug!, ctx.query.token);
+    // Unsubscribing twice is not an error: the outcome the visitor wanted holds either way.
+    html(ctx as unknown as Koa.Context, 200, subscriptionHtml({ title: 'Unsubscribed', message: 'You will get no more updates from this status page.', ...(o.ok ? { pageUrl: o.pageUrl } : {}) }));
+  });
+  return r;
+}

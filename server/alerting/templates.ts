@@ -1,0 +1,174 @@
+/**
+ * Message templates: `{{field}}` placeholders from a fixed list, replaced in one pass by plain
+ * text. Nothing else is interpreted: no expressions, no includes, no helpers, so a template can
+ * reach only these values. Each notifier escapes the result for its medium (HTML, Markdown…).
+ */
+import { z } from 'zod';
+import type { AlertEvent, AlertFacts } from './sdk.js';
+
+/** Every field a template may name, with what it holds. */
+export const TEMPLATE_FIELDS = {
+  event: 'The event, e.g. monitor.down',
+  at: 'When it happened (ISO 8601 UTC)',
+  link: 'Where to look: the monitor in the dashboard or the status page',
+  status: 'The monitor status after the change',
+  previous: 'The monitor status before the change',
+  'monitor.name': 'Monitor name',
+  'monitor.id': 'Monitor id',
+  'reason.code': 'Failure or warning code, e.g. TIMEOUT',
+  'reason.message': 'Failure or warning text',
+  reminder: 'Reminder number (1, 2, …) while down',
+  downSince: 'When the outage began (ISO 8601 UTC)',
+  downFor: 'How long the monitor has been down, e.g. 1h 5m',
+  'certificate.daysLeft': 'Days until the certificate expires',
+  'page.title': 'Status page title',
+  'page.url': 'Status page URL',
+  'incident.title': 'Incident title',
+  'incident.status': 'Incident status',
+  'incident.impact': 'Incident impact',
+  'incident.message': 'Text of the incident update',
+  'incident.components': 'Affected components, comma-separated',
+  'maintenance.title': 'Maintenance title',
+  'maintenance.description': 'Maintenance description',
+  'maintenance.startsAt': 'Start (ISO 8601 UTC)',
+  'maintenance.endsAt': 'End (ISO 8601 UTC)',
+  'maintenance.components': 'Components in maintenance, comma-separated',
+} as const;
+
+export type TemplateField = keyof typeof TEMPLATE_FIELDS;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z.]+)\s*\}\}/g;
+
+/** The names a template uses that are not in TEMPLATE_FIELDS. */
+export function unknownFields(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((f) => !Object.hasOwn(TEMPLATE_FIELDS, f));
+}
+
+const templateText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((t, ctx) => {
+      for (const f of unknownFields(t)) {
+        ctx.addIssue({ code: 'custom', message: `Unknown field {{${f}}}; known: ${Object.keys(TEMPLATE_FIELDS).join(', ')}`, params: { code: 'UNKNOWN_TEMPLATE_FIELD' } });
+      }
+    });
+
+/** A channel's own texts; either part falls back to the built-in one. */
+export const templateSchema = z.strictObject({
+  subject: templateText(300).optional().describe('One line: the title, the e-mail subject'),
+  body: templateText(4000).optional().describe('The message text'),
+});
+export type Template = z.output<typeof templateSchema>;
+
+/** Minutes as "2d 3h", "1h 5m", "4m"; under a minute "<1m". */
+export function duration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return '<1m';
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  return [d && `${d}d`, h && `${h}h`, m && !d && `${m}m`].filter(Boolean).join(' ');
+}
+
+/** The values of every field for these facts ('' where a field does not apply). */
+export function fieldValues(facts: AlertFacts, link: string | undefined): Record<TemplateField, string> {
+  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  return {
+    event: facts.event,
+    at: facts.at,
+    link: s(link),
+    status: s(facts.status),
+    previous: s(facts.previous),
+    'monitor.name': s(facts.monitor?.name),
+    'monitor.id': s(facts.monitor?.id),
+    'reason.code': s(facts.reason?.code),
+    'reason.message': s(facts.reason?.message),
+    reminder: s(facts.reminder),
+    downSince: s(facts.downSince),
+    downFor: facts.downSince ? duration(Date.parse(facts.at) - Date.parse(facts.downSince)) : '',
+    'certificate.daysLeft': s(facts.certificateDaysLeft),
+    'page.title': s(facts.page?.title),
+    'page.url': s(facts.page?.url),
+    'incident.title': s(facts.incident?.title),
+    'incident.status': s(facts.incident?.status),
+    'incident.impact': s(facts.incident?.impact),
+    'incident.message': s(facts.incident?.message),
+    'incident.components': s(facts.incident?.components.join(', ')),
+    'maintenance.title': s(facts.maintenance?.title),
+    'maintenance.description': s(facts.maintenance?.description),
+    'maintenance.startsAt': s(facts.maintenance?.startsAt),
+    'maintenance.endsAt': s(facts.maintenance?.endsAt),
+    'maintenance.components': s(facts.maintenance?.components.join(', ')),
+  };
+}
+
+/** One pass: a value that itself contains `{{…}}` stays as it is. Control characters are dropped. */
+export function render(template: string, values: Record<string, string>): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => (Object.hasOwn(values, name) ? values[name]! : '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''));
+}
+
+/** Built-in texts per event; `body` lines that render empty are dropped. */
+export const DEFAULT_TEMPLATES: Record<AlertEvent, { subject: string; body: string }> = {
+  'monitor.down': {
+    subject: '🔴 {{monitor.name}} is down',
+    body: '{{reason.code}}: {{reason.message}}\nDown since {{downSince}}',
+  },
+  'monitor.up': {
+    subject: '🟢 {{monitor.name}} is up again',
+    body: 'Recovered after {{downFor}} (down since {{downSince}}).',
+  },
+  'monitor.degraded': {
+    subject: '🟠 {{monitor.name}} is degraded',
+    body: '{{reason.code}}: {{reason.message}}',
+  },
+  'monitor.flapping': {
+    subject: '🟣 {{monitor.name}} is flapping',
+    body: 'The status changed too often; alerts for this monitor are held until it is stable.\nNow: {{status}}',
+  },
+  'incident.created': {
+    subject: '[{{page.title}}] {{incident.title}}',
+    body: '{{incident.status}}: {{incident.message}}\nAffected: {{incident.components}}',
+  },
+  'incident.updated': {
+    subject: '[{{page.title}}] {{incident.title}}: {{incident.status}}',
+    body: '{{incident.message}}\nAffected: {{incident.components}}',
+  },
+  'incident.resolved': {
+    subject: '[{{page.title}}] Resolved: {{incident.title}}',
+    body: '{{incident.message}}',
+  },
+  'maintenance.scheduled': {
+    subject: '[{{page.title}}] Scheduled maintenance: {{maintenance.title}}',
+    body: 'From {{maintenance.startsAt}} to {{maintenance.endsAt}}\n{{maintenance.description}}\nAffected: {{maintenance.components}}',
+  },
+  'maintenance.started': {
+    subject: '[{{page.title}}] Maintenance started: {{maintenance.title}}',
+    body: 'Until {{maintenance.endsAt}}\n{{maintenance.description}}\nAffected: {{maintenance.components}}',
+  },
+  'maintenance.completed': {
+    subject: '[{{page.title}}] Maintenance completed: {{maintenance.title}}',
+    body: 'The maintenance window has ended.',
+  },
+  'subscription.confirm': {
+    subject: 'Confirm your subscription to {{page.title}}',
+    body: 'Someone (hopefully you) asked to get updates from the {{page.title}} status page.\nIf it was not you, ignore this message: nothing will be sent without confirmation.',
+  },
+  test: {
+    subject: 'PingPage test message',
+    body: 'If you can read this, the channel works.',
+  },
+};
+
+/** Lines whose placeholders all came out empty are dropped, so defaults read well for every event. */
+export function renderBody(template: string, values: Record<string, string>): string {
+  return template
+    .split('\n')
+    .filter((line) => {
+      const names = [...line.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+      return names.length === 0 || names.some((n) => Object.hasOwn(values, n) && values[n] !== '');
+    })
+    .map((line) => render(line, values))
+    .join('\n')
+    .trim();
+}
