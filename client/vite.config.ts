@@ -12,6 +12,11 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: 'es2022',
+    // The server reads the manifest to find the status page script's hashed name.
+    manifest: true,
+    rollupOptions: {
+      input: { index: path.join(here, 'index.html'), status: path.join(here, 'src/status/main.ts') },
+    },
   },
   server: {
     proxy: {

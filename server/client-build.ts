@@ -19,7 +19,9 @@ function* files(dir: string): Generator<string> {
 /** A hash of everything the client build reads: its sources, the shared event types and the lockfile. */
 export function clientSourceHash(): string {
   const hash = createHash('sha256');
-  const inputs = [...files(clientDir), path.join(root, 'server/realtime/events.ts'), path.join(root, 'package-lock.json')];
+  // The client imports a few server modules (types, the status page's Markdown and formatting).
+  const shared = [path.join(root, 'server/realtime/events.ts'), ...files(path.join(root, 'server/statuspages'))];
+  const inputs = [...files(clientDir), ...shared, path.join(root, 'package-lock.json')];
   for (const file of inputs.sort()) {
     let content: Buffer;
     try {
@@ -30,6 +32,21 @@ export function clientSourceHash(): string {
     hash.update(path.relative(root, file)).update('\0').update(content).update('\0');
   }
   return hash.digest('hex');
+}
+
+/**
+ * The hashed file name Vite gave the status page's script (from its manifest), so it can be
+ * cached for a year like every other asset.
+ */
+export function statusScriptUrl(dist: string | undefined): string | undefined {
+  if (!dist) return undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(dist, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string }>;
+    const entry = manifest['src/status/main.ts'];
+    return entry ? '/' + entry.file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function builtHash(): string | undefined {

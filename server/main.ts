@@ -12,6 +12,11 @@ import { drain } from './http/drain.js';
 import { Metrics, metricsRoutes, processMetrics } from './http/metrics.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
 import { forwardToDashboards } from './realtime/forward.js';
+import { connectAlerting, createAlerting, type Alerting, type AlertingTuning } from './alerting/index.js';
+import { systemMailFromUrl } from './alerting/mail.js';
+import { statusScriptUrl } from './client-build.js';
+import { followMaintenance } from './monitors/maintenance.js';
+import { createStatusPages, type StatusPages } from './statuspages/index.js';
 import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { instanceRoutes } from './http/instance.js';
 import { StartupError } from './errors.js';
@@ -24,6 +29,8 @@ export interface PingPage {
   server: http.Server;
   realtime: Realtime;
   monitoring: Monitoring;
+  statusPages: StatusPages;
+  alerting: Alerting;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   url: string;
   /** The embedded PostgreSQL, when DATABASE_URL was unset. */
@@ -40,6 +47,8 @@ export interface StartOptions {
   drainMs?: number;
   /** Scheduler, runner and writer knobs (tests and benches). */
   monitoring?: MonitoringTuning;
+  /** Outbox worker knobs (tests). */
+  alerting?: AlertingTuning;
 }
 
 /** Wiring only: config → database → services → HTTP. */
@@ -90,25 +99,53 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const auth = createAuth({ config: cfg, orm });
     const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, tuning: opts.monitoring });
     cleanup.push(() => monitoring.stop());
+    const statusPages = createStatusPages({
+      config: cfg,
+      log,
+      orm,
+      requireOrg: auth.requireOrg,
+      onMonitorStatus: (fn) => monitoring.events.on('monitor:status', fn),
+      scriptUrl: statusScriptUrl(opts.clientDir),
+    });
+    const alerting = createAlerting({
+      config: cfg,
+      log,
+      orm,
+      requireOrg: auth.requireOrg,
+      maintenance: statusPages.maintenance,
+      systemMail: cfg.SMTP_URL && cfg.MAIL_FROM ? systemMailFromUrl(cfg.SMTP_URL, cfg.MAIL_FROM) : undefined,
+      tuning: opts.alerting,
+    });
+    cleanup.push(() => alerting.stop());
+    cleanup.push(connectAlerting(alerting, { monitoring: monitoring.events, incidents: statusPages.events }, log));
     const metrics = new Metrics();
     cleanup.push(processMetrics(metrics));
-    const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers, ...monitoring.routers];
+    const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers, ...monitoring.routers, ...statusPages.routers, ...alerting.routers];
     const app = createApp({
       config: cfg,
       log,
       middleware: auth.middleware,
-      operations: [metricsRoutes(metrics, cfg, () => orm.em.fork())],
+      // Before sessions and the JSON parser: visitors cost no session lookup; forms post urlencoded.
+      // Alerting's subscriber routes first: the status pages answer any other /status/:slug/* path.
+      operations: [metricsRoutes(metrics, cfg, () => orm.em.fork()), alerting.publicRouter, statusPages.publicRouter],
       metrics,
       api,
       readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }, ...monitoring.readiness],
       isStopping: () => stopping,
       clientDir: opts.clientDir,
     });
-    handler = app.callback();
-    const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth });
+    await statusPages.start();
+    cleanup.push(() => statusPages.stop());
+    const koa = app.callback();
+    // Public pages' HTML and JSON straight from memory, ahead of Koa: the hot path of a bad day.
+    handler = (req, res) => statusPages.fastPath(req, res) || void koa(req, res);
+    const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth, statusFeed: statusPages.hub });
     cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
     forwardToDashboards(monitoring.events, realtime);
+    statusPages.events.on('incident', (e) => realtime.toOrg(e.orgId, 'incident:upsert', e.incident));
     await monitoring.start();
+    await followMaintenance(statusPages.maintenance, monitoring.engine, orm, log);
+    await alerting.start();
     metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
       ['/dashboard', '/status'].map((n) => [{ namespace: n }, realtime.io.of(n).sockets.size] as [Record<string, string>, number]),
     );
@@ -121,6 +158,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       server,
       realtime,
       monitoring,
+      statusPages,
+      alerting,
       embedded,
       url: `http://${host}:${addr.port}`,
       close() {

@@ -1,0 +1,169 @@
+/**
+ * Re-renders the live parts of a server-rendered status page from pushed data. Every value is
+ * set with textContent or validated attributes; no HTML string is ever parsed, so nothing a page
+ * owner or incident author wrote can become markup.
+ */
+import type { ComponentStatus } from '../../../server/realtime/events';
+import { dayTime } from '../../../server/statuspages/render/format';
+import { parseMarkdown, safeHref, type Block, type Inline } from '../../../server/statuspages/render/markdown';
+import type { PublicIncident, PublicMaintenance } from '../../../server/statuspages/types';
+import {
+  COMPONENT_LABEL,
+  IMPACT_LABEL,
+  INCIDENT_LABEL,
+  OVERALL_LABEL,
+  type Impact,
+  type IncidentStatus,
+} from '../../../server/statuspages/vocab';
+
+const known = <T extends string>(labels: Record<T, string>, value: string): value is T => Object.prototype.hasOwnProperty.call(labels, value);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.text !== undefined) node.textContent = props.text;
+  node.append(...children);
+  return node;
+}
+
+function inlineNodes(nodes: Inline[]): Node[] {
+  return nodes.map((n): Node => {
+    switch (n.t) {
+      case 'text':
+        return document.createTextNode(n.v);
+      case 'code':
+        return el('code', { text: n.v });
+      case 'strong':
+        return el('strong', {}, ...inlineNodes(n.c));
+      case 'em':
+        return el('em', {}, ...inlineNodes(n.c));
+      case 'br':
+        return el('br');
+      case 'link': {
+        const href = safeHref(n.href);
+        if (!href) return el('span', {}, ...inlineNodes(n.c));
+        const a = el('a', {}, ...inlineNodes(n.c));
+        a.href = href;
+        a.rel = 'nofollow noopener noreferrer';
+        return a;
+      }
+    }
+  });
+}
+
+function blockNode(b: Block): Node {
+  switch (b.t) {
+    case 'p':
+      return el('p', {}, ...inlineNodes(b.c));
+    case 'ul':
+      return el('ul', {}, ...b.items.map((i) => el('li', {}, ...inlineNodes(i))));
+    case 'ol': {
+      const ol = el('ol', {}, ...b.items.map((i) => el('li', {}, ...inlineNodes(i))));
+      if (b.start !== 1) ol.start = b.start;
+      return ol;
+    }
+    case 'pre':
+      return el('pre', {}, el('code', { text: b.v }));
+  }
+}
+
+export function markdown(source: string): HTMLDivElement {
+  return el('div', { className: 'md' }, ...parseMarkdown(source).map(blockNode));
+}
+
+function time(iso: string, text: string): HTMLTimeElement {
+  const t = el('time', { text });
+  t.dateTime = iso;
+  return t;
+}
+
+function pill(className: string, text: string): HTMLSpanElement {
+  return el('span', { className: `pill ${className}`, text });
+}
+
+export function incidentCard(i: PublicIncident, base: string): HTMLElement {
+  const impact: Impact = known(IMPACT_LABEL, i.impact) ? i.impact : 'none';
+  const status: IncidentStatus = known(INCIDENT_LABEL, i.status) ? i.status : 'investigating';
+  const link = el('a', { text: i.title });
+  link.href = `${base}/incidents/${encodeURIComponent(i.id)}`;
+  const article = el(
+    'article',
+    { className: `card impact-${impact}` },
+    el('h3', {}, link),
+    el('p', { className: 'meta' }, pill(`i-${status}`, INCIDENT_LABEL[status]), el('span', { text: `Impact: ${IMPACT_LABEL[impact]}` })),
+  );
+  article.id = `i-${i.id}`;
+  if (i.components.length) {
+    const names = i.components.map((c) => `${c.name} (${(known(COMPONENT_LABEL, c.status) ? COMPONENT_LABEL[c.status] : c.status).toLowerCase()})`);
+    article.append(el('p', { className: 'meta', text: `Affected: ${names.join(', ')}` }));
+  }
+  article.append(
+    el(
+      'ol',
+      { className: 'timeline' },
+      ...i.updates.map((u) =>
+        el(
+          'li',
+          {},
+          el('p', { className: 'upd-head' }, el('strong', { text: known(INCIDENT_LABEL, u.status) ? INCIDENT_LABEL[u.status] : u.status }), document.createTextNode(' · '), time(u.at, dayTime(u.at))),
+          markdown(u.message),
+        ),
+      ),
+    ),
+  );
+  return article;
+}
+
+export function maintenanceCard(m: PublicMaintenance): HTMLElement {
+  const running = m.state === 'in_progress';
+  const article = el(
+    'article',
+    { className: 'card maintenance' },
+    el('h3', { text: m.title }),
+    el(
+      'p',
+      { className: 'meta' },
+      pill(running ? 'm-in_progress' : 'm-scheduled', running ? 'In progress' : 'Scheduled'),
+      el('span', {}, time(m.startsAt, dayTime(m.startsAt)), document.createTextNode(' – '), time(m.endsAt, dayTime(m.endsAt))),
+    ),
+  );
+  article.id = `m-${m.id}`;
+  if (m.components.length) article.append(el('p', { className: 'meta', text: `Affected: ${m.components.map((c) => c.name).join(', ')}` }));
+  if (m.description) article.append(markdown(m.description));
+  return article;
+}
+
+/** Sets a component's pill; unknown ids (a component added since the page loaded) are skipped. */
+export function setComponent(id: string, status: ComponentStatus): void {
+  if (!known(COMPONENT_LABEL, status)) return;
+  const pillEl = document.getElementById(`c-${id}`)?.querySelector<HTMLElement>('.pill[data-status]');
+  if (!pillEl) return;
+  pillEl.className = `pill s-${status}`;
+  pillEl.dataset.status = status;
+  pillEl.textContent = COMPONENT_LABEL[status];
+}
+
+export function setOverall(status: ComponentStatus): void {
+  if (!known(OVERALL_LABEL, status)) return;
+  const section = document.getElementById('overall');
+  const text = document.getElementById('overall-text');
+  if (!section || !text) return;
+  section.className = `overall s-${status}`;
+  text.textContent = OVERALL_LABEL[status];
+}
+
+/** Replaces a list section's cards; the section hides when the list is empty. */
+export function setList<T>(sectionId: string, listId: string, items: T[], card: (item: T) => HTMLElement): void {
+  const section = document.getElementById(sectionId);
+  const list = document.getElementById(listId);
+  if (!section || !list) return;
+  list.replaceChildren(...items.map(card));
+  section.hidden = items.length === 0;
+}
+
+export function setUpdated(iso: string): void {
+  const t = document.getElementById('updated') as HTMLTimeElement | null;
+  if (!t) return;
+  t.dateTime = iso;
+  t.textContent = dayTime(iso);
+}

@@ -1,0 +1,50 @@
+/**
+ * The status page's only script: the page is complete without it; with it, the page subscribes
+ * to `/status` and applies each `page:update` (component pills, overall line, incidents,
+ * maintenance) as it arrives, and shows a "Live" badge while connected. Built by Vite from this
+ * file into /assets/status.js.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../../server/realtime/events';
+import type { PublicIncident, PublicMaintenance, PublicPage } from '../../../server/statuspages/types';
+import { incidentCard, maintenanceCard, setComponent, setList, setOverall, setUpdated } from './dom';
+
+const slug = document.body.dataset.slug;
+const base = document.body.dataset.base ?? '';
+const live = document.getElementById('live');
+
+function showLive(state: 'live' | 'reconnecting') {
+  if (!live) return;
+  live.hidden = false;
+  live.classList.toggle('on', state === 'live');
+  live.textContent = state === 'live' ? 'Live' : 'Reconnecting…';
+  live.title = state === 'live' ? 'This page updates by itself' : 'Lost the live connection; retrying';
+}
+
+function apply(u: Partial<PageUpdate>) {
+  for (const c of u.components ?? []) setComponent(c.id, c.status);
+  if (u.overall) setOverall(u.overall);
+  if (u.incidents) setList('incidents', 'incident-list', u.incidents as PublicIncident[], (i) => incidentCard(i, base));
+  if (u.maintenances) setList('maintenances', 'maintenance-list', u.maintenances as PublicMaintenance[], maintenanceCard);
+  if (u.at) setUpdated(u.at);
+}
+
+/** The whole snapshot (after a (re)connect): everything may have changed while we were away. */
+function applyPage(p: PublicPage) {
+  apply({ components: p.components, overall: p.overall, incidents: p.incidents, maintenances: p.maintenances, at: p.updatedAt });
+}
+
+if (slug && live) {
+  const socket: Socket<StatusServerEvents, StatusClientEvents> = io('/status');
+  socket.on('connect', () => {
+    socket.emit('subscribe', { slug }, (answer) => {
+      if (!answer.ok) return;
+      applyPage(answer.data as PublicPage);
+      showLive('live');
+    });
+  });
+  socket.on('disconnect', () => showLive('reconnecting'));
+  socket.on('page:update', (u) => {
+    if (u.slug === slug) apply(u);
+  });
+}

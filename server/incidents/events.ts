@@ -1,0 +1,18 @@
+/**
+ * What incidents and maintenance tell the rest of the server: the realtime layer forwards
+ * `incident` to dashboards (`incident:upsert`), alerting turns both into notifications
+ * (`incident.*`, `maintenance.*`).
+ */
+import { EventEmitter } from 'node:events';
+import type { IncidentEvent as IncidentSummary } from '../realtime/events.js';
+
+export interface IncidentEventMap {
+  incident: [{ orgId: string; event: 'incident.created' | 'incident.updated' | 'incident.resolved' | 'incident.deleted'; incident: IncidentSummary }];
+  maintenance: [{
+    orgId: string;
+    event: 'maintenance.created' | 'maintenance.updated' | 'maintenance.deleted' | 'maintenance.started' | 'maintenance.ended';
+    maintenance: { id: string; title: string; startsAt: string; endsAt: string; monitorIds: string[] };
+  }];
+}
+
+export class IncidentEvents extends EventEmitter<IncidentEventMap> {}

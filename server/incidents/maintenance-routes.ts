@@ -1,0 +1,76 @@
+/** /orgs/:org/maintenances: thin routes; every write is audited, re-reads the schedule and refreshes the pages. */
+import Router, { type RouterContext } from '@koa/router';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { recordAudit } from '../auth/audit.js';
+import type { RequireOrg } from '../auth/authorize.js';
+import type { OrgState } from '../auth/types.js';
+import { parse } from '../http/body.js';
+import type { Clock } from '../scheduler/clock.js';
+import { uuidParam } from '../statuspages/routes.js';
+import type { IncidentEvents } from './events.js';
+import * as maintenances from './maintenances.js';
+import type { MaintenanceSchedule } from './schedule.js';
+import { maintenanceCreate, maintenancePatch, maintenanceQuery } from './schemas.js';
+
+type Ctx = RouterContext<OrgState>;
+
+export interface MaintenanceRoutesDeps {
+  em: () => EntityManager;
+  requireOrg: RequireOrg;
+  clock: Clock;
+  events: IncidentEvents;
+  schedule: MaintenanceSchedule;
+  refresh(pageIds: string[]): Promise<void>;
+}
+
+export function maintenanceRoutes(deps: MaintenanceRoutesDeps): Router<OrgState> {
+  const { em, requireOrg, clock, schedule, refresh, events } = deps;
+  const router = new Router<OrgState>();
+  const audit = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>) =>
+    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const changed = async (ctx: Ctx, event: 'maintenance.created' | 'maintenance.updated' | 'maintenance.deleted', m: maintenances.MaintenanceJson, pageIds: string[]) => {
+    await schedule.reload();
+    await refresh(pageIds);
+    events.emit('maintenance', { orgId: ctx.state.orgId, event, maintenance: { id: m.id, title: m.title, startsAt: m.startsAt, endsAt: m.endsAt, monitorIds: m.monitorIds } });
+  };
+
+  router.get('/orgs/:org/maintenances', requireOrg('status-pages:read'), async (ctx) => {
+    ctx.body = await maintenances.listMaintenances(em(), ctx.state.orgId, parse(maintenanceQuery, ctx.query), clock.now());
+  });
+
+  router.post('/orgs/:org/maintenances', requireOrg('incidents:write'), async (ctx) => {
+    const body = parse(maintenanceCreate, ctx.request.body);
+    const actor = { userId: ctx.state.principal.kind === 'user' ? ctx.state.principal.userId : null };
+    const m = await maintenances.createMaintenance(em(), ctx.state.orgId, body, actor, clock.now());
+    await audit(ctx, 'maintenance.created', m.id, { title: m.title, startsAt: m.startsAt, endsAt: m.endsAt, monitors: m.monitorIds.length });
+    await changed(ctx, 'maintenance.created', m, m.statusPageIds);
+    ctx.status = 201;
+    ctx.body = m;
+  });
+
+  router.get('/orgs/:org/maintenances/:id', requireOrg('status-pages:read'), async (ctx) => {
+    ctx.body = await maintenances.getMaintenance(em(), ctx.state.orgId, uuidParam(ctx, 'id', 'Maintenance'), clock.now());
+  });
+
+  router.patch('/orgs/:org/maintenances/:id', requireOrg('incidents:write'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'Maintenance');
+    const body = parse(maintenancePatch, ctx.request.body);
+    const before = await maintenances.getMaintenance(em(), ctx.state.orgId, id, clock.now());
+    const m = await maintenances.patchMaintenance(em(), ctx.state.orgId, id, body, clock.now());
+    await audit(ctx, 'maintenance.updated', id, { fields: Object.keys(body) });
+    await changed(ctx, 'maintenance.updated', m, [...before.statusPageIds, ...m.statusPageIds]);
+    ctx.body = m;
+  });
+
+  // Deleting a running window ends it now: monitors report again and alerts resume.
+  router.delete('/orgs/:org/maintenances/:id', requireOrg('incidents:write'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'Maintenance');
+    const m = await maintenances.getMaintenance(em(), ctx.state.orgId, id, clock.now());
+    await maintenances.deleteMaintenance(em(), ctx.state.orgId, id);
+    await audit(ctx, 'maintenance.deleted', id, { title: m.title });
+    await changed(ctx, 'maintenance.deleted', m, m.statusPageIds);
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,122 @@
+/**
+ * Status pages, incidents and maintenance as one piece for main.ts: the admin routers, the public
+ * middleware, the hub the `/status` namespace reads, and the maintenance lookup monitoring and
+ * alerting ask. `start()` loads the snapshot; until then public pages answer 404.
+ */
+import Router from '@koa/router';
+import type Koa from 'koa';
+import type { RequireOrg } from '../auth/authorize.js';
+import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import { AutoIncidents } from '../incidents/auto.js';
+import { IncidentEvents } from '../incidents/events.js';
+import { maintenanceRoutes } from '../incidents/maintenance-routes.js';
+import { incidentRoutes } from '../incidents/routes.js';
+import { MaintenanceSchedule } from '../incidents/schedule.js';
+import type { Logger } from '../log.js';
+import { systemClock, type Clock } from '../scheduler/clock.js';
+import type { OnMonitorStatus, StatusPageHub } from './hub.js';
+import { createFastPath, type FastPath } from './fast.js';
+import { publicStatusPages } from './public.js';
+import { statusPageRoutes } from './routes.js';
+import { SnapshotStore } from './store.js';
+
+export type { StatusPageHub, MaintenanceLookup, MonitorStatusChange, OnMonitorStatus } from './hub.js';
+export type { PublicPage } from './types.js';
+
+export interface StatusPagesDeps {
+  config: Config;
+  log: Logger;
+  orm: Orm;
+  requireOrg: RequireOrg;
+  /** Monitor status changes, e.g. `(fn) => monitoring.events.on('monitor:status', fn)`. */
+  onMonitorStatus?: OnMonitorStatus;
+  clock?: Clock;
+  /** URL of the built browser script (client/src/status/main.ts); default /assets/status.js. */
+  scriptUrl?: string;
+  /** Store timings (tests, benches). */
+  tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
+}
+
+export interface StatusPages {
+  /** Admin API: mount under /api/v1 with the other routers. */
+  routers: Router<any>[];
+  /** Public pages, JSON, feeds, badges, custom domains: mount before the body parser and sessions. */
+  publicMiddleware: Koa.Middleware;
+  /** The same as a router matching every path (passes on what is not its own), for createApp's `operations`. */
+  publicRouter: Router;
+  /**
+   * Optional, for the HTTP server's request listener ahead of Koa: answers public pages' HTML and
+   * JSON straight from memory (true) or leaves the request alone (false).
+   */
+  fastPath: FastPath;
+  hub: StatusPageHub;
+  store: SnapshotStore;
+  /** Maintenance windows: `isInMaintenance(monitorId, at)`, and `started`/`ended` events. */
+  maintenance: MaintenanceSchedule;
+  /** `incident` and `maintenance` events for dashboards and alerting. */
+  events: IncidentEvents;
+  autoIncidents: AutoIncidents;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createStatusPages(deps: StatusPagesDeps): StatusPages {
+  const log = deps.log.child({ component: 'statuspages' });
+  const clock = deps.clock ?? systemClock;
+  const em = () => deps.orm.em.fork();
+  const events = new IncidentEvents();
+  const { maintenanceReloadMs, ...storeTuning } = deps.tuning ?? {};
+  const maintenance = new MaintenanceSchedule({ em, clock, log, reloadEveryMs: maintenanceReloadMs });
+  const store = new SnapshotStore({ em, clock, log, secret: deps.config.SESSION_SECRET, maintenance, ...storeTuning });
+  const refresh = (ids: string[]) => store.refreshPages(ids);
+  const autoIncidents = new AutoIncidents({ em, clock, log, maintenance, events, refresh, watched: (m) => store.autoIncidentsWatch(m) });
+
+  const forward = (w: { id: string; orgId: string; title: string; startsAt: number; endsAt: number; monitorIds: ReadonlySet<string>; pageIds: string[] }, event: 'maintenance.started' | 'maintenance.ended') => {
+    store.maintenanceBoundary([...w.monitorIds], w.pageIds);
+    events.emit('maintenance', {
+      orgId: w.orgId,
+      event,
+      maintenance: { id: w.id, title: w.title, startsAt: new Date(w.startsAt).toISOString(), endsAt: new Date(w.endsAt).toISOString(), monitorIds: [...w.monitorIds] },
+    });
+  };
+  maintenance.on('started', (w) => forward(w, 'maintenance.started'));
+  maintenance.on('ended', (w) => forward(w, 'maintenance.ended'));
+
+  const publicMiddleware = publicStatusPages({ store, publicUrl: deps.config.PUBLIC_URL, now: () => clock.now(), secret: deps.config.SESSION_SECRET, scriptUrl: deps.scriptUrl });
+  const publicRouter = new Router();
+  publicRouter.all(/^\//, publicMiddleware);
+
+  let unsubscribe: (() => void) | undefined;
+  const common = { em, requireOrg: deps.requireOrg, refresh };
+  return {
+    routers: [
+      statusPageRoutes({ ...common, publicUrl: deps.config.PUBLIC_URL }),
+      incidentRoutes({ ...common, clock, events }),
+      maintenanceRoutes({ ...common, clock, events, schedule: maintenance }),
+    ],
+    publicMiddleware,
+    publicRouter,
+    fastPath: createFastPath({ store, hsts: deps.config.secure, trustProxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl }),
+    hub: store,
+    store,
+    maintenance,
+    events,
+    autoIncidents,
+    async start() {
+      await maintenance.start();
+      await store.start();
+      await autoIncidents.start();
+      unsubscribe = deps.onMonitorStatus?.((e) => {
+        store.monitorStatus(e);
+        void autoIncidents.handle(e);
+      });
+    },
+    async stop() {
+      unsubscribe?.();
+      await autoIncidents.idle();
+      maintenance.stop();
+      store.stop();
+    },
+  };
+}

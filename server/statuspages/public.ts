@@ -1,0 +1,299 @@
+/**
+ * What visitors reach: /status/:slug (and its incident pages, feeds, badges, theme), the JSON at
+ * /api/v1/public/status-pages/:slug, and the same page on its custom domain at `/`. Every answer
+ * comes from the snapshot store's memory; nothing here touches the database.
+ */
+import { createHash } from 'node:crypto';
+import type Koa from 'koa';
+import { FailureLimiter } from '../auth/limiter.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { AppError } from '../errors.js';
+import { ACCESS_MAX_AGE_S, accessCookieName, accessCookieValue } from './access.js';
+import { atomFeed, rssFeed } from './render/feeds.js';
+import { badgeSvg, type BADGE_COLORS } from './render/badge.js';
+import { sanitizeCss } from './render/css.js';
+import { logoSrc, SCRIPT_PATH, type Frame } from './render/layout.js';
+import { incidentPageHtml, notFoundHtml, passwordPageHtml, statusPageHtml } from './render/page.js';
+import { STATUS_CSS } from './render/stylesheet.js';
+import type { PageView, Rendered, SnapshotStore } from './store.js';
+import type { ComponentStatus } from './vocab.js';
+
+const HTML = 'text/html; charset=utf-8';
+const CSS_VERSION = createHash('sha1').update(STATUS_CSS).digest('hex').slice(0, 10);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The public pages' CSP: no inline script or style; images from here, data: and the logo's origin. */
+export function publicCsp(view: PageView | undefined): string {
+  const logo = logoSrc(view?.record.logoUrl ?? null);
+  const logoOrigin = logo && /^https?:/.test(logo) ? ' ' + new URL(logo).origin : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data:${logoOrigin}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export interface PublicOptions {
+  store: SnapshotStore;
+  /** The dashboard's URL (PUBLIC_URL): absolute links in feeds of pages without a custom domain. */
+  publicUrl: string;
+  /** Epoch ms; the store's clock. */
+  now: () => number;
+  secret: string;
+  /** URL of the built live script (default /assets/status.js). */
+  scriptUrl?: string;
+}
+
+const BADGE: Record<ComponentStatus, [string, keyof typeof BADGE_COLORS]> = {
+  operational: ['operational', 'green'],
+  degraded_performance: ['degraded', 'yellow'],
+  partial_outage: ['partial outage', 'orange'],
+  major_outage: ['major outage', 'red'],
+  under_maintenance: ['maintenance', 'blue'],
+};
+
+/**
+ * Mount before the JSON body parser and the session middleware: visitors then cost no session
+ * lookup, and the password form's urlencoded POST reaches this handler.
+ */
+export function publicStatusPages(o: PublicOptions): Koa.Middleware {
+  const { store } = o;
+  // bcrypt costs ~200 ms per guess: refuse early rather than burn a core for a guesser.
+  const perPage = new FailureLimiter(10, 15 * 60_000);
+  const perIp = new FailureLimiter(30, 15 * 60_000);
+
+  return async (ctx, next) => {
+    const domainView = store.viewByHost(ctx.host); // X-Forwarded-Host only when TRUST_PROXY
+    const path = ctx.path;
+
+    if (path === '/status/_/status.css') return sendStatic(ctx, STATUS_CSS);
+
+    let view: PageView | undefined;
+    let base: string;
+    let rest: string;
+    const onStatusPath = /^\/status\/([^/]+)(\/.*)?$/.exec(path);
+    const json = /^\/api\/v1\/public\/status-pages\/([^/]+)$/.exec(path);
+    if (json) {
+      view = store.viewBySlug(decode(json[1]!));
+      if (domainView && view !== domainView) view = undefined; // another page never answers on this domain
+      if (!view) throw new AppError(404, 'NOT_FOUND', 'Status page not found');
+      return serve(ctx, view, domainView ? '' : `/status/${view.record.slug}`, '/.json');
+    }
+    if (onStatusPath) {
+      view = store.viewBySlug(decode(onStatusPath[1]!));
+      if (domainView && view !== domainView) view = undefined;
+      base = view ? `/status/${view.record.slug}` : '';
+      rest = onStatusPath[2] ?? '';
+      if (!view) return notFound(ctx, undefined);
+    } else if (domainView) {
+      view = domainView;
+      base = '';
+      rest = path === '/' ? '' : path;
+      if (!isPagePath(rest)) return next();
+    } else return next();
+    return serve(ctx, view, base, rest.replace(/\/$/, ''));
+  };
+
+  async function serve(ctx: Koa.Context, view: PageView, base: string, rest: string): Promise<void> {
+    const record = view.record;
+    const isProtected = record.passwordHash !== null;
+    const unlocked = !isProtected || store.unlocked(view, ctx.cookies.get(accessCookieName(record.id)));
+    ctx.set('Content-Security-Policy', view.memo('csp', () => publicCsp(view)));
+    ctx.set('Vary', isProtected ? 'Accept-Encoding, Cookie' : 'Accept-Encoding');
+    if (isProtected) ctx.set('X-Robots-Tag', 'noindex, nofollow');
+    const frame = pageFrame(view, base, unlocked, o.scriptUrl);
+
+    if (rest === '/unlock') return unlock(ctx, view, frame);
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here`, undefined, { Allow: 'GET, HEAD' });
+    if (rest === '/theme.css') return send(ctx, view.rendered(`theme|${unlocked}`, 'text/css; charset=utf-8', () => themeCss(view, unlocked)), isProtected);
+
+    if (!unlocked) {
+      if (rest === '') {
+        ctx.status = 401;
+        ctx.type = HTML;
+        ctx.set('Cache-Control', 'private, no-store');
+        ctx.body = passwordPageHtml(frame, null);
+        return;
+      }
+      throw new AppError(401, 'PASSWORD_REQUIRED', 'This status page is protected by a password');
+    }
+
+    const pageUrl = record.customDomain && !base ? `${ctx.protocol}://${record.customDomain}` : `${o.publicUrl}/status/${record.slug}`;
+    if (rest === '') return send(ctx, pageHtml(view, frame), isProtected);
+    if (rest === '/.json') {
+      if (!isProtected) ctx.set('Access-Control-Allow-Origin', '*');
+      return send(ctx, pageJson(view), isProtected);
+    }
+    if (rest === '/feed.atom') return send(ctx, view.rendered(`atom|${pageUrl}`, 'application/atom+xml; charset=utf-8', () => atomFeed(record, view.derived, pageUrl)), isProtected);
+    if (rest === '/feed.rss') return send(ctx, view.rendered(`rss|${pageUrl}`, 'application/rss+xml; charset=utf-8', () => rssFeed(record, view.derived, pageUrl)), isProtected);
+    const incident = /^\/incidents\/([^/]+)$/.exec(rest);
+    if (incident) {
+      const found = view.derived.history.find((i) => i.id === incident[1]);
+      if (!found) return notFound(ctx, view);
+      return send(ctx, view.rendered(`incident|${base}|${found.id}`, HTML, () => incidentPageHtml(frame, view.derived, found, isProtected)), isProtected);
+    }
+    const badge = /^(?:\/components\/([^/]+))?\/badge\.svg$/.exec(rest);
+    if (badge) {
+      const uptime = ctx.query.type === 'uptime';
+      const componentId = badge[1];
+      const component = componentId ? view.page.components.find((c) => c.id === componentId) : undefined;
+      if (componentId && !component) return notFound(ctx, view);
+      const key = `badge|${componentId ?? ''}|${uptime}`;
+      ctx.set('Cross-Origin-Resource-Policy', 'cross-origin'); // badges are meant to be embedded elsewhere
+      return send(
+        ctx,
+        view.rendered(key, 'image/svg+xml; charset=utf-8', () => {
+          if (uptime) {
+            const list = component ? [component] : view.page.components;
+            const known = list.filter((c) => c.uptime90d !== null);
+            const value = known.length ? Math.floor((known.reduce((a, c) => a + c.uptime90d!, 0) / known.length) * 100) / 100 : null;
+            const color = value === null ? 'grey' : value >= 99.9 ? 'green' : value >= 99 ? 'yellow' : value >= 95 ? 'orange' : 'red';
+            return badgeSvg(component ? `${component.name} uptime` : 'uptime', value === null ? 'no data' : `${value}%`, color);
+          }
+          const [message, color] = BADGE[component ? component.status : view.page.overall];
+          return badgeSvg(component ? component.name : 'status', message, color);
+        }),
+        isProtected,
+        'public, max-age=60',
+      );
+    }
+    return notFound(ctx, view);
+  }
+
+  async function unlock(ctx: Koa.Context, view: PageView, frame: Frame): Promise<void> {
+    if (ctx.method !== 'POST') throw new AppError(405, 'METHOD_NOT_ALLOWED', 'Use POST', undefined, { Allow: 'POST' });
+    const origin = ctx.get('origin');
+    if (origin && origin !== 'null' && safeHost(origin) !== ctx.host.toLowerCase()) throw new AppError(403, 'CSRF_FAILED', 'Cross-site request refused');
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.set('X-Robots-Tag', 'noindex, nofollow');
+    const hash = view.record.passwordHash;
+    const home = frame.base || '/';
+    if (!hash) return void ctx.redirect(home);
+    const keys: Array<[FailureLimiter, string]> = [
+      [perIp, ctx.ip],
+      [perPage, `${ctx.ip}|${view.record.id}`],
+    ];
+    const wait = Math.max(...keys.map(([l, k]) => l.blockedFor(k)));
+    if (wait > 0) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(wait));
+      ctx.type = HTML;
+      ctx.body = passwordPageHtml(frame, `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`);
+      return;
+    }
+    const password = await formField(ctx, 'password');
+    if (password === undefined || !(await verifyPassword(password, hash))) {
+      for (const [l, k] of keys) l.fail(k);
+      ctx.status = 401;
+      ctx.type = HTML;
+      ctx.body = passwordPageHtml(frame, 'Wrong password.');
+      return;
+    }
+    perPage.reset(`${ctx.ip}|${view.record.id}`);
+    ctx.cookies.set(accessCookieName(view.record.id), accessCookieValue(o.secret, view.record.id, hash, o.now()), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      maxAge: ACCESS_MAX_AGE_S * 1000,
+      signed: false,
+      overwrite: true,
+    });
+    ctx.status = 303;
+    ctx.redirect(home);
+  }
+}
+
+/** The frame of a page's documents under `base`, computed once per build. */
+export function pageFrame(view: PageView, base: string, unlocked: boolean, scriptUrl = SCRIPT_PATH): Frame {
+  return view.memo(`frame|${base}|${unlocked}|${scriptUrl}`, () => ({
+    record: view.record,
+    base,
+    themeVersion: view.rendered(`theme|${unlocked}`, 'text/css; charset=utf-8', () => themeCss(view, unlocked)).etag.slice(1, 11),
+    cssVersion: CSS_VERSION,
+    scriptUrl,
+  }));
+}
+
+/** The status page itself (visible to this visitor) under the frame's base. */
+export function pageHtml(view: PageView, frame: Frame): Rendered {
+  return view.rendered(`html|${frame.base}|${frame.scriptUrl}`, HTML, () => statusPageHtml(frame, view.derived, view.record.passwordHash !== null));
+}
+
+export function pageJson(view: PageView): Rendered {
+  return view.rendered('json', 'application/json; charset=utf-8', () => JSON.stringify(view.page));
+}
+
+function themeCss(view: PageView, unlocked: boolean): string {
+  const color = view.record.brandColor && /^#[0-9a-fA-F]{6}$/.test(view.record.brandColor) ? view.record.brandColor : null;
+  const custom = unlocked && view.record.customCss ? '\n' + sanitizeCss(view.record.customCss) : '';
+  return `${color ? `:root { --brand: ${color}; }` : ''}${custom}\n`;
+}
+
+function isPagePath(rest: string): boolean {
+  return /^(|\/|\/unlock|\/theme\.css|\/feed\.atom|\/feed\.rss|\/badge\.svg|\/incidents\/[^/]+|\/components\/[^/]+\/badge\.svg)$/.test(rest);
+}
+
+export function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return '';
+  }
+}
+
+function safeHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+function send(ctx: Koa.Context, r: Rendered, isProtected: boolean, cacheControl = 'public, max-age=10'): void {
+  ctx.set('Cache-Control', isProtected ? 'private, no-store' : cacheControl);
+  ctx.set('ETag', r.etag);
+  if (ctx.get('if-none-match') === r.etag) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.type = r.type;
+  if (r.gzip && /\bgzip\b/.test(ctx.get('accept-encoding'))) {
+    ctx.set('Content-Encoding', 'gzip');
+    ctx.body = r.gzip;
+  } else ctx.body = r.body;
+}
+
+function sendStatic(ctx: Koa.Context, css: string): void {
+  ctx.set('Cache-Control', 'public, max-age=3600');
+  ctx.type = 'text/css; charset=utf-8';
+  ctx.body = css;
+}
+
+function notFound(ctx: Koa.Context, view: PageView | undefined): void {
+  ctx.set('Content-Security-Policy', publicCsp(view));
+  ctx.set('Cache-Control', 'no-cache');
+  ctx.status = 404;
+  ctx.type = HTML;
+  ctx.body = notFoundHtml();
+}
+
+/** One field of a small urlencoded form body (the password form). */
+async function formField(ctx: Koa.Context, name: string): Promise<string | undefined> {
+  if (!ctx.is('application/x-www-form-urlencoded')) return undefined;
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 4096) throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'The form is too large');
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get(name) ?? undefined;
+}
+

@@ -1,0 +1,74 @@
+/** The document around every public page: head, header, footer. */
+import type { PageRecord } from '../load.js';
+import { html, type Safe } from './escape.js';
+import { dayTime } from './format.js';
+import { safeHref } from './markdown.js';
+
+/** Where the base stylesheet is served (same on custom domains). */
+export const BASE_CSS_PATH = '/status/_/status.css';
+/** The live script's default URL; main.ts may pass the hashed name Vite gave it. */
+export const SCRIPT_PATH = '/assets/status.js';
+
+export interface Frame {
+  record: PageRecord;
+  /** Path prefix of this page's URLs: `/status/<slug>`, or '' on its custom domain. */
+  base: string;
+  /** `?v=` of theme.css, so a changed brand colour or custom CSS is fetched again. */
+  themeVersion: string;
+  /** Query string that busts the base stylesheet's cache when the server changes. */
+  cssVersion: string;
+  /** URL of the live script (same origin). */
+  scriptUrl: string;
+}
+
+/** A logo URL that may appear in src: https/http, a same-site path, or a data: image. */
+export function logoSrc(url: string | null): string | null {
+  if (!url) return null;
+  if (/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(url)) return url;
+  if (/^\/[^/\\]/.test(url) && !/[\s"'<>]/.test(url)) return url;
+  const href = safeHref(url);
+  return href && href.startsWith('http') ? href : null;
+}
+
+export function documentHtml(f: Frame, opts: { title: string; body: Safe; script: boolean; noindex: boolean }): string {
+  const r = f.record;
+  const logo = logoSrc(r.logoUrl);
+  return (
+    '<!DOCTYPE html>\n' +
+    html`<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>${opts.title}</title>
+${r.description ? html`<meta name="description" content="${r.description}"/>` : ''}
+${opts.noindex ? html`<meta name="robots" content="noindex, nofollow"/>` : ''}
+<link rel="stylesheet" href="${BASE_CSS_PATH}?v=${f.cssVersion}"/>
+<link rel="stylesheet" href="${f.base}/theme.css?v=${f.themeVersion}"/>
+<link rel="alternate" type="application/atom+xml" title="${r.title} status (Atom)" href="${f.base}/feed.atom"/>
+<link rel="alternate" type="application/rss+xml" title="${r.title} status (RSS)" href="${f.base}/feed.rss"/>
+${opts.script ? html`<script type="module" src="${f.scriptUrl}"></script>` : ''}
+</head>
+<body data-slug="${r.slug}" data-base="${f.base}">
+<a class="skip" href="#main">Skip to content</a>
+<header class="top"><div class="wrap">
+${logo ? html`<img src="${logo}" alt=""/>` : ''}
+<div><h1><a href="${f.base || '/'}">${r.title}</a></h1>${r.description ? html`<p>${r.description}</p>` : ''}</div>
+</div></header>
+${opts.body}
+</body>
+</html>
+`.value
+  );
+}
+
+export function footerHtml(f: Frame, updatedAt: string): Safe {
+  const links = f.record.footerLinks.flatMap((l) => {
+    const href = safeHref(l.url);
+    return href ? [html`<li><a href="${href}" rel="nofollow noopener">${l.label}</a></li>`] : [];
+  });
+  return html`<footer><div class="wrap">
+${links.length ? html`<ul>${links}</ul>` : ''}
+<p>Subscribe: <a href="${f.base}/feed.atom">Atom</a> · <a href="${f.base}/feed.rss">RSS</a></p>
+<p>Last updated <time id="updated" datetime="${updatedAt}">${dayTime(updatedAt)}</time> · Powered by PingPage</p>
+</div></footer>`;
+}

@@ -1,0 +1,84 @@
+/** /orgs/:org/status-pages: thin routes over service.ts; every write is audited and refreshes the snapshot. */
+import Router, { type RouterContext } from '@koa/router';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { recordAudit } from '../auth/audit.js';
+import type { RequireOrg } from '../auth/authorize.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { OrgState } from '../auth/types.js';
+import { AppError, notFound } from '../errors.js';
+import { parse } from '../http/body.js';
+import { hostName } from './store.js';
+import { pageCreate, pagePatch } from './schemas.js';
+import * as pages from './service.js';
+
+type Ctx = RouterContext<OrgState>;
+
+export function uuidParam(ctx: Ctx, key: string, what: string): string {
+  const v = z.uuid().safeParse(ctx.params[key]);
+  if (!v.success) throw notFound(what);
+  return v.data;
+}
+
+export interface PageRoutesDeps {
+  em: () => EntityManager;
+  requireOrg: RequireOrg;
+  /** Reloads these pages into the public snapshot (after a write). */
+  refresh(pageIds: string[]): Promise<void>;
+  /** The dashboard's own URL: its host may not become a page's custom domain. */
+  publicUrl: string;
+}
+
+export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
+  const { em, requireOrg, refresh } = deps;
+  const ownHost = hostName(new URL(deps.publicUrl).host);
+  const router = new Router<OrgState>();
+  const audit = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>) =>
+    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const checkDomain = (domain: string | null | undefined) => {
+    if (domain && domain === ownHost) {
+      throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path: 'customDomain', code: 'DOMAIN_RESERVED', message: "This is the dashboard's own host" }]);
+    }
+  };
+  const passwordHash = async (password: string | null | undefined) =>
+    password === undefined ? undefined : password === null ? null : await hashPassword(password);
+
+  router.get('/orgs/:org/status-pages', requireOrg('status-pages:read'), async (ctx) => {
+    ctx.body = await pages.listPages(em(), ctx.state.orgId);
+  });
+
+  router.post('/orgs/:org/status-pages', requireOrg('status-pages:write'), async (ctx) => {
+    const body = parse(pageCreate, ctx.request.body);
+    checkDomain(body.customDomain);
+    const page = await pages.createPage(em(), ctx.state.orgId, body, { passwordHash: await passwordHash(body.password) });
+    await audit(ctx, 'status_page.created', page.id, { slug: page.slug, title: page.title });
+    await refresh([page.id]);
+    ctx.status = 201;
+    ctx.body = page;
+  });
+
+  router.get('/orgs/:org/status-pages/:id', requireOrg('status-pages:read'), async (ctx) => {
+    ctx.body = await pages.getPage(em(), ctx.state.orgId, uuidParam(ctx, 'id', 'Status page'));
+  });
+
+  router.patch('/orgs/:org/status-pages/:id', requireOrg('status-pages:write'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'Status page');
+    const body = parse(pagePatch, ctx.request.body);
+    checkDomain(body.customDomain);
+    const page = await pages.updatePage(em(), ctx.state.orgId, id, body, { passwordHash: await passwordHash(body.password) });
+    // Which fields changed, never their values (a password, a stylesheet).
+    await audit(ctx, 'status_page.updated', id, { fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined) });
+    await refresh([id]);
+    ctx.body = page;
+  });
+
+  router.delete('/orgs/:org/status-pages/:id', requireOrg('status-pages:write'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'Status page');
+    await pages.deletePage(em(), ctx.state.orgId, id);
+    await audit(ctx, 'status_page.deleted', id);
+    await refresh([id]);
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,204 @@
+/** Status pages and their components as the admin API reads and writes them; every query filters by org. */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { iso, row, rows, run, textArray } from '../db/sql.js';
+import { AppError, conflict, notFound } from '../errors.js';
+import type { FooterLink } from './load.js';
+import type { ComponentInput, PageCreate, PagePatch } from './schemas.js';
+import type { ComponentStatus } from './vocab.js';
+
+export interface ComponentJson {
+  id: string;
+  name: string;
+  description: string | null;
+  group: string | null;
+  /** 0-based order on the page. */
+  position: number;
+  monitorIds: string[];
+  showUptime: boolean;
+  showLatency: boolean;
+  /** The status of a component without monitors. */
+  status: ComponentStatus;
+}
+
+export interface PageJson {
+  id: string;
+  slug: string;
+  title: string;
+  description: string | null;
+  logoUrl: string | null;
+  brandColor: string | null;
+  customDomain: string | null;
+  /** The page asks visitors for a password (the password itself is never answered). */
+  hasPassword: boolean;
+  showUptime: boolean;
+  showLatency: boolean;
+  autoIncidents: boolean;
+  footerLinks: FooterLink[];
+  customCss: string | null;
+  components: ComponentJson[];
+  /** Path of the public page on this server. */
+  url: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface PageRow {
+  id: string;
+  slug: string;
+  title: string;
+  description: string | null;
+  logo_url: string | null;
+  brand_color: string | null;
+  custom_domain: string | null;
+  has_password: boolean;
+  show_uptime: boolean;
+  show_latency: boolean;
+  auto_incidents: boolean;
+  footer_links: FooterLink[];
+  custom_css: string | null;
+  created_at: Date;
+  updated_at: Date;
+  components: Array<Omit<ComponentJson, 'monitorIds'> & { monitorIds: string[] | null }>;
+}
+
+const PAGE_SELECT = `
+  SELECT p.id, p.slug, p.title, p.description, p.logo_url, p.brand_color, p.custom_domain, p.password_hash IS NOT NULL AS has_password,
+         p.show_uptime, p.show_latency, p.auto_incidents, p.footer_links, p.custom_css, p.created_at, p.updated_at,
+         coalesce((SELECT json_agg(json_build_object(
+             'id', c.id, 'name', c.name, 'description', c.description, 'group', c.group_name, 'position', c.position,
+             'showUptime', c.show_uptime, 'showLatency', c.show_latency, 'status', c.manual_status,
+             'monitorIds', (SELECT json_agg(cm.monitor_id ORDER BY cm.monitor_id) FROM status_component_monitors cm WHERE cm.component_id = c.id)
+           ) ORDER BY c.position) FROM status_components c WHERE c.page_id = p.id), '[]') AS components
+  FROM status_pages p`;
+
+const pageJson = (p: PageRow): PageJson => ({
+  id: p.id,
+  slug: p.slug,
+  title: p.title,
+  description: p.description,
+  logoUrl: p.logo_url,
+  brandColor: p.brand_color,
+  customDomain: p.custom_domain,
+  hasPassword: p.has_password,
+  showUptime: p.show_uptime,
+  showLatency: p.show_latency,
+  autoIncidents: p.auto_incidents,
+  footerLinks: p.footer_links,
+  customCss: p.custom_css,
+  components: p.components.map((c) => ({ ...c, monitorIds: c.monitorIds ?? [] })),
+  url: `/status/${p.slug}`,
+  createdAt: iso(p.created_at)!,
+  updatedAt: iso(p.updated_at)!,
+});
+
+export async function listPages(em: EntityManager, orgId: string): Promise<PageJson[]> {
+  return (await rows<PageRow>(em, `${PAGE_SELECT} WHERE p.org_id = ? ORDER BY p.title, p.id`, [orgId])).map(pageJson);
+}
+
+export async function getPage(em: EntityManager, orgId: string, id: string): Promise<PageJson> {
+  const p = await row<PageRow>(em, `${PAGE_SELECT} WHERE p.org_id = ? AND p.id = ?`, [orgId, id]);
+  if (!p) throw notFound('Status page');
+  return pageJson(p);
+}
+
+/** 400 with the paths of monitor ids that are not this org's. */
+export async function checkMonitors(em: EntityManager, orgId: string, refs: Array<{ path: string; id: string }>): Promise<void> {
+  if (!refs.length) return;
+  const found = await rows<{ id: string }>(em, 'SELECT id FROM monitors WHERE org_id = ? AND id = ANY(?::uuid[])', [orgId, textArray(refs.map((r) => r.id))]);
+  const known = new Set(found.map((f) => f.id));
+  const missing = refs.filter((r) => !known.has(r.id));
+  if (missing.length) {
+    throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', missing.map((m) => ({ path: m.path, code: 'UNKNOWN_MONITOR', message: 'No such monitor in this organization' })));
+  }
+}
+
+function uniqueViolation(err: unknown): never {
+  const e = err as { code?: string; constraint?: string };
+  if (e?.code === '23505' && e.constraint === 'status_pages_slug_key') throw conflict('SLUG_TAKEN', 'Another status page uses this slug');
+  if (e?.code === '23505' && e.constraint === 'status_pages_custom_domain_key') throw conflict('DOMAIN_TAKEN', 'Another status page uses this domain');
+  throw err;
+}
+
+export interface PageSecrets {
+  /** bcrypt hash of the new password; null removes it; undefined leaves it. */
+  passwordHash?: string | null;
+}
+
+export async function createPage(em: EntityManager, orgId: string, input: PageCreate, secrets: PageSecrets): Promise<PageJson> {
+  await checkMonitors(em, orgId, componentMonitorRefs(input.components));
+  const id = randomUUID();
+  return em.transactional(async (tx) => {
+    await run(
+      tx,
+      `INSERT INTO status_pages (id, org_id, slug, title, description, logo_url, brand_color, custom_domain, password_hash,
+         show_uptime, show_latency, auto_incidents, footer_links, custom_css)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)`,
+      [
+        id, orgId, input.slug, input.title, input.description ?? null, input.logoUrl ?? null, input.brandColor ?? null,
+        input.customDomain ?? null, secrets.passwordHash ?? null, input.showUptime ?? true, input.showLatency ?? false,
+        input.autoIncidents ?? false, JSON.stringify(input.footerLinks ?? []), input.customCss ?? null,
+      ],
+    ).catch(uniqueViolation);
+    await replaceComponents(tx, id, input.components);
+    return getPage(tx, orgId, id);
+  });
+}
+
+const COLUMNS: Array<[keyof PagePatch, string]> = [
+  ['slug', 'slug'], ['title', 'title'], ['description', 'description'], ['logoUrl', 'logo_url'], ['brandColor', 'brand_color'],
+  ['customDomain', 'custom_domain'], ['showUptime', 'show_uptime'], ['showLatency', 'show_latency'],
+  ['autoIncidents', 'auto_incidents'], ['customCss', 'custom_css'],
+];
+
+export async function updatePage(em: EntityManager, orgId: string, id: string, patch: PagePatch, secrets: PageSecrets): Promise<PageJson> {
+  if (patch.components) await checkMonitors(em, orgId, componentMonitorRefs(patch.components));
+  return em.transactional(async (tx) => {
+    const sets: string[] = ['updated_at = now()'];
+    const params: unknown[] = [];
+    for (const [key, column] of COLUMNS) {
+      if (patch[key] !== undefined) (sets.push(`${column} = ?`), params.push(patch[key]));
+    }
+    if (patch.footerLinks !== undefined) (sets.push('footer_links = ?::jsonb'), params.push(JSON.stringify(patch.footerLinks)));
+    if (secrets.passwordHash !== undefined) (sets.push('password_hash = ?'), params.push(secrets.passwordHash));
+    const changed = await run(tx, `UPDATE status_pages SET ${sets.join(', ')} WHERE id = ? AND org_id = ?`, [...params, id, orgId]).catch(uniqueViolation);
+    if (!changed) throw notFound('Status page');
+    if (patch.components) await replaceComponents(tx, id, patch.components);
+    return getPage(tx, orgId, id);
+  });
+}
+
+export async function deletePage(em: EntityManager, orgId: string, id: string): Promise<void> {
+  if (!(await run(em, 'DELETE FROM status_pages WHERE id = ? AND org_id = ?', [id, orgId]))) throw notFound('Status page');
+}
+
+function componentMonitorRefs(components: ComponentInput[]) {
+  return components.flatMap((c, i) => c.monitorIds.map((id, j) => ({ path: `components.${i}.monitorIds.${j}`, id })));
+}
+
+/** Makes the page's components exactly `list`, in its order, keeping the ids given. */
+async function replaceComponents(tx: EntityManager, pageId: string, list: ComponentInput[]): Promise<void> {
+  const existing = new Set((await rows<{ id: string }>(tx, 'SELECT id FROM status_components WHERE page_id = ? FOR UPDATE', [pageId])).map((r) => r.id));
+  const kept = list.flatMap((c) => (c.id ? [c.id] : []));
+  const unknown = list.flatMap((c, i) => (c.id && !existing.has(c.id) ? [{ path: `components.${i}.id`, code: 'UNKNOWN_COMPONENT', message: 'No such component on this page' }] : []));
+  if (unknown.length) throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', unknown);
+  if (new Set(kept).size !== kept.length) {
+    throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path: 'components', code: 'DUPLICATE_COMPONENT', message: 'A component id appears twice' }]);
+  }
+  await run(tx, 'DELETE FROM status_components WHERE page_id = ? AND NOT (id = ANY(?::uuid[]))', [pageId, textArray(kept)]);
+  for (const [position, c] of list.entries()) {
+    const id = c.id ?? randomUUID();
+    await run(
+      tx,
+      `INSERT INTO status_components (id, page_id, name, description, group_name, position, show_uptime, show_latency, manual_status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, group_name = excluded.group_name,
+         position = excluded.position, show_uptime = excluded.show_uptime, show_latency = excluded.show_latency, manual_status = excluded.manual_status`,
+      [id, pageId, c.name, c.description ?? null, c.group ?? null, position, c.showUptime, c.showLatency, c.status],
+    );
+    await run(tx, 'DELETE FROM status_component_monitors WHERE component_id = ?', [id]);
+    if (c.monitorIds.length) {
+      await run(tx, 'INSERT INTO status_component_monitors (component_id, monitor_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING', [id, textArray(c.monitorIds)]);
+    }
+  }
+}
