@@ -1,0 +1,57 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { startPingPage, type PingPage } from '../main.js';
+import { signUp, TestClient } from '../testing/client.js';
+import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { httpReceiver, type HttpReceiver } from '../testing/receivers.js';
+
+let app: PingPage;
+let db: TestDatabase;
+let hooks: HttpReceiver;
+let target: HttpReceiver;
+let healthy = true;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  hooks = await httpReceiver();
+  target = await httpReceiver(() => ({ status: healthy ? 200 : 500 }));
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'pp-e2e-')), LOG_LEVEL: 'silent' });
+  app = await startPingPage(config, { log: createLogger('silent') });
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.drop();
+  await hooks?.close();
+  await target?.close();
+});
+
+describe('alerting through the app', () => {
+  it('a monitor going down then up sends one down and one up', async () => {
+    const { client, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' });
+    const channel = await client.post(`/orgs/${orgId}/notification-channels`, { name: 'hook', notifier: 'webhook', config: { url: hooks.url } });
+    expect(channel.status).toBe(201);
+    expect((await client.req('PUT', `/orgs/${orgId}/alert-defaults`, { channelIds: [channel.body.id] })).status).toBe(200);
+    const monitor = await client.post(`/orgs/${orgId}/monitors`, { name: 'Target', probe: 'http', config: { url: target.url }, intervalSeconds: 3600, retries: 0 });
+    expect(monitor.status).toBe(201);
+    const id = monitor.body.id;
+    expect((await client.post(`/orgs/${orgId}/monitors/${id}/check`)).body.status).toBe('up');
+    healthy = false;
+    expect((await client.post(`/orgs/${orgId}/monitors/${id}/check`)).body.status).toBe('down');
+    await vi.waitFor(() => expect(hooks.requests.map((r) => r.json().event)).toEqual(['monitor.down']), { timeout: 10_000 });
+    healthy = true;
+    expect((await client.post(`/orgs/${orgId}/monitors/${id}/check`)).body.status).toBe('up');
+    await vi.waitFor(() => expect(hooks.requests.map((r) => r.json().event)).toEqual(['monitor.down', 'monitor.up']), { timeout: 10_000 });
+    const log = await client.get(`/orgs/${orgId}/monitors/${id}/alerts`);
+    expect(log.body.map((d: { event: string; ok: boolean }) => [d.event, d.ok])).toEqual([['monitor.up', true], ['monitor.down', true]]);
+    // The public subscriber routes answer before the status pages' catch-all.
+    const res = await new TestClient(app.url, { origin: null }).post('/public/status-pages/nope/subscribers', { email: 'a@example.com' });
+    expect([res.status, res.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const link = await fetch(`${app.url}/status/nope/subscriptions/confirm?token=x`);
+    expect(link.status).toBe(404);
+    expect(await link.text()).toContain('Link not valid');
+  });
+});
