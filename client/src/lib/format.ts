@@ -1,0 +1,95 @@
+/** Numbers, times and durations the way the dashboard shows them. */
+import type { MonitorStatus } from './types';
+
+export const STATUS_LABEL: Record<MonitorStatus, string> = {
+  up: 'Up',
+  down: 'Down',
+  degraded: 'Degraded',
+  pending: 'Pending',
+  paused: 'Paused',
+  maintenance: 'Maintenance',
+};
+
+/** 99.987 → "99.99%"; 100 → "100%"; null → "—". */
+export function percent(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (value >= 100) return '100%';
+  // Never round 99.996 up to 100%: a monitor that failed once is not at 100.
+  const floored = Math.floor(value * 100) / 100;
+  return floored.toFixed(2) + '%';
+}
+
+export function ms(value: number | null | undefined): string {
+  if (value === null || value === undefined || value < 0) return '—';
+  if (value >= 10_000) return (value / 1000).toFixed(1) + ' s';
+  if (value >= 100) return Math.round(value) + ' ms';
+  return (Math.round(value * 10) / 10).toString() + ' ms';
+}
+
+/** 90 → "1m 30s", 3600 → "1h", 86400*3 → "3d". */
+export function duration(seconds: number): string {
+  seconds = Math.max(0, Math.round(seconds));
+  if (seconds < 60) return `${seconds}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return seconds % 60 ? `${m}m ${seconds % 60}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+/** 60 → "1 minute", 21600 → "6 hours": for pickers, where there is room. */
+export function longDuration(seconds: number): string {
+  const units: Array<[number, string]> = [[86_400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  for (const [size, name] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const n = seconds / size;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${seconds} seconds`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "12 days ago"; future times as "in 3 days". */
+export function ago(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const diff = Math.round((now - Date.parse(iso)) / 1000);
+  if (Number.isNaN(diff)) return '—';
+  // A few seconds "in the future" is clock skew or a coarse `now`, not the future.
+  const future = diff < -60;
+  const s = future ? -diff : Math.max(0, diff);
+  let text: string;
+  if (s < 45) return future ? 'in a few seconds' : 'just now';
+  if (s < 3600) text = `${Math.round(s / 60)} min`;
+  else if (s < 86_400) text = `${Math.round(s / 3600)} h`;
+  else {
+    const d = Math.round(s / 86_400);
+    text = `${d} day${d === 1 ? '' : 's'}`;
+  }
+  return future ? `in ${text}` : `${text} ago`;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function when(iso: string | null | undefined): string {
+  return iso ? dateTime.format(new Date(iso)) : '—';
+}
+
+export function day(iso: string): string {
+  return dateOnly.format(new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso));
+}
+
+export function clock(iso: string | number): string {
+  return timeOnly.format(new Date(iso));
+}
+
+/** Where a monitor points, from its config: url, host:port or name, whatever the probe has. */
+export function targetOf(config: Record<string, unknown>): string {
+  const c = config as Record<string, string | number | undefined>;
+  if (typeof c.url === 'string') return c.url;
+  if (typeof c.host === 'string') return c.port ? `${c.host}:${c.port}` : c.host;
+  if (typeof c.name === 'string') return c.type ? `${c.name} (${c.type})` : c.name;
+  const first = Object.values(config).find((v) => typeof v === 'string');
+  return typeof first === 'string' ? first : '';
+}

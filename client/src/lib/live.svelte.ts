@@ -1,0 +1,270 @@
+/**
+ * The live side of the dashboard: one Socket.IO connection to `/dashboard`, the org's monitors as
+ * a keyed store of MonitorRow, and the connection state for the header badge. Heartbeats are
+ * queued and applied once per animation frame; a (re)connect re-subscribes and resyncs from the
+ * server's snapshot.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type {
+  DashboardClientEvents,
+  DashboardServerEvents,
+  DashboardSnapshot,
+  HeartbeatEvent,
+  MonitorJson,
+  MonitorStatus,
+  MonitorStatusEvent,
+} from '../../../server/realtime/events';
+import { api, ApiError } from './api';
+import { STATUS_LABEL } from './format';
+import { MonitorRow, rowFromJson } from './monitor-row.svelte';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+type DashboardSocket = Socket<DashboardServerEvents, DashboardClientEvents>;
+
+export const STATUSES: MonitorStatus[] = ['down', 'degraded', 'pending', 'up', 'maintenance', 'paused'];
+
+type Listener<T> = (value: T) => void;
+
+class Live {
+  connection = $state<Connection>('connecting');
+  /** The org's monitors in the server's order; replaced (not mutated) when one is added or removed. */
+  rows = $state.raw<MonitorRow[]>([]);
+  /** The snapshot for the current org has arrived. */
+  ready = $state(false);
+  /** Why the last subscribe failed, for people. */
+  problem = $state<string | null>(null);
+  /** The latest status changes, for the aria-live region. */
+  announcement = $state('');
+
+  counts = $derived.by(() => {
+    const c: Record<MonitorStatus, number> = { up: 0, down: 0, degraded: 0, pending: 0, paused: 0, maintenance: 0 };
+    for (const r of this.rows) c[r.status]++;
+    return c;
+  });
+
+  #socket: DashboardSocket | undefined;
+  #orgId: string | null = null;
+  #byId = new Map<string, MonitorRow>();
+  #queue: HeartbeatEvent[] = [];
+  #flushScheduled = false;
+  #subscribing = false;
+  #changes: Array<{ name: string; status: MonitorStatus }> = [];
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  #beatListeners = new Set<Listener<HeartbeatEvent[]>>();
+  #upsertListeners = new Set<Listener<MonitorJson>>();
+  #deleteListeners = new Set<Listener<string>>();
+
+  get(id: string): MonitorRow | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Watches the given org (null: none). Opens the connection on first use. */
+  watch(orgId: string | null) {
+    if (orgId === this.#orgId) return;
+    const previous = this.#orgId;
+    this.#orgId = orgId;
+    this.ready = false;
+    this.problem = null;
+    this.#setRows([]);
+    if (!orgId) {
+      this.#socket?.disconnect();
+      this.#socket = undefined;
+      return;
+    }
+    if (!this.#socket) {
+      this.#open();
+      return;
+    }
+    if (previous && this.#socket.connected) this.#socket.emit('unsubscribe', { orgId: previous }, () => {});
+    if (this.#socket.connected) this.#subscribe();
+  }
+
+  /** Closes everything (sign out). */
+  stop() {
+    this.watch(null);
+    this.connection = 'connecting';
+  }
+
+  onHeartbeats(fn: Listener<HeartbeatEvent[]>) {
+    this.#beatListeners.add(fn);
+    return () => this.#beatListeners.delete(fn);
+  }
+  onUpsert(fn: Listener<MonitorJson>) {
+    this.#upsertListeners.add(fn);
+    return () => this.#upsertListeners.delete(fn);
+  }
+  onDelete(fn: Listener<string>) {
+    this.#deleteListeners.add(fn);
+    return () => this.#deleteListeners.delete(fn);
+  }
+
+  /** Applies a monitor the REST API just answered (after create, edit, pause) without waiting for the push. */
+  upsert(m: MonitorJson) {
+    const row = this.#byId.get(m.id);
+    if (row) row.update(m);
+    else if (this.ready) {
+      const added = rowFromJson(m);
+      this.#byId.set(m.id, added);
+      this.rows = [...this.rows, added];
+    }
+    for (const fn of this.#upsertListeners) fn(m);
+  }
+
+  remove(id: string) {
+    if (!this.#byId.delete(id)) return;
+    this.rows = this.rows.filter((r) => r.id !== id);
+    for (const fn of this.#deleteListeners) fn(id);
+  }
+
+  #open() {
+    this.connection = navigator.onLine ? 'connecting' : 'offline';
+    const socket: DashboardSocket = io('/dashboard', { path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+    this.#socket = socket;
+    socket.on('connect', () => this.#subscribe());
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return;
+      this.connection = navigator.onLine ? 'reconnecting' : 'offline';
+      // The server hung up on purpose (session revoked, removed from the org): ask REST why.
+      if (reason === 'io server disconnect') this.#recheck();
+    });
+    socket.on('connect_error', () => {
+      this.connection = navigator.onLine ? 'reconnecting' : 'offline';
+      // Refused by the server's middleware: socket.io stops retrying, so check the session and retry ourselves.
+      if (!socket.active) this.#recheck();
+    });
+    socket.on('heartbeat', (e) => this.#enqueue(e));
+    socket.on('monitor:status', (e) => this.#status(e));
+    socket.on('monitor:upsert', (m) => {
+      if (!this.#subscribing) this.upsert(m);
+    });
+    socket.on('monitor:delete', (e) => this.remove(e.monitorId));
+  }
+
+  constructor() {
+    addEventListener('offline', () => {
+      if (this.#socket) this.connection = 'offline';
+    });
+    addEventListener('online', () => {
+      if (this.#socket && !this.#socket.connected) {
+        this.connection = 'reconnecting';
+        this.#socket.connect();
+      }
+    });
+  }
+
+  async #recheck() {
+    try {
+      await api('GET', '/auth/me');
+    } catch (err) {
+      // 401: api() sends the app to sign-in; anything else: the server is away, keep trying.
+      if (err instanceof ApiError && err.status === 401) return;
+    }
+    setTimeout(() => {
+      if (this.#socket && !this.#socket.connected && this.#orgId) this.#socket.connect();
+    }, 2000);
+  }
+
+  #subscribe() {
+    const socket = this.#socket;
+    const orgId = this.#orgId;
+    if (!socket || !orgId) return;
+    this.#subscribing = true;
+    performance.mark('pp:subscribe-sent');
+    socket.timeout(15_000).emit('subscribe', { orgId }, (err, answer) => {
+      performance.mark('pp:snapshot-received');
+      if (orgId !== this.#orgId) return;
+      this.#subscribing = false;
+      if (err) {
+        // No answer in time: drop the connection and let socket.io reconnect (and resubscribe).
+        this.connection = 'reconnecting';
+        socket.disconnect().connect();
+        return;
+      }
+      if (!answer.ok) {
+        this.problem = answer.error.message;
+        this.connection = 'offline';
+        return;
+      }
+      this.#applySnapshot(answer.data);
+      this.connection = 'live';
+    });
+  }
+
+  #applySnapshot(snap: DashboardSnapshot) {
+    const next: MonitorRow[] = [];
+    const seen = new Map<string, MonitorRow>();
+    for (const m of snap.monitors) {
+      let row = this.#byId.get(m.id);
+      if (row) row.assign(m);
+      else row = new MonitorRow(m);
+      seen.set(m.id, row);
+      next.push(row);
+    }
+    this.#byId = seen;
+    this.rows = next;
+    // Checks that arrived while the snapshot was on its way: keep those newer than it.
+    this.#flush();
+    this.ready = true;
+    performance.mark('pp:snapshot-applied');
+  }
+
+  #setRows(rows: MonitorRow[]) {
+    this.#byId = new Map(rows.map((r) => [r.id, r]));
+    this.rows = rows;
+  }
+
+  #enqueue(e: HeartbeatEvent) {
+    this.#queue.push(e);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // A hidden tab gets no animation frames, but its title and icon should still follow.
+    if (document.hidden) setTimeout(() => this.#flush(), 1000);
+    else requestAnimationFrame(() => this.#flush());
+  }
+
+  #flush() {
+    this.#flushScheduled = false;
+    if (!this.#queue.length) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    const applied: HeartbeatEvent[] = [];
+    for (const e of batch) {
+      const row = this.#byId.get(e.monitorId);
+      if (!row) continue;
+      const before = row.status;
+      if (row.addBeat(e)) applied.push(e);
+      if (row.status !== before) this.#changed(row.name, row.status);
+    }
+    if (applied.length) for (const fn of this.#beatListeners) fn(applied);
+  }
+
+  #status(e: MonitorStatusEvent) {
+    const row = this.#byId.get(e.monitorId);
+    if (!row) return;
+    // Checks queued before this change must not overwrite it afterwards.
+    this.#flush();
+    const changed = row.status !== e.status;
+    row.status = e.status;
+    row.since = e.since;
+    if (changed) this.#changed(row.name, e.status);
+  }
+
+  #changed(name: string, status: MonitorStatus) {
+    if (status === 'pending') return;
+    this.#changes.push({ name, status });
+    // Screen readers get one sentence every few seconds, not one per monitor in a mass outage.
+    this.#announceTimer ??= setTimeout(() => {
+      this.#announceTimer = undefined;
+      const changes = this.#changes;
+      this.#changes = [];
+      if (changes.length === 1) this.announcement = `${changes[0]!.name} is ${STATUS_LABEL[changes[0]!.status].toLowerCase()}`;
+      else {
+        const by = new Map<MonitorStatus, number>();
+        for (const c of changes) by.set(c.status, (by.get(c.status) ?? 0) + 1);
+        this.announcement = `${changes.length} monitors changed status: ` + [...by].map(([s, n]) => `${n} ${STATUS_LABEL[s].toLowerCase()}`).join(', ');
+      }
+    }, 1500);
+  }
+}
+
+export const live = new Live();

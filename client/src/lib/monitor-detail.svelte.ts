@@ -1,0 +1,224 @@
+/**
+ * Everything the monitor page shows, loaded from REST and kept current from the live feed:
+ * a new live check for this monitor fetches the full heartbeat (timings, metadata) and appends
+ * it; a status change refreshes the uptime figures.
+ */
+import { api, ApiError, withQuery } from './api';
+import { live } from './live.svelte';
+import type { CheckResult, DailyUptime, Heartbeat, MonitorJson, Uptime } from './types';
+
+export type Range = '1h' | '6h' | '24h';
+export const RANGES: Record<Range, number> = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 };
+/** The API answers at most this many heartbeats per request. */
+const PAGE = 1000;
+/** Pages fetched for one range at most (a 10 s monitor has 8,640 checks a day). */
+const MAX_PAGES = 9;
+
+export class MonitorDetail {
+  readonly orgId: string;
+  readonly id: string;
+  monitor = $state<MonitorJson | null>(null);
+  /** 404, 403…: the page shows this instead. */
+  failure = $state<ApiError | null>(null);
+  deleted = $state(false);
+  range = $state<Range>('24h');
+  /** Newest first, as the API answers. */
+  heartbeats = $state.raw<Heartbeat[]>([]);
+  loadingBeats = $state(true);
+  /** The range held more checks than were fetched. */
+  truncated = $state(false);
+  uptime = $state<Uptime>({});
+  daily = $state.raw<DailyUptime[]>([]);
+  lastCheck = $state<CheckResult | null>(null);
+
+  row = $derived(live.rows.find((r) => r.id === this.id));
+  status = $derived(this.row?.status ?? this.monitor?.status ?? 'pending');
+  since = $derived(this.row?.since ?? this.monitor?.statusSince ?? null);
+  /** Failed (or warned) checks in a row with the same code, newest run first. */
+  failures = $derived(failureRuns(this.heartbeats).slice(0, 30));
+  /** The newest check that carried certificate facts (http, tls, smtp, or any plugin using the same shape). */
+  certificate = $derived.by(() => {
+    for (const h of this.heartbeats) {
+      const c = certificateOf(h.metadata);
+      if (c) return { facts: c, at: h.at, extra: h.metadata };
+    }
+    return null;
+  });
+
+  #stops: Array<() => void> = [];
+  #fetchingNew = false;
+  #generation = 0;
+
+  constructor(orgId: string, id: string) {
+    this.orgId = orgId;
+    this.id = id;
+  }
+
+  get base() {
+    return `/orgs/${this.orgId}/monitors/${this.id}`;
+  }
+
+  async start() {
+    this.#stops.push(
+      live.onHeartbeats((beats) => {
+        if (beats.some((b) => b.monitorId === this.id)) void this.#fetchNewest();
+      }),
+      live.onUpsert((m) => {
+        if (m.id === this.id) this.monitor = m;
+      }),
+      live.onDelete((id) => {
+        if (id === this.id) this.deleted = true;
+      }),
+    );
+    try {
+      this.monitor = await api<MonitorJson>('GET', this.base);
+    } catch (err) {
+      this.failure = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err));
+      return;
+    }
+    await Promise.all([this.loadBeats(), this.loadUptime(), this.loadDaily()]);
+  }
+
+  stop() {
+    for (const s of this.#stops) s();
+    this.#stops = [];
+  }
+
+  async setRange(range: Range) {
+    this.range = range;
+    await this.loadBeats();
+  }
+
+  async loadBeats() {
+    const generation = ++this.#generation;
+    this.loadingBeats = true;
+    const from = new Date(Date.now() - RANGES[this.range]).toISOString();
+    const all: Heartbeat[] = [];
+    let to: string | undefined;
+    let truncated = false;
+    try {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const batch = await api<Heartbeat[]>('GET', withQuery(`${this.base}/heartbeats`, { from, to, limit: PAGE }));
+        all.push(...batch);
+        if (batch.length < PAGE) break;
+        to = batch[batch.length - 1]!.at;
+        truncated = page === MAX_PAGES - 1;
+      }
+    } finally {
+      if (generation === this.#generation) this.loadingBeats = false;
+    }
+    if (generation !== this.#generation) return;
+    this.heartbeats = all;
+    this.truncated = truncated;
+  }
+
+  async loadUptime() {
+    this.uptime = await api<Uptime>('GET', withQuery(`${this.base}/uptime`, { windows: '24h,7d,30d,90d' }));
+  }
+
+  async loadDaily() {
+    this.daily = await api<DailyUptime[]>('GET', withQuery(`${this.base}/daily`, { days: 90 }));
+  }
+
+  /** Checks newer than the newest one shown, merged in; one request at a time. */
+  async #fetchNewest() {
+    if (this.#fetchingNew || this.loadingBeats) return;
+    this.#fetchingNew = true;
+    try {
+      const newest = this.heartbeats[0]?.at;
+      const fresh = await api<Heartbeat[]>('GET', withQuery(`${this.base}/heartbeats`, { from: newest, limit: 100 }));
+      this.#merge(fresh);
+      // Uptime moves with every check; the daily bars only need the last day refreshed now and then.
+      void this.loadUptime();
+      if (Date.now() - this.#dailyAt > 60_000) {
+        this.#dailyAt = Date.now();
+        void this.loadDaily();
+      }
+    } catch {
+      // The next live check tries again.
+    } finally {
+      this.#fetchingNew = false;
+    }
+  }
+  #dailyAt = Date.now();
+
+  #merge(fresh: Heartbeat[]) {
+    if (!fresh.length) return;
+    const known = new Set(this.heartbeats.slice(0, 200).map((h) => h.at));
+    const added = fresh.filter((h) => !known.has(h.at));
+    if (!added.length) return;
+    const cutoff = Date.now() - RANGES[this.range];
+    this.heartbeats = [...added, ...this.heartbeats].sort((a, b) => b.at.localeCompare(a.at)).filter((h) => Date.parse(h.at) >= cutoff);
+  }
+
+  async runNow(): Promise<CheckResult> {
+    const result = await api<CheckResult>('POST', `${this.base}/check`);
+    this.lastCheck = result;
+    this.#merge([result]);
+    void this.loadUptime();
+    return result;
+  }
+
+  async setPaused(paused: boolean) {
+    const m = await api<MonitorJson>('POST', `${this.base}/${paused ? 'pause' : 'resume'}`);
+    this.monitor = m;
+    live.upsert(m);
+  }
+
+  async remove() {
+    await api('DELETE', this.base);
+    live.remove(this.id);
+  }
+}
+
+export interface CertificateFacts {
+  subject?: string;
+  issuer?: string;
+  validFrom?: string;
+  validTo: string;
+  daysLeft?: number;
+  sans?: string[];
+  fingerprint256?: string;
+}
+
+export function certificateOf(metadata: Record<string, unknown> | null | undefined): CertificateFacts | null {
+  if (!metadata) return null;
+  const nested = metadata.certificate;
+  const c = (typeof nested === 'object' && nested !== null ? nested : metadata) as Record<string, unknown>;
+  return typeof c.validTo === 'string' ? (c as unknown as CertificateFacts) : null;
+}
+
+export interface FailureRun {
+  code: string;
+  message: string;
+  /** A warning (degraded), not a failure. */
+  warning: boolean;
+  /** ISO times of the first and last check of the run. */
+  from: string;
+  to: string;
+  count: number;
+  /** The newest check is part of it: still happening. */
+  ongoing: boolean;
+}
+
+/** Groups consecutive problem checks (newest first) by their code. */
+export function failureRuns(beats: Heartbeat[]): FailureRun[] {
+  const runs: FailureRun[] = [];
+  let current: FailureRun | undefined;
+  beats.forEach((h, i) => {
+    const problem = h.error ?? h.warning;
+    if (!problem && h.ok) {
+      current = undefined;
+      return;
+    }
+    const code = problem?.code ?? 'FAILED';
+    if (current && current.code === code) {
+      current.from = h.at;
+      current.count++;
+      return;
+    }
+    current = { code, message: problem?.message ?? '', warning: !h.error && h.ok, from: h.at, to: h.at, count: 1, ongoing: i === 0 };
+    runs.push(current);
+  });
+  return runs;
+}

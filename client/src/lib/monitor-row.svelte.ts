@@ -1,0 +1,101 @@
+/**
+ * One monitor as the overview shows it. Each field is its own signal, so a heartbeat for one
+ * monitor re-renders that row only, never the list.
+ */
+import type { BeatColumns, DashboardMonitor, HeartbeatEvent, MonitorJson, MonitorStatus } from '../../../server/realtime/events';
+
+/** How many recent checks a row keeps (the heartbeat strip). */
+export const STRIP_LENGTH = 50;
+
+export const STATUS_LETTER: Record<MonitorStatus, string> = { up: 'u', degraded: 'g', down: 'd', pending: 'p', maintenance: 'm', paused: 'p' };
+
+export class MonitorRow {
+  readonly id: string;
+  name = $state('');
+  probe = $state('');
+  tags = $state.raw<string[]>([]);
+  paused = $state(false);
+  intervalSeconds = $state(60);
+  status = $state<MonitorStatus>('pending');
+  /** ISO 8601, when the monitor entered its status. */
+  since = $state<string | null>(null);
+  /** Percent over 24 h; null before the first check. */
+  uptime24h = $state<number | null>(null);
+  beats = $state.raw<BeatColumns>({ t: [], s: '', l: [] });
+
+  /** Latency of the newest check in ms, null when it had none. */
+  latency = $derived.by(() => {
+    const l = this.beats.l;
+    const v = l[l.length - 1];
+    return v === undefined || v < 0 ? null : v;
+  });
+  /** Seconds since the epoch of the newest check, 0 before any. */
+  lastCheck = $derived(this.beats.t[this.beats.t.length - 1] ?? 0);
+  search = $derived((this.name + ' ' + this.probe + ' ' + this.tags.join(' ')).toLowerCase());
+
+  constructor(m: DashboardMonitor) {
+    this.id = m.id;
+    this.assign(m);
+  }
+
+  assign(m: DashboardMonitor) {
+    this.name = m.name;
+    this.probe = m.probe;
+    if (m.tags.join('\0') !== this.tags.join('\0')) this.tags = m.tags;
+    this.paused = m.paused;
+    this.intervalSeconds = m.intervalSeconds;
+    this.status = m.status;
+    this.since = m.since;
+    this.uptime24h = m.uptime24h;
+    this.beats = m.beats;
+  }
+
+  /** A REST/upsert shape: same monitor, maybe renamed, retagged, paused. */
+  update(m: MonitorJson) {
+    this.name = m.name;
+    this.probe = m.probe;
+    if (m.tags.join('\0') !== this.tags.join('\0')) this.tags = m.tags;
+    this.paused = m.paused;
+    this.intervalSeconds = m.intervalSeconds;
+    this.status = m.status;
+    this.since = m.statusSince;
+  }
+
+  /** Adds a live check; answers false when it is one the row already has (replayed after a resync). */
+  addBeat(e: HeartbeatEvent): boolean {
+    const t = Math.floor(Date.parse(e.at) / 1000);
+    const letter = STATUS_LETTER[e.status];
+    const latency = e.latencyMs === null ? -1 : Math.round(e.latencyMs);
+    const b = this.beats;
+    const n = b.t.length;
+    const lastT = b.t[n - 1];
+    if (lastT !== undefined && (t < lastT || (t === lastT && b.s[n - 1] === letter && b.l[n - 1] === latency))) return false;
+    const cut = n >= STRIP_LENGTH ? n - STRIP_LENGTH + 1 : 0;
+    this.beats = { t: [...b.t.slice(cut), t], s: b.s.slice(cut) + letter, l: [...b.l.slice(cut), latency] };
+    // The snapshot's 24 h figure moves with each new check: one new check replaces an average old
+    // one of the window. Close to the server's count, and exact again at the next snapshot.
+    const window = Math.max(1, 86_400 / Math.max(1, this.intervalSeconds));
+    const success = e.status === 'down' ? 0 : 100;
+    this.uptime24h = this.uptime24h === null ? success : this.uptime24h + (success - this.uptime24h) / window;
+    if (e.status !== this.status && !this.paused) {
+      this.status = e.status;
+      this.since = e.at;
+    }
+    return true;
+  }
+}
+
+export function rowFromJson(m: MonitorJson): MonitorRow {
+  return new MonitorRow({
+    id: m.id,
+    name: m.name,
+    probe: m.probe,
+    tags: m.tags,
+    paused: m.paused,
+    intervalSeconds: m.intervalSeconds,
+    status: m.status,
+    since: m.statusSince,
+    uptime24h: null,
+    beats: { t: [], s: '', l: [] },
+  });
+}

@@ -1,0 +1,144 @@
+/** Shapes of the REST answers the dashboard reads (API.md); the realtime ones come from the server's event map. */
+import type { MonitorJson, MonitorStatus } from '../../../server/realtime/events';
+
+export type { MonitorJson, MonitorStatus };
+export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../server/realtime/events';
+
+export type Role = 'owner' | 'admin' | 'member';
+export const ROLES: Role[] = ['owner', 'admin', 'member'];
+
+export const SCOPES = ['monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write', 'org:admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Instance {
+  needsSetup: boolean;
+  signup: 'invite' | 'open';
+  version: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface OrgRef {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface Me {
+  user: User;
+  orgs: OrgRef[];
+}
+
+export interface Org {
+  id: string;
+  name: string;
+  /** Members (not only admins) may create, edit and run monitors. */
+  membersCanWrite: boolean;
+  createdAt: string;
+  role: Role | null;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** The first characters of the key, e.g. `pp_live_AbC12x`. */
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  createdBy: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: string;
+  actor: { userId: string | null; email: string | null; keyId: string | null };
+  target: string | null;
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
+export interface Probe {
+  id: string;
+  version: string;
+  title: string;
+  description: string;
+  configSchema: Record<string, unknown>;
+}
+
+export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';
+
+export interface Heartbeat {
+  at: string;
+  status: MonitorStatus;
+  ok: boolean;
+  /** Total duration in ms; null when the check never connected. */
+  latencyMs: number | null;
+  timings: Partial<Record<Phase, number>>;
+  /** Why the check failed; null when it passed. */
+  error: Problem | null;
+  /** What needs attention though the check passed (degraded); null otherwise. */
+  warning: Problem | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface Problem {
+  code: string;
+  message: string;
+}
+
+export interface DailyUptime {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  /** Percent; null on a day without checks. */
+  uptime: number | null;
+  checks: number;
+  avgLatencyMs: number | null;
+}
+
+/** What POST …/check answers: the result of an immediate run, recorded like a scheduled one. */
+export type CheckResult = Heartbeat;
+
+export type Uptime = Partial<Record<'24h' | '7d' | '30d' | '90d', number | null>>;
+
+/** The one assertion kind the API knows today. */
+export interface LatencyAssertion {
+  type: 'latency';
+  /** Longest acceptable check, ms. */
+  maxMs: number;
+  /** failure: the check fails; warning: the monitor is degraded. */
+  severity: 'warning' | 'failure';
+}

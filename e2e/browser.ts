@@ -1,0 +1,72 @@
+/** Chromium for the browser tests (Debian's, driven by playwright-core), and where screenshots go. */
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { clientDist, ensureClientBuilt } from '../server/client-build.js';
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'test-artifacts');
+
+export { clientDist };
+
+/** Builds the client if its sources changed (a no-op when dist is current). */
+export async function buildClient(): Promise<void> {
+  await ensureClientBuilt(() => {});
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Saves a full-page screenshot as test-artifacts/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.evaluate('scrollTo(0, 0)');
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Collects page errors so a test can assert the app threw nothing. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/**
+ * An HTTP service for monitors to check, on 127.0.0.1: stop() takes it away (connections are
+ * refused), start() brings it back on the same port.
+ */
+export class Target {
+  port = 0;
+  #server: http.Server | undefined;
+
+  get url() {
+    return `http://127.0.0.1:${this.port}/health`;
+  }
+
+  async start(): Promise<void> {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', Connection: 'close' }).end('ok');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

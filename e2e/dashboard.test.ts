@@ -1,0 +1,216 @@
+/**
+ * The dashboard in a real browser against a whole PingPage: sign up, create an HTTP monitor
+ * through the form rendered from the probe's schema, watch it go up and down live as a local
+ * target comes and goes, pause it, give a member a read-only view, create and revoke an API key.
+ * Screenshots land in test-artifacts/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../server/testing/app.js';
+import { buildClient, clientDist, launchBrowser, screenshot, Target, watchErrors } from './browser.js';
+
+const PASSWORD = 'correct horse battery';
+const LIVE = 30_000; // a 10 s monitor must have checked again well within this
+
+let app: TestApp;
+let browser: Browser;
+let owner: BrowserContext;
+let page: Page;
+let errors: string[];
+const target = new Target();
+let orgId = '';
+let monitorUrl = '';
+
+beforeAll(async () => {
+  await buildClient();
+  await target.start();
+  app = await startTestApp({}, { clientDir: clientDist });
+  browser = await launchBrowser();
+  owner = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  page = await owner.newPage();
+  errors = watchErrors(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await target.stop();
+});
+
+// A failed step leaves a picture of the page behind, next to the other screenshots.
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+});
+
+const row = (p: Page, name: string, status?: string) => p.locator(`a.row${status ? '.' + status : ''}`, { hasText: name });
+
+describe('dashboard', () => {
+  it('signs the first user up and opens an empty overview', async () => {
+    await page.goto(app.url);
+    await page.waitForURL('**/setup');
+    await page.getByLabel('Your name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Organization name').fill('Acme');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    orgId = new URL(page.url()).pathname.split('/')[2]!;
+    await page.getByText('No monitors yet').waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+  });
+
+  it('creates an HTTP monitor through the form generated from the probe schema', async () => {
+    await page.getByRole('link', { name: 'New monitor' }).first().click();
+    await page.waitForURL('**/monitors/new');
+    const http = page.getByRole('radio', { name: /HTTP\(S\)/ });
+    await http.waitFor({ state: 'attached' });
+    expect(await http.isChecked()).toBe(true);
+    await page.getByLabel('URL', { exact: true }).fill(target.url);
+    await page.getByLabel('Name', { exact: true }).fill('Target API');
+    await page.getByLabel('Check every').selectOption('10');
+    await page.getByLabel('Retries before down').fill('0');
+    await page.getByLabel('Tags').fill('e2e');
+    await page.getByLabel('Tags').press('Enter');
+    // A field the schema nests: a request header, as a key/value row.
+    await page.getByText('More options').click();
+    await page.getByRole('button', { name: '+ Add header' }).click();
+    await page.getByLabel('Name of header 1').fill('X-Check');
+    await page.getByLabel('Value of X-Check').fill('pingpage');
+    await screenshot(page, 'form');
+    await page.getByRole('button', { name: 'Create monitor' }).click();
+    await page.waitForURL(/\/monitors\/[0-9a-f-]{36}$/);
+    monitorUrl = new URL(page.url()).pathname;
+    await page.getByRole('heading', { name: 'Target API' }).waitFor();
+  });
+
+  it('checks fields before sending, and shows what the server refuses on the right field', async () => {
+    await page.goto(`${app.url}/orgs/${orgId}/monitors/new`);
+    await page.getByLabel('URL', { exact: true }).fill('http://127.0.0.1:1/');
+    await page.getByLabel('Check every').selectOption('20');
+    await page.getByLabel('Timeout (seconds)').fill('30');
+    await page.getByRole('button', { name: 'Create monitor' }).click();
+    // In the browser: the timeout must be shorter than the interval.
+    await expect.poll(() => page.locator('#f-timeoutSeconds').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#f-timeoutSeconds-error', { hasText: 'Must be shorter than the interval' }).waitFor();
+
+    // Only the server knows tags are at most 50 characters: its 400 names `tags.0`.
+    await page.getByLabel('Timeout (seconds)').fill('');
+    await page.getByLabel('Tags').fill('x'.repeat(60));
+    await page.getByLabel('Tags').press('Enter');
+    const created = page.waitForResponse((r) => r.url().endsWith(`/orgs/${orgId}/monitors`) && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Create monitor' }).click();
+    expect((await created).status()).toBe(400);
+    await page.locator('#f-tags-error').waitFor();
+    expect(await page.locator('#f-tags').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#error-summary', { hasText: 'Tags' }).waitFor();
+    expect(page.url()).toMatch(/\/monitors\/new$/);
+  });
+
+  it('sees the monitor go up live, then down when the target stops, without a reload', async () => {
+    await page.goto(`${app.url}/orgs/${orgId}`);
+    await page.evaluate('window.marker = 42');
+    await row(page, 'Target API', 'up').waitFor({ timeout: LIVE });
+    expect(await row(page, 'Target API').textContent()).toContain('100%');
+    await screenshot(page, 'overview-up');
+
+    await target.stop();
+    await row(page, 'Target API', 'down').waitFor({ timeout: LIVE });
+    expect(await page.title()).toMatch(/^\(1 down\) /);
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    await page.getByRole('button', { name: /1\s*Down/ }).waitFor();
+    await screenshot(page, 'overview-down');
+
+    await target.start();
+    await row(page, 'Target API', 'up').waitFor({ timeout: LIVE });
+    expect(await page.title()).not.toMatch(/down/);
+    expect(await page.evaluate('window.marker')).toBe(42); // the same page all along: no reload
+  }, 120_000);
+
+  it('shows the monitor page with chart, history and a check run on demand', async () => {
+    await row(page, 'Target API').click();
+    await page.waitForURL(`**${monitorUrl}`);
+    await page.locator('.u-wrap canvas').first().waitFor();
+    await page.getByRole('heading', { name: 'Recent failures' }).waitFor();
+    await page.locator('td code', { hasText: 'CONNECTION_REFUSED' }).first().waitFor();
+    await page.getByRole('button', { name: 'Run check now' }).click();
+    await page.getByRole('heading', { name: /^Check run at/ }).waitFor();
+    await screenshot(page, 'detail');
+  });
+
+  it('edits the monitor in the same form, filled with its settings', async () => {
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.waitForURL(`**${monitorUrl}/edit`);
+    const url = page.getByLabel('URL', { exact: true });
+    await url.waitFor();
+    expect(await url.inputValue()).toBe(target.url);
+    expect(await page.getByLabel('Value of X-Check').inputValue()).toBe('pingpage');
+    await page.getByLabel('Name', { exact: true }).fill('Target API v2');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(`**${monitorUrl}`);
+    await page.getByRole('heading', { name: 'Target API v2' }).waitFor();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Target API');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Target API', exact: true }).waitFor();
+  });
+
+  it('pauses the monitor', async () => {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.locator('.status').getByText('Paused').waitFor();
+    await page.getByRole('link', { name: 'Monitors', exact: true }).first().click();
+    await row(page, 'Target API', 'paused').waitFor();
+  });
+
+  it('invites a member who sees the monitor read-only', async () => {
+    await page.goto(`${app.url}/orgs/${orgId}/members`);
+    const policy = page.getByLabel('Members may create, edit, run and pause monitors');
+    await expect.poll(() => policy.isChecked()).toBe(true);
+    await policy.uncheck();
+    await page.getByText('Members now have read-only monitors').waitFor();
+    await page.getByLabel('Email').fill('bob@example.com');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText('is invited for 14 days').waitFor();
+    await page.getByRole('cell', { name: 'bob@example.com' }).waitFor();
+
+    const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const member = await memberContext.newPage();
+    const memberErrors = watchErrors(member);
+    await member.goto(`${app.url}/sign-in`);
+    await member.getByRole('link', { name: 'Create your account' }).click();
+    await member.getByLabel('Your name').fill('Bob');
+    await member.getByLabel('Email').fill('bob@example.com');
+    await member.getByLabel('Password').fill(PASSWORD);
+    await member.getByRole('button', { name: 'Create account' }).click();
+    await member.waitForURL(`**/orgs/${orgId}`);
+    await row(member, 'Target API').waitFor();
+    expect(await member.getByRole('link', { name: 'New monitor' }).count()).toBe(0);
+    expect(await member.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+    await screenshot(member, 'overview-member-phone');
+    await row(member, 'Target API').click();
+    await member.getByRole('heading', { name: 'Target API' }).waitFor();
+    await member.getByText('You can look but not change').waitFor();
+    expect(await member.getByRole('button', { name: 'Run check now' }).count()).toBe(0);
+    expect(await member.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(memberErrors).toEqual([]);
+    await memberContext.close();
+  }, 60_000);
+
+  it('creates an API key, shows it once, and revokes it', async () => {
+    await page.goto(`${app.url}/orgs/${orgId}/api-keys`);
+    await page.getByLabel('Name', { exact: true }).fill('CI');
+    await page.getByRole('checkbox', { name: /monitors:write/ }).check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText("Copy it now: you won't see it again.").waitFor();
+    const key = (await page.getByTestId('new-api-key').textContent())!.trim();
+    expect(key).toMatch(/^pp_live_/);
+    const asKey = () => fetch(`${app.url}/api/v1/orgs/${orgId}/monitors`, { headers: { Authorization: `Bearer ${key}` } });
+    expect((await asKey()).status).toBe(200);
+
+    await page.getByRole('row', { name: /CI/ }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByText('No keys yet.').waitFor();
+    expect((await asKey()).status).toBe(401);
+    expect(errors).toEqual([]);
+  });
+});
