@@ -74,6 +74,9 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const orm = await openOrm(url);
     cleanup.push(() => orm.close());
 
+    // Runs after the HTTP drain at shutdown (cleanup unwinds in reverse): a check still in flight keeps its heartbeat.
+    let stopMonitoring: () => Promise<void> = async () => {};
+    cleanup.push(() => stopMonitoring());
     let stopping = false;
     let handler: http.RequestListener = (_req, res) => {
       res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' }).end('{"error":{"code":"STARTING","message":"Starting"}}');
@@ -98,7 +101,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
 
     const auth = createAuth({ config: cfg, orm });
     const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, tuning: opts.monitoring });
-    cleanup.push(() => monitoring.stop());
+    stopMonitoring = () => monitoring.stop();
     const statusPages = createStatusPages({
       config: cfg,
       log,
@@ -146,6 +149,9 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     await monitoring.start();
     await followMaintenance(statusPages.maintenance, monitoring.engine, orm, log);
     await alerting.start();
+    metrics.gauge('pingpage_heartbeats_queued', 'Results waiting to be written', () => monitoring.writer.queued);
+    metrics.gauge('pingpage_heartbeats_dropped_total', 'Results dropped because the write queue was full', () => monitoring.writer.stats.dropped);
+    metrics.gauge('pingpage_heartbeats_written_total', 'Results written', () => monitoring.writer.stats.written);
     metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
       ['/dashboard', '/status'].map((n) => [{ namespace: n }, realtime.io.of(n).sockets.size] as [Record<string, string>, number]),
     );

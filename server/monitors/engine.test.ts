@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { HeartbeatEvent, StatusEvent } from './events.js';
 import { allowAll, seedMonitors, seedOrg, silentLog, testConfig } from './fixtures.js';
 import { createMonitoring, loadProbes, type Monitoring } from './index.js';
-import { allMonitors } from './store.js';
+import { monitorsById, monitorVersions } from './store.js';
 
 let db: TestDatabase;
 let orm: Orm;
@@ -82,7 +82,10 @@ describe('scheduled checks', () => {
   it('picks up changes made outside this process and drops deleted monitors', async () => {
     const [added] = await seedMonitors(orm, orgId, [{ probe: 'http', config: { url: 'http://127.0.0.1:1/' }, intervalSeconds: 30, timeoutSeconds: 5 }]);
     await orm.em.getConnection().execute('DELETE FROM monitors WHERE id = ?', [ids[0]], 'run');
-    monitoring.engine.reconcile(await allMonitors(orm.em.fork()));
+    const em = orm.em.fork();
+    const loaded: string[] = [];
+    await monitoring.engine.reconcile(await monitorVersions(em), (ids) => (loaded.push(...ids), monitorsById(em, ids)));
+    expect(loaded).toEqual([added]); // only what changed is read in full
     expect(monitoring.engine.has(added!)).toBe(true);
     expect(monitoring.engine.has(ids[0]!)).toBe(false);
     const before = count(ids[0]!);

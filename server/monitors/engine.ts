@@ -110,19 +110,23 @@ export class CheckEngine {
     }
   }
 
-  /** Makes the active set match the stored monitors (changes made by other processes, org deletions). */
-  reconcile(monitors: readonly Monitor[]): void {
+  /**
+   * Makes the active set match the stored monitors (changes made by other processes, org
+   * deletions). Reads versions only; full rows just for monitors that are new or changed.
+   */
+  async reconcile(versions: ReadonlyArray<{ id: string; updatedAt: Date }>, load: (ids: string[]) => Promise<Monitor[]>): Promise<void> {
     const seen = new Set<string>();
-    for (const m of monitors) {
-      seen.add(m.id);
-      const a = this.#active.get(m.id);
-      if (!a) this.upsert(m);
-      else if (a.updatedAt !== m.updatedAt.getTime()) {
-        if (a.paused !== m.paused) this.setStatus(m, m.status, m.statusSince);
-        else this.upsert(m);
-      }
+    const changed: string[] = [];
+    for (const v of versions) {
+      seen.add(v.id);
+      if (this.#active.get(v.id)?.updatedAt !== v.updatedAt.getTime()) changed.push(v.id);
     }
     for (const id of [...this.#active.keys()]) if (!seen.has(id)) this.remove(id);
+    for (const m of changed.length ? await load(changed) : []) {
+      const a = this.#active.get(m.id);
+      if (a && a.paused !== m.paused) this.setStatus(m, m.status, m.statusSince);
+      else this.upsert(m);
+    }
   }
 
   /** Runs `m` now (the API's check), records it like a scheduled run and returns the record. */

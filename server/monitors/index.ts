@@ -20,7 +20,7 @@ import { CheckEngine, probeContext } from './engine.js';
 import { MonitoringEvents } from './events.js';
 import { monitorRoutes } from './routes.js';
 import { MonitorService } from './service.js';
-import { allMonitors } from './store.js';
+import { allMonitors, monitorsById, monitorVersions } from './store.js';
 
 export { loadProbes } from '../probes/loader.js';
 export type { MonitoringEvents } from './events.js';
@@ -82,7 +82,8 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
 
   const reconcile = async () => {
     try {
-      engine.reconcile(await allMonitors(orm.em.fork()));
+      const em = orm.em.fork();
+      await engine.reconcile(await monitorVersions(em), (ids) => monitorsById(em, ids));
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'could not re-read monitors; keeping the current set');
     }

@@ -60,6 +60,22 @@ export async function allMonitors(em: EntityManager): Promise<Monitor[]> {
   return rows.map(fromRow);
 }
 
+/** Id and last change of every monitor: enough to tell which ones to re-read. */
+export async function monitorVersions(em: EntityManager): Promise<Array<{ id: string; updatedAt: Date }>> {
+  const rows = await em.getConnection().execute<{ id: string; updated_at: string | Date }[]>('SELECT id, updated_at FROM monitors', [], 'all', trx(em));
+  return rows.map((r) => ({ id: r.id, updatedAt: new Date(r.updated_at) }));
+}
+
+export async function monitorsById(em: EntityManager, ids: readonly string[]): Promise<Monitor[]> {
+  const rows = await em.getConnection().execute<Row[]>(
+    `SELECT ${COLUMNS} FROM monitors WHERE id = ANY (ARRAY(SELECT json_array_elements_text(?::json))::uuid[])`,
+    [JSON.stringify(ids)],
+    'all',
+    trx(em),
+  );
+  return rows.map(fromRow);
+}
+
 export async function findMonitor(em: EntityManager, orgId: string, id: string, forUpdate = false): Promise<Monitor | undefined> {
   const rows = await em.getConnection().execute<Row[]>(
     `SELECT ${COLUMNS} FROM monitors WHERE org_id = ? AND id = ?${forUpdate ? ' FOR UPDATE' : ''}`,
