@@ -26,15 +26,24 @@ export function launchBrowser(): Promise<Browser> {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
+  // A window as tall as the page, rather than a stitched full-page capture: sticky bars then sit
+  // where they belong instead of in the middle of the picture.
+  const size = page.viewportSize();
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  if (size && height > size.height) await page.setViewportSize({ width: size.width, height: Math.min(height, 6000) });
   await page.evaluate('scrollTo(0, 0)');
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file });
+  if (size && height > size.height) await page.setViewportSize(size);
   return file;
 }
 
-/** Collects page errors so a test can assert the app threw nothing. */
+/** Collects uncaught errors and Content-Security-Policy violations, so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   return errors;
 }
 

@@ -115,14 +115,14 @@ describe('dashboard', () => {
 
     await target.stop();
     await row(page, 'Target API', 'down').waitFor({ timeout: LIVE });
-    expect(await page.title()).toMatch(/^\(1 down\) /);
-    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    await expect.poll(() => page.title()).toMatch(/^\(1 down\) /);
+    await expect.poll(() => page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
     await page.getByRole('button', { name: /1\s*Down/ }).waitFor();
     await screenshot(page, 'overview-down');
 
     await target.start();
     await row(page, 'Target API', 'up').waitFor({ timeout: LIVE });
-    expect(await page.title()).not.toMatch(/down/);
+    await expect.poll(() => page.title()).not.toMatch(/down/);
     expect(await page.evaluate('window.marker')).toBe(42); // the same page all along: no reload
   }, 120_000);
 

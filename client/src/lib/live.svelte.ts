@@ -120,7 +120,10 @@ class Live {
     this.connection = navigator.onLine ? 'connecting' : 'offline';
     const socket: DashboardSocket = io('/dashboard', { path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     this.#socket = socket;
-    socket.on('connect', () => this.#subscribe());
+    socket.on('connect', () => {
+      performance.mark('pp:socket-connected');
+      this.#subscribe();
+    });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       this.connection = navigator.onLine ? 'reconnecting' : 'offline';
