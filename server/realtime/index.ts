@@ -39,8 +39,10 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: LIMITS.maxHttpBufferSize,
-    // Compress only large frames (a dashboard snapshot: ~2 MB of JSON → ~90 KB); heartbeats stay cheap.
-    perMessageDeflate: { threshold: 8192 },
+    // No per-message deflate: with it, ws sends every frame of every socket through zlib (measured
+    // with bench:realtime: dashboard p99 36 s at 333 results/s, ~200 KB of RSS per /status socket).
+    // Large snapshots need another answer (e.g. compress them once, or fetch them over HTTP gzip).
+    perMessageDeflate: false,
   });
   const closers: Array<() => Promise<void>> = [];
   if (config.REDIS_URL) {
