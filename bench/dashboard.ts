@@ -9,7 +9,7 @@
  * Seeds a day of one-minute heartbeats per monitor (2.9 M rows) straight into PostgreSQL:
  * DATABASE_URL's server in a database of its own (dropped afterwards), or an embedded one.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import os from 'node:os';
 import { deflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import pg from 'pg';
+import { scratchDatabase } from './lib/db.js';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { clientDist, ensureClientBuilt } from '../server/client-build.js';
 import { loadConfig } from '../server/config.js';
@@ -40,22 +41,7 @@ const log = (...args: unknown[]) => console.error('·', ...args);
 async function database(): Promise<{ url?: string; drop(): Promise<void> }> {
   const admin = process.env.DATABASE_URL;
   if (!admin) return { drop: async () => {} };
-  const name = `pp_bench_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = '/' + name;
-  return {
-    url: u.toString(),
-    async drop() {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
+  return scratchDatabase(admin);
 }
 
 /** 2,000 monitors, a day of heartbeats each (one a minute), their rollups; a few down, a few degraded. */

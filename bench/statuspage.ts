@@ -13,13 +13,14 @@
  * Database: DATABASE_URL's server (a database of its own, dropped afterwards) or an embedded one.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { scratchDatabase } from './lib/db.js';
 import Koa from 'koa';
 import pino from 'pino';
 import { createAuth } from '../server/auth/index.js';
@@ -58,22 +59,8 @@ async function database(tmp: string): Promise<{ url: string; stop(): Promise<voi
     const embedded = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
     return { url: embedded.url, stop: () => embedded.stop() };
   }
-  const name = `pp_bench_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = '/' + name;
-  return {
-    url: u.toString(),
-    async stop() {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
+  const db = await scratchDatabase(admin);
+  return { url: db.url, stop: db.drop };
 }
 
 interface Run {
