@@ -12,7 +12,7 @@ import { drain } from './http/drain.js';
 import { Metrics, metricsRoutes, processMetrics } from './http/metrics.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
 import { forwardToDashboards } from './realtime/forward.js';
-import { connectAlerting, createAlerting, type Alerting, type AlertingTuning } from './alerting/index.js';
+import { connectAlerting, createAlerting, monitorAlertSettings, type Alerting, type AlertingTuning } from './alerting/index.js';
 import { systemMailFromUrl } from './alerting/mail.js';
 import { statusScriptUrl } from './client-build.js';
 import { followMaintenance } from './monitors/maintenance.js';
@@ -100,7 +100,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const cfg = withListenPort(config, addr.port);
 
     const auth = createAuth({ config: cfg, orm });
-    const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, tuning: opts.monitoring });
+    // A monitor's `alerts` are alerting's policies; handed in, since alerting listens to monitoring.
+    const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, alerts: monitorAlertSettings, tuning: opts.monitoring });
     stopMonitoring = () => monitoring.stop();
     const statusPages = createStatusPages({
       config: cfg,

@@ -14,6 +14,8 @@ let db: TestDatabase;
 let hooks: HttpReceiver;
 let target: HttpReceiver;
 let healthy = true;
+let client: TestClient;
+let orgId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -21,6 +23,7 @@ beforeAll(async () => {
   target = await httpReceiver(() => ({ status: healthy ? 200 : 500 }));
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'pp-e2e-')), LOG_LEVEL: 'silent' });
   app = await startPingPage(config, { log: createLogger('silent') });
+  ({ client, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' }));
 });
 afterAll(async () => {
   await app?.close();
@@ -31,7 +34,6 @@ afterAll(async () => {
 
 describe('alerting through the app', () => {
   it('a monitor going down then up sends one down and one up', async () => {
-    const { client, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' });
     const channel = await client.post(`/orgs/${orgId}/notification-channels`, { name: 'hook', notifier: 'webhook', config: { url: hooks.url } });
     expect(channel.status).toBe(201);
     expect((await client.req('PUT', `/orgs/${orgId}/alert-defaults`, { channelIds: [channel.body.id] })).status).toBe(200);
@@ -53,5 +55,37 @@ describe('alerting through the app', () => {
     const link = await fetch(`${app.url}/status/nope/subscriptions/confirm?token=x`);
     expect(link.status).toBe(404);
     expect(await link.text()).toContain('Link not valid');
+  });
+
+  it("a monitor created with alerts.channelIds alerts that channel, not the org default's", async () => {
+    // The org default from the test above still points at `hooks`.
+    const own = await httpReceiver();
+    let up = true;
+    const site = await httpReceiver(() => ({ status: up ? 200 : 503 }));
+    try {
+      const channel = await client.post(`/orgs/${orgId}/notification-channels`, { name: 'own', notifier: 'webhook', config: { url: own.url } });
+      const before = hooks.requests.length;
+      const monitor = await client.post(`/orgs/${orgId}/monitors`, {
+        name: 'Own alerts',
+        probe: 'http',
+        config: { url: site.url },
+        intervalSeconds: 3600,
+        retries: 0,
+        alerts: { channelIds: [channel.body.id] },
+      });
+      expect(monitor.status).toBe(201);
+      expect(monitor.body.alerts).toMatchObject({ channelIds: [channel.body.id], inherited: false });
+      const id = monitor.body.id;
+      expect((await client.post(`/orgs/${orgId}/monitors/${id}/check`)).body.status).toBe('up');
+      up = false;
+      expect((await client.post(`/orgs/${orgId}/monitors/${id}/check`)).body.status).toBe('down');
+      await vi.waitFor(() => expect(own.requests.map((r) => [r.json().event, r.json().monitor.id])).toEqual([['monitor.down', id]]), { timeout: 10_000 });
+      const log = await client.get(`/orgs/${orgId}/monitors/${id}/alerts`);
+      expect(log.body.map((d: { channelId: string; event: string; ok: boolean }) => [d.channelId, d.event, d.ok])).toEqual([[channel.body.id, 'monitor.down', true]]);
+      expect(hooks.requests.length).toBe(before);
+    } finally {
+      await own.close();
+      await site.close();
+    }
   });
 });

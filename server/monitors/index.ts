@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { ReadinessCheck } from '../http/health.js';
 import type { Logger } from '../log.js';
+import type { MonitorAlertSettings } from './alerts.js';
 import { createResolver, outboundPolicy, type Lookup } from '../outbound/policy.js';
 import type { ProbeRegistry } from '../probes/registry.js';
 import { probeRoutes } from '../probes/routes.js';
@@ -23,6 +24,7 @@ import { MonitorService } from './service.js';
 import { allMonitors, monitorsById, monitorVersions } from './store.js';
 
 export { loadProbes } from '../probes/loader.js';
+export type { MonitorAlertSettings } from './alerts.js';
 export type { MonitoringEvents } from './events.js';
 
 /** Knobs for tests and benches; production uses the defaults. */
@@ -48,6 +50,8 @@ export interface MonitoringDeps {
   requireOrg: RequireOrg;
   /** From loadProbes(config), called before the database starts so a bad plugin fails fast. */
   probes: ProbeRegistry;
+  /** A monitor's `alerts`, kept by alerting (main.ts passes alerting's); absent: monitors carry none. */
+  alerts?: MonitorAlertSettings;
   tuning?: MonitoringTuning;
 }
 
@@ -74,7 +78,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   });
   const writer = new HeartbeatWriter(orm, log, tuning.writer);
   const engine = new CheckEngine({ probes, runner, writer, events, log, clock: tuning.clock });
-  const service = new MonitorService({ orm, probes, engine, events, log });
+  const service = new MonitorService({ orm, probes, engine, events, log, alerts: deps.alerts });
   const retention = new RetentionJob(orm, config, log);
   const reconcileMs = tuning.reconcileMs ?? 60_000;
   let reconcileTimer: NodeJS.Timeout | undefined;

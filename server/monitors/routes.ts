@@ -4,7 +4,7 @@ import type { RequireOrg } from '../auth/authorize.js';
 import type { OrgState } from '../auth/types.js';
 import { notFound } from '../errors.js';
 import { parse } from '../http/body.js';
-import { createMonitorBody, dailyQuery, heartbeatsQuery, monitorIdParam, patchMonitorBody, uptimeQuery } from './schema.js';
+import { dailyQuery, heartbeatsQuery, monitorIdParam, uptimeQuery } from './schema.js';
 import type { Actor, MonitorService } from './service.js';
 
 interface Ctx {
@@ -35,7 +35,7 @@ export function monitorRoutes(service: MonitorService, requireOrg: RequireOrg): 
     ctx.body = await service.list(ctx.state.orgId);
   });
   r.post(base, write, async (ctx) => {
-    const input = parse(createMonitorBody, ctx.request.body);
+    const input = parse(service.bodies.create, ctx.request.body);
     ctx.status = 201;
     ctx.body = await service.create(ctx.state.orgId, actor(ctx), input);
   });
@@ -44,7 +44,7 @@ export function monitorRoutes(service: MonitorService, requireOrg: RequireOrg): 
   });
   r.patch(one, write, async (ctx) => {
     const id = idOf(ctx);
-    const patch = parse(patchMonitorBody, ctx.request.body ?? {});
+    const patch = parse(service.bodies.patch, ctx.request.body ?? {});
     ctx.body = await service.update(ctx.state.orgId, actor(ctx), id, patch);
   });
   r.delete(one, write, async (ctx) => {

@@ -1,6 +1,7 @@
 /**
  * Monitors for the API: tenancy (every query by org), validation of config by the chosen probe,
- * audit entries, and telling the check engine about every change so it applies at once.
+ * alert settings (kept by alerting, changed in the monitor's transaction), audit entries, and
+ * telling the check engine about every change so it applies at once.
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -15,9 +16,10 @@ import type { ProbeRegistry } from '../probes/registry.js';
 import { listHeartbeats } from '../results/heartbeats.js';
 import { purgeMonitorHistory } from '../results/retention.js';
 import { daily, uptime, type UptimeWindow } from '../results/uptime.js';
+import type { MonitorAlertSettings } from './alerts.js';
 import type { CheckEngine, CheckRecord } from './engine.js';
 import type { MonitoringEvents } from './events.js';
-import { mergedLimits, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
+import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
 import * as store from './store.js';
 import { monitorJson, type Monitor, type MonitorJson } from './types.js';
 
@@ -33,21 +35,43 @@ export interface MonitorServiceDeps {
   engine: CheckEngine;
   events: MonitoringEvents;
   log: Logger;
+  /** Alerting's, from main.ts; without it monitors carry no `alerts`. */
+  alerts?: MonitorAlertSettings;
 }
 
 const validationFailed = (details: unknown) => new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
 
 export class MonitorService {
-  constructor(private readonly deps: MonitorServiceDeps) {}
+  /** The create and update bodies, with `alerts` as alerting validates it. */
+  readonly bodies: ReturnType<typeof monitorBodies>;
+
+  constructor(private readonly deps: MonitorServiceDeps) {
+    this.bodies = monitorBodies(deps.alerts?.schema);
+  }
 
   #em(): EntityManager {
     return this.deps.orm.em.fork();
   }
 
-  /** The stored monitor with its live status (the stored one may trail by a flush). */
-  #json(m: Monitor): MonitorJson {
+  /** The stored monitor with its live status (the stored one may trail by a flush) and its alert settings. */
+  #json(m: Monitor, alerts: unknown): MonitorJson {
     const live = this.deps.engine.stateOf(m.id);
-    return monitorJson(live ? { ...m, status: live.status, statusSince: live.since } : m);
+    return monitorJson(live ? { ...m, status: live.status, statusSince: live.since } : m, alerts);
+  }
+
+  /** The alert settings that apply to the monitor; undefined without alerting. */
+  #alertsOf(em: EntityManager, m: Monitor): Promise<unknown> {
+    return this.deps.alerts ? this.deps.alerts.of(em, m.orgId, m.id) : Promise.resolve(undefined);
+  }
+
+  /**
+   * Applies a body's `alerts` (the schema admits the field only with alerting) in the caller's
+   * transaction: settings of the monitor's own, null back to the org default, undefined unchanged.
+   */
+  #applyAlerts(em: EntityManager, m: Monitor, input: unknown, actor: Actor): Promise<unknown> {
+    const alerts = this.deps.alerts;
+    if (!alerts || input === undefined) return this.#alertsOf(em, m);
+    return input === null ? alerts.reset(em, m.orgId, m.id, actor) : alerts.set(em, m.orgId, m.id, input, actor);
   }
 
   async #find(em: EntityManager, orgId: string, id: string, forUpdate = false): Promise<Monitor> {
@@ -75,31 +99,39 @@ export class MonitorService {
   }
 
   async list(orgId: string): Promise<MonitorJson[]> {
-    return (await store.listMonitors(this.#em(), orgId)).map((m) => this.#json(m));
+    const em = this.#em();
+    const monitors = await store.listMonitors(em, orgId);
+    const alerts = await this.deps.alerts?.forMonitors(em, orgId, monitors.map((m) => m.id));
+    return monitors.map((m) => this.#json(m, alerts?.get(m.id)));
   }
 
   async get(orgId: string, id: string): Promise<MonitorJson> {
-    return this.#json(await this.#find(this.#em(), orgId, id));
+    const em = this.#em();
+    const m = await this.#find(em, orgId, id);
+    return this.#json(m, await this.#alertsOf(em, m));
   }
 
   async create(orgId: string, actor: Actor, input: CreateMonitorInput): Promise<MonitorJson> {
     this.#checkConfig(input.probe, input.config);
-    const m = await this.#em().transactional(async (em) => {
+    const { alerts: alertsInput, ...fields } = input;
+    const [m, alerts] = await this.#em().transactional(async (em) => {
       const created = await store.insertMonitor(em, {
-        ...input,
+        ...fields,
         id: randomUUID(),
         orgId,
         createdBy: actor.principal.kind === 'user' ? actor.principal.userId : null,
       });
       await this.#audit(em, orgId, actor, 'monitor.created', created, { probe: created.probe });
-      return created;
+      // Refused channels roll the monitor back with them.
+      return [created, await this.#applyAlerts(em, created, alertsInput, actor)] as const;
     });
     this.deps.engine.upsert(m);
-    return this.#announce(m);
+    return this.#announce(m, alerts);
   }
 
-  async update(orgId: string, actor: Actor, id: string, patch: PatchMonitorInput): Promise<MonitorJson> {
-    const m = await this.#em().transactional(async (em) => {
+  async update(orgId: string, actor: Actor, id: string, input: PatchMonitorInput): Promise<MonitorJson> {
+    const { alerts: alertsInput, ...patch } = input;
+    const [m, alerts] = await this.#em().transactional(async (em) => {
       const current = await this.#find(em, orgId, id, true);
       if (patch.probe !== undefined || patch.config !== undefined) {
         if (patch.probe !== undefined && patch.probe !== current.probe && patch.config === undefined) {
@@ -110,11 +142,11 @@ export class MonitorService {
       const limits = mergedLimits.safeParse({ ...current, ...patch });
       if (!limits.success) throw validationFailed(issueDetails(limits.error));
       const updated = (await store.updateMonitor(em, orgId, id, patch))!;
-      await this.#audit(em, orgId, actor, 'monitor.updated', updated, { fields: Object.keys(patch) });
-      return updated;
+      await this.#audit(em, orgId, actor, 'monitor.updated', updated, { fields: Object.keys(input) });
+      return [updated, await this.#applyAlerts(em, updated, alertsInput, actor)] as const;
     });
     this.deps.engine.upsert(m);
-    return this.#announce(m);
+    return this.#announce(m, alerts);
   }
 
   async remove(orgId: string, actor: Actor, id: string): Promise<void> {
@@ -142,16 +174,17 @@ export class MonitorService {
   async #setPaused(orgId: string, actor: Actor, id: string, paused: boolean): Promise<MonitorJson> {
     const since = new Date();
     const status = paused ? 'paused' : 'pending';
-    const m = await this.#em().transactional(async (em) => {
+    const changed = await this.#em().transactional(async (em) => {
       const current = await this.#find(em, orgId, id, true);
       if (current.paused === paused) return undefined;
       const updated = (await store.setPaused(em, orgId, id, paused, status, since))!;
       await this.#audit(em, orgId, actor, paused ? 'monitor.paused' : 'monitor.resumed', updated);
-      return updated;
+      return [updated, await this.#alertsOf(em, updated)] as const;
     });
-    if (!m) return this.get(orgId, id);
+    if (!changed) return this.get(orgId, id);
+    const [m, alerts] = changed;
     this.deps.engine.setStatus(m, status, since);
-    return this.#announce(m);
+    return this.#announce(m, alerts);
   }
 
   /** Runs the probe now, records the result like a scheduled run, and returns it. */
@@ -177,8 +210,8 @@ export class MonitorService {
     return daily(em, id, days);
   }
 
-  #announce(m: Monitor): MonitorJson {
-    const json = this.#json(m);
+  #announce(m: Monitor, alerts: unknown): MonitorJson {
+    const json = this.#json(m, alerts);
     this.deps.events.emit('monitor:upsert', { orgId: m.orgId, monitor: json });
     return json;
   }

@@ -45,8 +45,11 @@ export interface Monitor {
   updatedAt: Date;
 }
 
-/** The API's JSON for a monitor. */
-export function monitorJson(m: Monitor) {
+/**
+ * The API's JSON for a monitor. `alerts`: the alert settings that apply to it (its own or the
+ * org's default, see monitors/alerts.ts); absent only on a server without alerting.
+ */
+export function monitorJson(m: Monitor, alerts?: unknown) {
   return {
     id: m.id,
     name: m.name,
@@ -62,6 +65,7 @@ export function monitorJson(m: Monitor) {
     statusSince: m.statusSince.toISOString(),
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
+    ...(alerts === undefined ? {} : { alerts }),
   };
 }
 

@@ -2,9 +2,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit } from '../../auth/audit.js';
 import type { Principal } from '../../auth/types.js';
+import type { MonitorAlertSettings } from '../../monitors/alerts.js';
 import { row } from '../../db/sql.js';
 import { AppError, notFound } from '../../errors.js';
-import { NO_POLICY, type AlertPolicy, type AlertPolicyInput } from './schema.js';
+import { alertPolicySchema, NO_POLICY, type AlertPolicy, type AlertPolicyInput } from './schema.js';
 import * as store from './store.js';
 
 export interface PolicyJson extends AlertPolicy {
@@ -36,10 +37,14 @@ export async function checkChannels(em: EntityManager, orgId: string, input: Ale
   throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
 }
 
-export async function getMonitorPolicy(em: EntityManager, orgId: string, monitorId: string): Promise<PolicyJson> {
-  await checkMonitor(em, orgId, monitorId);
+async function effective(em: EntityManager, orgId: string, monitorId: string): Promise<PolicyJson> {
   const { policy, inherited } = await store.effectivePolicy(em, orgId, monitorId);
   return { ...policy, inherited };
+}
+
+export async function getMonitorPolicy(em: EntityManager, orgId: string, monitorId: string): Promise<PolicyJson> {
+  await checkMonitor(em, orgId, monitorId);
+  return effective(em, orgId, monitorId);
 }
 
 /** The policy in force for each of the org's monitors `monitorIds` (one query: for monitor lists). */
@@ -52,10 +57,13 @@ export async function monitorPolicies(em: EntityManager, orgId: string, monitorI
   }));
 }
 
-/** Sets a monitor's own policy; call inside the caller's transaction (e.g. the monitor's create). */
-export async function putMonitorPolicy(em: EntityManager, orgId: string, monitorId: string, input: AlertPolicyInput, actor?: Actor): Promise<PolicyJson> {
+/**
+ * Sets a monitor's own policy; call inside the caller's transaction (e.g. the monitor's create).
+ * `fieldPrefix` goes before the paths of refused channels (`alerts.` in a monitor's body).
+ */
+export async function putMonitorPolicy(em: EntityManager, orgId: string, monitorId: string, input: AlertPolicyInput, actor?: Actor, fieldPrefix = ''): Promise<PolicyJson> {
   await checkMonitor(em, orgId, monitorId);
-  await checkChannels(em, orgId, input);
+  await checkChannels(em, orgId, input, fieldPrefix);
   const policy = await store.putPolicy(em, orgId, monitorId, input);
   if (actor) await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'alert_policy.updated', target: monitorId, details: { channels: policy.channelIds.length } });
   return { ...policy, inherited: false };
@@ -79,3 +87,16 @@ export async function putDefaults(em: EntityManager, orgId: string, input: Alert
   await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'alert_defaults.updated', details: { channels: policy.channelIds.length } });
   return policy;
 }
+
+/**
+ * A monitor's `alerts` in the monitor API (monitors/alerts.ts): main.ts passes this to
+ * monitoring, which cannot import alerting (alerting listens to it). Called with the monitor
+ * already found in the org, inside its transaction when writing.
+ */
+export const monitorAlertSettings: MonitorAlertSettings<AlertPolicyInput, PolicyJson> = {
+  schema: alertPolicySchema,
+  of: effective,
+  forMonitors: monitorPolicies,
+  set: (em, orgId, monitorId, input, actor) => putMonitorPolicy(em, orgId, monitorId, input, actor, 'alerts.'),
+  reset: deleteMonitorPolicy,
+};
