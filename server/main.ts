@@ -150,6 +150,12 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     await monitoring.start();
     await followMaintenance(statusPages.maintenance, monitoring.engine, orm, log);
     await alerting.start();
+    // Dashboards' snapshots from memory: read every monitor's last beats now, in the background.
+    const warming = performance.now();
+    realtime.recent.warm().then(
+      (n) => log.info({ monitors: n, ms: Math.round(performance.now() - warming) }, 'realtime: recent heartbeats loaded'),
+      (err) => log.warn({ err }, 'realtime: recent heartbeats not loaded; snapshots read them on demand'),
+    );
     metrics.gauge('pingpage_heartbeats_queued', 'Results waiting to be written', () => monitoring.writer.queued);
     metrics.gauge('pingpage_heartbeats_dropped_total', 'Results dropped because the write queue was full', () => monitoring.writer.stats.dropped);
     metrics.gauge('pingpage_heartbeats_written_total', 'Results written', () => monitoring.writer.stats.written);

@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
@@ -198,14 +199,19 @@ describe('/dashboard fed by monitoring', () => {
       const got = await beat;
       expect(got).toMatchObject({ monitorId: created.body.id, ok: true, status: 'up' });
       expect(typeof got.latencyMs).toBe('number');
-      await sleep(600); // the writer flushes every 250 ms
+      // At once, before the writer's next flush: snapshots read the last beats from memory.
       const again = open({ cookie: alice.cookie });
       await connected(again);
       const snap = await emitAck(again, 'subscribe', { orgId: orgA });
       const m = snap.data.monitors.find((x: { id: string }) => x.id === created.body.id);
-      expect(m).toMatchObject({ name: 'Local', probe: 'http', status: 'up' });
-      expect(m.beats.s).toContain('u');
-      expect(m.beats.t.length).toBe(m.beats.l.length);
+      expect(m).toMatchObject({ name: 'Local', probe: 'http', status: 'up', uptime24h: 100 });
+      expect(m.beats).toEqual({ t: [Math.floor(Date.parse(got.at) / 1000)], s: 'u', l: [Math.round(got.latencyMs!)] });
+      // The same snapshot, deflated once by the server, for clients that ask.
+      const packed = await emitAck(again, 'subscribe', { orgId: orgA, encoding: 'deflate-raw' });
+      expect(packed.data.encoding).toBe('deflate-raw');
+      const unpacked = JSON.parse(inflateRawSync(Buffer.from(packed.data.bytes)).toString('utf8'));
+      expect(unpacked.monitors).toEqual(snap.data.monitors);
+      expect(await emitAck(again, 'subscribe', { orgId: orgA, encoding: 'gzip' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     } finally {
       target.close();
     }

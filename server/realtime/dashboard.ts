@@ -2,7 +2,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { Principal } from '../auth/types.js';
-import type { Ack, DashboardClientEvents, DashboardServerEvents, DashboardSnapshot, ProblemJson, SocketData } from './events.js';
+import type { Ack, DashboardClientEvents, DashboardServerEvents, DashboardSnapshot, PackedSnapshot, ProblemJson, SocketData } from './events.js';
 import { LIMITS, TokenBucket } from './limits.js';
 
 type DashboardSocket = Socket<DashboardClientEvents, DashboardServerEvents, Record<string, never>, SocketData>;
@@ -16,9 +16,11 @@ export interface DashboardDeps {
   /** May this principal watch this org's monitors? */
   canWatch(principal: Principal, orgId: string): Promise<boolean>;
   snapshot(orgId: string): Promise<DashboardSnapshot>;
+  pack(snapshot: DashboardSnapshot): Promise<PackedSnapshot>;
 }
 
 const orgRequest = z.strictObject({ orgId: z.uuid() });
+const subscribeRequest = orgRequest.extend({ encoding: z.literal('deflate-raw').optional() });
 const KNOWN = new Set<string>(['subscribe', 'unsubscribe'] satisfies Array<keyof DashboardClientEvents>);
 
 export const rooms = {
@@ -87,21 +89,30 @@ export function setupDashboard(nsp: DashboardNamespace, deps: DashboardDeps): vo
         );
       };
 
-    socket.on('subscribe', handle<DashboardSnapshot>(async (req) => {
-      const parsed = orgRequest.safeParse(req);
-      if (!parsed.success) return problem('VALIDATION_FAILED', 'Expected {orgId: uuid}');
-      const { orgId } = parsed.data;
+    socket.on('subscribe', handle<DashboardSnapshot | PackedSnapshot>(async (req) => {
+      const parsed = subscribeRequest.safeParse(req);
+      if (!parsed.success) return problem('VALIDATION_FAILED', "Expected {orgId: uuid, encoding?: 'deflate-raw'}");
+      const { orgId, encoding } = parsed.data;
       const room = rooms.org(orgId);
       if (!socket.data.subscriptions.has(room) && socket.data.subscriptions.size >= LIMITS.maxSubscriptions) {
         return problem('TOO_MANY_SUBSCRIPTIONS', `At most ${LIMITS.maxSubscriptions} subscriptions per connection`);
       }
       // Not a member and no such org look the same: never confirm another org exists.
       if (!(await deps.canWatch(p, orgId))) return problem('NOT_FOUND', 'Organization not found');
-      const snapshot = await deps.snapshot(orgId);
-      if (!socket.connected) return problem('DISCONNECTED', 'Disconnected');
+      // Join first: checks that end while the snapshot is built reach the client too, which
+      // keeps those newer than the snapshot.
       await socket.join(room);
       socket.data.subscriptions.add(room);
-      return { ok: true, data: snapshot };
+      try {
+        const snapshot = await deps.snapshot(orgId);
+        const data = encoding ? await deps.pack(snapshot) : snapshot;
+        if (!socket.connected) return problem('DISCONNECTED', 'Disconnected');
+        return { ok: true, data };
+      } catch (err) {
+        await socket.leave(room);
+        socket.data.subscriptions.delete(room);
+        throw err;
+      }
     }));
 
     socket.on('unsubscribe', handle<null>(async (req) => {

@@ -84,6 +84,16 @@ export interface DashboardSnapshot {
   monitors: DashboardMonitor[];
 }
 
+/**
+ * A snapshot as sent to a client that asked for `encoding: 'deflate-raw'`: the raw DEFLATE of
+ * its JSON, as one binary attachment (browsers: `new DecompressionStream('deflate-raw')`).
+ */
+export interface PackedSnapshot {
+  encoding: 'deflate-raw';
+  /** A Buffer on the server; an ArrayBuffer in browsers and socket.io-client. */
+  bytes: Uint8Array | ArrayBuffer;
+}
+
 export type Ack<T> = (answer: { ok: true; data: T } | { ok: false; error: ProblemJson }) => void;
 
 export interface IncidentEvent {
@@ -103,7 +113,8 @@ export interface DashboardServerEvents {
 }
 
 export interface DashboardClientEvents {
-  subscribe: (req: { orgId: string }, ack: Ack<DashboardSnapshot>) => void;
+  /** With `encoding`, the snapshot comes compressed (PackedSnapshot); without, as plain JSON. */
+  subscribe: (req: { orgId: string; encoding?: 'deflate-raw' }, ack: Ack<DashboardSnapshot | PackedSnapshot>) => void;
   unsubscribe: (req: { orgId: string }, ack: Ack<null>) => void;
 }
 

@@ -11,6 +11,8 @@ import { membership } from '../orgs/service.js';
 import { rooms, setupDashboard, type DashboardNamespace } from './dashboard.js';
 import type { DashboardServerEvents } from './events.js';
 import { LIMITS } from './limits.js';
+import { RecentBeats } from './recent.js';
+import { packSnapshot } from './pack.js';
 import { dashboardSnapshot } from './snapshot.js';
 import { setupStatus, type StatusFeed } from './status.js';
 
@@ -18,6 +20,8 @@ export interface Realtime {
   io: Server;
   /** Sends to every dashboard watching the org, on every server process. */
   toOrg<E extends keyof DashboardServerEvents>(orgId: string, event: E, ...args: Parameters<DashboardServerEvents[E]>): void;
+  /** Every monitor's last beats and 24 h counts, for snapshots (forward.ts keeps it current). */
+  recent: RecentBeats;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   }
 
   const em = () => deps.orm.em.fork();
+  const recent = new RecentBeats(em);
   const dashboard = io.of('/dashboard') as DashboardNamespace;
   setupDashboard(dashboard, {
     log,
@@ -73,7 +78,8 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       if (p.kind === 'key') return p.orgId === orgId && authorize(p, undefined, 'monitors:read', { membersCanWrite: false });
       return (await membership(em(), orgId, p.userId)) !== undefined;
     },
-    snapshot: (orgId) => dashboardSnapshot(em(), orgId),
+    snapshot: (orgId) => dashboardSnapshot(em(), recent, orgId),
+    pack: packSnapshot,
   });
 
   const stopStatus = deps.statusFeed ? setupStatus(io.of('/status'), deps.statusFeed, log) : () => {};
@@ -91,6 +97,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
 
   return {
     io,
+    recent,
     toOrg(orgId, event, ...args) {
       (dashboard.to(rooms.org(orgId)).emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
     },

@@ -13,6 +13,7 @@ import type {
   MonitorJson,
   MonitorStatus,
   MonitorStatusEvent,
+  PackedSnapshot,
 } from '../../../server/realtime/events';
 import { api, ApiError } from './api';
 import { STATUS_LABEL } from './format';
@@ -24,6 +25,13 @@ type DashboardSocket = Socket<DashboardServerEvents, DashboardClientEvents>;
 export const STATUSES: MonitorStatus[] = ['down', 'degraded', 'pending', 'up', 'maintenance', 'paused'];
 
 type Listener<T> = (value: T) => void;
+
+/** The snapshot as sent: plain, or deflated once by the server (2,000 monitors: ~1.9 MB → ~90 KB). */
+async function unpack(data: DashboardSnapshot | PackedSnapshot): Promise<DashboardSnapshot> {
+  if (!('encoding' in data)) return data;
+  const stream = new Blob([data.bytes as ArrayBuffer]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return JSON.parse(await new Response(stream).text()) as DashboardSnapshot;
+}
 
 class Live {
   connection = $state<Connection>('connecting');
@@ -173,22 +181,35 @@ class Live {
     if (!socket || !orgId) return;
     this.#subscribing = true;
     performance.mark('pp:subscribe-sent');
-    socket.timeout(15_000).emit('subscribe', { orgId }, (err, answer) => {
+    const request = typeof DecompressionStream === 'function' ? { orgId, encoding: 'deflate-raw' as const } : { orgId };
+    socket.timeout(15_000).emit('subscribe', request, async (err, answer) => {
       performance.mark('pp:snapshot-received');
       if (orgId !== this.#orgId) return;
-      this.#subscribing = false;
       if (err) {
+        this.#subscribing = false;
         // No answer in time: drop the connection and let socket.io reconnect (and resubscribe).
         this.connection = 'reconnecting';
         socket.disconnect().connect();
         return;
       }
       if (!answer.ok) {
+        this.#subscribing = false;
         this.problem = answer.error.message;
         this.connection = 'offline';
         return;
       }
-      this.#applySnapshot(answer.data);
+      let snapshot: DashboardSnapshot;
+      try {
+        snapshot = await unpack(answer.data);
+      } catch {
+        this.#subscribing = false;
+        this.connection = 'reconnecting';
+        socket.disconnect().connect();
+        return;
+      }
+      if (orgId !== this.#orgId) return;
+      this.#subscribing = false;
+      this.#applySnapshot(snapshot);
       this.connection = 'live';
     });
   }
@@ -227,7 +248,8 @@ class Live {
 
   #flush() {
     this.#flushScheduled = false;
-    if (!this.#queue.length) return;
+    // While a snapshot is on its way, hold the checks: applied after it, those newer than it stay.
+    if (this.#subscribing || !this.#queue.length) return;
     const batch = this.#queue;
     this.#queue = [];
     const applied: HeartbeatEvent[] = [];

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOrm, type Orm } from '../db/orm.js';
+import type { HeartbeatEvent } from '../monitors/events.js';
+import { seedMonitors, seedOrg, silentLog } from '../monitors/fixtures.js';
+import type { MonitorStatus } from '../monitors/types.js';
+import { HeartbeatWriter } from '../results/writer.js';
+import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { RecentBeats, SNAPSHOT_BEATS } from './recent.js';
+
+let db: TestDatabase;
+let orm: Orm;
+let orgId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = await openOrm(db.url, { poolMax: 4 });
+  ({ orgId } = await seedOrg(orm));
+});
+afterAll(async () => {
+  await orm?.close();
+  await db?.drop();
+});
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const em = () => orm.em.fork();
+const monitor = async () => (await seedMonitors(orm, orgId, [{ probe: 'http', config: {}, intervalSeconds: 60, timeoutSeconds: 5 }]))[0]!;
+
+function event(monitorId: string, at: number, status: MonitorStatus = 'up', latencyMs = 42): HeartbeatEvent {
+  return { monitorId, orgId, at: new Date(at).toISOString(), status, ok: status !== 'down', latencyMs };
+}
+
+/** Stores checks the way the check engine does: through the batched writer (beats and rollups). */
+async function store(events: HeartbeatEvent[]) {
+  const writer = new HeartbeatWriter(orm, silentLog);
+  for (const e of events) {
+    writer.enqueue({ monitorId: e.monitorId, at: new Date(e.at), status: e.status, ok: e.ok, latencyMs: e.latencyMs, timings: { total: e.latencyMs }, metadata: {} });
+  }
+  await writer.stop();
+}
+
+/** What the database says, for comparison: the last beats and the 24 h uptime from hourly rollups. */
+async function fromDatabase(id: string) {
+  const conn = orm.em.getConnection();
+  const beats = await conn.execute<Array<{ at: Date; status: string }>>(
+    `SELECT at, status FROM heartbeats WHERE monitor_id = ? ORDER BY at DESC LIMIT ${SNAPSHOT_BEATS}`, [id]);
+  const [u] = await conn.execute<Array<{ checks: number; failures: number }>>(
+    `SELECT sum(checks)::int AS checks, sum(failures)::int AS failures FROM heartbeat_rollups_hour WHERE monitor_id = ? AND bucket > now() - interval '24 hours'`, [id]);
+  return {
+    t: beats.map((b) => Math.floor(new Date(b.at).getTime() / 1000)).reverse(),
+    uptime: u!.checks ? Math.round(((u!.checks - u!.failures) / u!.checks) * 10000) / 100 : null,
+  };
+}
+
+describe('RecentBeats', () => {
+  it('reads a monitor the database knows: its last beats oldest first and the 24 h uptime of the rollups', async () => {
+    const id = await monitor();
+    const now = Date.now();
+    // 30 hours of checks every 10 minutes, one in seven down; the oldest six hours are outside the window.
+    const history = Array.from({ length: 180 }, (_, i) => event(id, now - (180 - i) * 10 * MIN, i % 7 === 0 ? 'down' : 'up', i));
+    await store(history);
+    const recent = new RecentBeats(em);
+    await recent.ensure([id]);
+    const cols = recent.columns(id);
+    const expected = await fromDatabase(id);
+    expect(cols.t).toEqual(expected.t);
+    expect(cols.t).toHaveLength(SNAPSHOT_BEATS);
+    expect(cols.l.at(-1)).toBe(179);
+    expect(cols.s.at(-1)).toBe(history.at(-1)!.status === 'down' ? 'd' : 'u');
+    expect(recent.uptime24h(id)).toBe(expected.uptime);
+    expect(expected.uptime).toBeGreaterThan(80);
+    expect(expected.uptime).toBeLessThan(90);
+  });
+
+  it('follows new checks: the strip keeps the last 50, in start order, and the uptime moves', async () => {
+    const id = await monitor();
+    const recent = new RecentBeats(em);
+    await recent.ensure([id]);
+    expect(recent.columns(id)).toEqual({ t: [], s: '', l: [] });
+    expect(recent.uptime24h(id)).toBeNull();
+    const now = Date.now();
+    for (let i = 0; i < 60; i++) recent.record(event(id, now - (60 - i) * MIN, i < 50 ? 'up' : 'down', i));
+    // A check that started earlier but ended later lands in its place.
+    recent.record(event(id, now - 30 * MIN - 500, 'degraded', -5));
+    const cols = recent.columns(id);
+    expect(cols.t).toHaveLength(SNAPSHOT_BEATS);
+    expect([...cols.t].sort((a, b) => a - b)).toEqual(cols.t);
+    expect(cols.s).toContain('g');
+    expect(cols.s.endsWith('dddddddddd')).toBe(true);
+    expect(recent.uptime24h(id)).toBe(Math.round((51 / 61) * 10000) / 100);
+    // A day later those hours have left the window.
+    expect(recent.uptime24h(id, now + 25 * HOUR)).toBeNull();
+  });
+
+  it('merges checks that end while the monitor is being read, counting each once', async () => {
+    const id = await monitor();
+    const now = Date.now();
+    const stored = Array.from({ length: 10 }, (_, i) => event(id, now - (20 - i) * MIN));
+    await store(stored);
+    const recent = new RecentBeats(em);
+    const reading = recent.ensure([id]);
+    // While the read is in flight: one check the database already holds (the writer was quick), two it does not.
+    recent.record(stored.at(-1)!);
+    recent.record(event(id, now - 5 * MIN, 'down'));
+    recent.record(event(id, now - 4 * MIN));
+    await reading;
+    const cols = recent.columns(id);
+    expect(cols.t).toHaveLength(12);
+    expect(cols.s).toBe('uuuuuuuuuudu');
+    expect(recent.uptime24h(id)).toBe(Math.round((11 / 12) * 10000) / 100);
+  });
+
+  it('forgets a deleted monitor, even one whose read is in flight', async () => {
+    const id = await monitor();
+    await store([event(id, Date.now() - MIN)]);
+    const recent = new RecentBeats(em);
+    const reading = recent.ensure([id]);
+    recent.forget(id);
+    await reading;
+    expect(recent.size).toBe(0);
+  });
+
+  it('warms every monitor in chunks; afterwards a monitor it never saw is new and starts empty', async () => {
+    const ids = await seedMonitors(orm, orgId, Array.from({ length: 3 }, () => ({ probe: 'tcp', config: {}, intervalSeconds: 60, timeoutSeconds: 5 })));
+    await store(ids.map((id, i) => event(id, Date.now() - (i + 1) * MIN)));
+    const recent = new RecentBeats(em);
+    const before = Date.now();
+    // Before warming, nobody asked for it: a check of an unknown monitor is left for its first read.
+    recent.record(event('00000000-0000-4000-8000-000000000001', before));
+    expect(recent.size).toBe(0);
+    const n = await recent.warm();
+    expect(n).toBeGreaterThanOrEqual(3);
+    expect(recent.size).toBe(n);
+    for (const id of ids) expect(recent.columns(id).t).toHaveLength(1);
+    recent.record(event('00000000-0000-4000-8000-000000000002', before));
+    expect(recent.columns('00000000-0000-4000-8000-000000000002').s).toBe('u');
+  });
+});
