@@ -2,7 +2,7 @@
  * The notifiers this server sends with, keyed by id, with their JSON Schemas computed once. The
  * schema also says which config fields are secret (`writeOnly`): they are masked in every answer.
  */
-import { z } from 'zod';
+import { inputJsonSchema } from '../http/json-schema.js';
 import { NOTIFIER_API_VERSION, type NotifierPlugin } from './sdk.js';
 
 export interface NotifierInfo {
@@ -61,7 +61,7 @@ export class NotifierRegistry {
   constructor(plugins: Iterable<NotifierPlugin>) {
     for (const p of plugins) {
       if (p.apiVersion !== NOTIFIER_API_VERSION) throw new Error(`Notifier ${p.id}: unknown apiVersion ${String(p.apiVersion)}`);
-      const configSchema = z.toJSONSchema(p.configSchema, { io: 'input' }) as JsonSchema;
+      const configSchema = inputJsonSchema(p.configSchema) as JsonSchema;
       this.#plugins.set(p.id, p);
       this.#secrets.set(p.id, secretPaths(configSchema));
       this.#info.push({ id: p.id, version: p.version, title: p.title, description: p.description, configSchema });

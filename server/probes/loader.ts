@@ -11,6 +11,7 @@ import { builtinProbes } from '../../plugins/index.js';
 import { PROBE_API_VERSION, type ProbePlugin } from '../../plugins/sdk.js';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
+import { inputJsonSchema } from '../http/json-schema.js';
 import { ProbeRegistry } from './registry.js';
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
@@ -49,7 +50,7 @@ export function validateProbe(candidate: unknown, source: string): ProbePlugin {
   }
   const plugin = candidate as ProbePlugin;
   try {
-    z.toJSONSchema(plugin.configSchema, { io: 'input' });
+    inputJsonSchema(plugin.configSchema);
   } catch (err) {
     throw fail(`configSchema cannot be shown as JSON Schema (${(err as Error).message})`);
   }

@@ -1,6 +1,6 @@
 /** The probes this server runs: built-ins plus configured external plugins, keyed by id. */
-import { z } from 'zod';
 import type { ProbePlugin } from '../../plugins/sdk.js';
+import { inputJsonSchema } from '../http/json-schema.js';
 
 export interface ProbeInfo {
   id: string;
@@ -24,7 +24,7 @@ export class ProbeRegistry {
         version: p.version,
         title: p.title,
         description: p.description,
-        configSchema: z.toJSONSchema(p.configSchema, { io: 'input' }),
+        configSchema: inputJsonSchema(p.configSchema),
       });
     }
   }
