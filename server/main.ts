@@ -19,6 +19,7 @@ import { followMaintenance } from './monitors/maintenance.js';
 import { createStatusPages, type StatusPages } from './statuspages/index.js';
 import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { instanceRoutes } from './http/instance.js';
+import { openApiRoutes } from './http/openapi.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -124,7 +125,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     cleanup.push(connectAlerting(alerting, { monitoring: monitoring.events, incidents: statusPages.events }, log));
     const metrics = new Metrics();
     cleanup.push(processMetrics(metrics));
-    const api: Router<any>[] = [instanceRoutes(orm, cfg), ...auth.routers, ...monitoring.routers, ...statusPages.routers, ...alerting.routers];
+    const api: Router<any>[] = [instanceRoutes(orm, cfg), openApiRoutes(), ...auth.routers, ...monitoring.routers, ...statusPages.routers, ...alerting.routers];
     const app = createApp({
       config: cfg,
       log,

@@ -9,7 +9,7 @@ import { notFound } from '../errors.js';
 import { parse } from '../http/body.js';
 import { deliveryLog } from './outbox.js';
 
-const logQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const logQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export function deliveryLogRoutes(em: () => EntityManager, requireOrg: RequireOrg): Router<OrgState> {
   const r = new Router<OrgState>();

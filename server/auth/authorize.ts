@@ -38,6 +38,11 @@ export function authorize(principal: Principal, role: Role | undefined, action: 
   return BY_ROLE[role].has(action);
 }
 
+/** The API key scopes that allow `action` (none for what only people may do, e.g. org:delete). */
+export function scopesAllowing(action: Action): Scope[] {
+  return (Object.keys(BY_SCOPE) as Scope[]).filter((s) => BY_SCOPE[s].includes(action));
+}
+
 /** Looks up a user's membership: role and the org's policy, or undefined when not a member. */
 export type MembershipLookup = (orgId: string, userId: string) => Promise<{ role: Role; policy: OrgPolicy } | undefined>;
 /** The org's policy, or undefined when the org does not exist. */

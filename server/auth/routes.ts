@@ -16,14 +16,14 @@ import type { Principal } from './types.js';
 import { findUser, findUserByEmail, setPassword, signup, userJson } from './users.js';
 
 const email = z.email().max(254);
-const signupBody = z.strictObject({
+export const signupBody = z.strictObject({
   email,
   password: passwordSchema,
   name: z.string().trim().min(1).max(100),
   orgName: z.string().trim().min(1).max(100).optional(),
 });
-const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
-const passwordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
+export const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
+export const passwordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
 
 const WINDOW_MS = 15 * 60_000;
 

@@ -13,12 +13,12 @@ import { parse } from '../http/body.js';
 import * as orgs from './service.js';
 
 const name = z.string().trim().min(1).max(100);
-const orgBody = z.strictObject({ name });
-const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite: z.boolean().optional() });
-const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
-const rolePatch = z.strictObject({ role: z.enum(ROLES) });
-const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
-const auditQuery = z.strictObject({
+export const orgBody = z.strictObject({ name });
+export const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite: z.boolean().optional() });
+export const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
+export const rolePatch = z.strictObject({ role: z.enum(ROLES) });
+export const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
+export const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.string().regex(/^\d{1,19}$/).optional(),
 });

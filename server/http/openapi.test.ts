@@ -1,0 +1,327 @@
+/**
+ * GET /api/v1/openapi.json against the whole app: a well-formed OpenAPI 3.1 document, no drift
+ * from the routers main.ts really mounts, and request bodies documented as the routes parse them.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type Router from '@koa/router';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestApp, type TestApp } from '../testing/app.js';
+import { signUp, TestClient } from '../testing/client.js';
+import type { AppOptions } from './app.js';
+
+// The routers main.ts hands to createApp, recorded on their way into the real app.
+const seen = vi.hoisted(() => ({ opts: undefined as AppOptions | undefined }));
+vi.mock('./app.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./app.js')>();
+  return {
+    ...real,
+    createApp: (opts: AppOptions) => {
+      seen.opts = opts;
+      return real.createApp(opts);
+    },
+  };
+});
+
+type Json = any;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const PREFIX = '/api/v1';
+
+let app: TestApp;
+let doc: Json;
+
+beforeAll(async () => {
+  app = await startTestApp({ PINGPAGE_SIGNUP: 'open' });
+  const res = await fetch(`${app.url}${PREFIX}/openapi.json`);
+  expect(res.status).toBe(200);
+  doc = await res.json();
+});
+afterAll(() => app?.stop());
+
+/** The value at a local JSON pointer such as #/components/schemas/Error, or undefined. */
+function resolve(ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: Json = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !(key in node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+const deref = (node: Json): Json => (node && typeof node.$ref === 'string' ? deref(resolve(node.$ref)) : node);
+
+function refsIn(node: unknown, at = '#', out: Array<[string, string]> = []): Array<[string, string]> {
+  if (Array.isArray(node)) node.forEach((v, i) => refsIn(v, `${at}/${i}`, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push([at, v]);
+      else refsIn(v, `${at}/${k}`, out);
+    }
+  }
+  return out;
+}
+
+function operations(): Array<{ key: string; path: string; method: string; op: Json }> {
+  return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, method, op })),
+  );
+}
+
+/** `METHOD /path/{param}` for each route of these routers under /api/v1; other layers as `UNDOCUMENTABLE …`. */
+function routesOf(routers: Router<any>[], onlyApi: boolean): string[] {
+  const out: string[] = [];
+  for (const router of routers) {
+    for (const layer of router.stack) {
+      if (!layer.methods.length) continue; // router.use() middleware, not a route
+      if (typeof layer.path !== 'string') {
+        if (!onlyApi) out.push(`UNDOCUMENTABLE ${String(layer.path)}`);
+        continue;
+      }
+      if (!layer.path.startsWith(PREFIX + '/')) {
+        if (!onlyApi) out.push(`OUTSIDE ${PREFIX} ${layer.path}`);
+        continue;
+      }
+      const path = layer.path.slice(PREFIX.length).replace(/:(\w+)/g, '{$1}');
+      for (const m of layer.methods) if (m !== 'HEAD') out.push(`${m} ${path}`);
+    }
+  }
+  return out;
+}
+
+describe('GET /api/v1/openapi.json', () => {
+  it('is public, cacheable for five minutes, and the same document every time', async () => {
+    const anonymous = await fetch(`${app.url}${PREFIX}/openapi.json`);
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(anonymous.headers.get('cache-control')).toBe('public, max-age=300');
+    const { client } = await signUp(app.url, 'reader@example.com');
+    const signedIn = await client.get('/openapi.json');
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body).toEqual(await anonymous.json());
+    expect(signedIn.body).toEqual(doc);
+  });
+
+  it('is a well-formed OpenAPI 3.1 document', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: 'PingPage', version: pkg.version });
+    expect(doc.servers).toEqual([{ url: '/api/v1' }]);
+    expect(doc.components.securitySchemes).toMatchObject({
+      session: { type: 'apiKey', in: 'cookie', name: 'pp_session' },
+      apiKey: { type: 'http', scheme: 'bearer', bearerFormat: expect.stringMatching(/^pp_live_/) },
+    });
+    expect(doc.components.schemas.Error).toMatchObject({
+      required: ['error'],
+      properties: { error: { required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+    });
+
+    const tags = new Set((doc.tags as Array<{ name: string }>).map((t) => t.name));
+    const schemes = new Set(Object.keys(doc.components.securitySchemes));
+    const ids = new Set<string>();
+    const ops = operations();
+    expect(ops.length).toBeGreaterThan(40);
+    for (const { key, path, op } of ops) {
+      expect(path, key).toMatch(/^\/[^:]*$/);
+      expect(typeof op.operationId, key).toBe('string');
+      expect(ids.has(op.operationId), `${key}: operationId ${op.operationId} is not unique`).toBe(false);
+      ids.add(op.operationId);
+      for (const t of op.tags ?? []) expect(tags.has(t), `${key}: tag ${t}`).toBe(true);
+      for (const requirement of op.security ?? []) for (const name of Object.keys(requirement)) expect(schemes.has(name), `${key}: scheme ${name}`).toBe(true);
+
+      const statuses = Object.keys(op.responses ?? {});
+      expect(statuses.length, `${key} has no responses`).toBeGreaterThan(0);
+      expect(statuses.some((s) => /^2\d\d$/.test(s)), `${key} has no success response`).toBe(true);
+      for (const s of statuses) {
+        expect(s, key).toMatch(/^([1-5]\d\d|[1-5]XX|default)$/);
+        expect(typeof deref(op.responses[s])?.description, `${key} ${s}`).toBe('string');
+      }
+
+      const params = (op.parameters ?? []).map(deref);
+      for (const p of params) {
+        expect(['path', 'query', 'header', 'cookie'], `${key} ${p.name}`).toContain(p.in);
+        expect(p.schema, `${key} ${p.name}`).toBeTypeOf('object');
+      }
+      const named = params.map((p: Json) => `${p.in} ${p.name}`);
+      expect(new Set(named).size, `${key}: a parameter twice`).toBe(named.length);
+      const inTemplate = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      const inPath = params.filter((p: Json) => p.in === 'path');
+      expect(inPath.map((p: Json) => p.name).sort(), key).toEqual(inTemplate);
+      for (const p of inPath) expect(p.required, `${key} ${p.name}`).toBe(true);
+
+      if (op.requestBody) expect(deref(op.requestBody).content['application/json'].schema, key).toBeTypeOf('object');
+    }
+  });
+
+  it('resolves every $ref inside the document', () => {
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    const broken = refs.filter(([, ref]) => resolve(ref) === undefined).map(([at, ref]) => `${at}: ${ref}`);
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('no drift between the routers and the document', () => {
+  it('documents every route of every router mounted under /api/v1', () => {
+    const opts = seen.opts!;
+    expect(opts.api.length).toBeGreaterThan(5);
+    const registered = [...routesOf(opts.api, false), ...routesOf(opts.operations ?? [], true)];
+    expect(registered).toContain('POST /orgs/{org}/monitors');
+    expect(registered).toContain('POST /public/status-pages/{slug}/subscribers');
+    const documented = new Set(operations().map((o) => o.key));
+    expect(registered.filter((r) => !documented.has(r))).toEqual([]);
+  });
+
+  it('has a route for every documented operation', async () => {
+    const opts = seen.opts!;
+    const registered = new Set([...routesOf(opts.api, true), ...routesOf(opts.operations ?? [], true)]);
+    const elsewhere = operations().filter((o) => !registered.has(o.key));
+    // Answered by middleware rather than a router layer (the public status page JSON): ask the app.
+    expect(elsewhere.map((o) => o.key)).toEqual(['GET /public/status-pages/{slug}']);
+    for (const { key, path, method, op } of elsewhere) {
+      const params = (op.parameters ?? []).map(deref);
+      const url = path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+        params.find((p: Json) => p.name === name)?.schema?.format === 'uuid' ? randomUUID() : 'no-such-page',
+      );
+      const res = await fetch(`${app.url}${PREFIX}${url}`, { method: method.toUpperCase() });
+      const body = (await res.json().catch(() => undefined)) as Json;
+      expect(res.status === 405 || /^No route for/.test(body?.error?.message ?? ''), `${key}: ${res.status} ${JSON.stringify(body)}`).toBe(false);
+    }
+  });
+});
+
+/** A value the schema accepts, derived from the schema alone; NONE when it names none. */
+const NONE = Symbol('none');
+function sample(s: Json): unknown {
+  if (!s || typeof s !== 'object') return NONE;
+  s = deref(s);
+  if ('default' in s) return s.default;
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum)) return s.enum[0];
+  for (const alt of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+    const v = sample(alt);
+    if (v !== NONE) return v;
+  }
+  switch (Array.isArray(s.type) ? s.type[0] : s.type) {
+    case 'string':
+      if (s.format === 'uuid') return randomUUID();
+      if (s.format === 'email') return 'someone@example.com';
+      if (s.format === 'date-time') return new Date().toISOString();
+      if (s.format === 'uri') return 'https://example.com/';
+      return s.pattern ? NONE : 'x'.repeat(Math.max(1, s.minLength ?? 1));
+    case 'integer':
+    case 'number':
+      return s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
+    case 'boolean':
+      return true;
+    case 'null':
+      return null;
+    case 'array':
+      return s.minItems ? NONE : [];
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const k of s.required ?? []) if ((o[k] = sample(s.properties?.[k])) === NONE) return NONE;
+      return o;
+    }
+  }
+  return NONE;
+}
+
+/** A value of a JSON type the schema does not allow, or NONE. */
+function wrongType(s: Json): unknown {
+  s = deref(s);
+  const types = new Set<string>([s, ...(s.anyOf ?? []), ...(s.oneOf ?? [])].flatMap((x: Json) => [deref(x).type ?? []].flat()));
+  if (types.has('integer')) types.add('number');
+  if (!types.size) return NONE;
+  const candidates: Array<[string, unknown]> = [['string', 'not this'], ['number', 12.5], ['boolean', true], ['array', []], ['object', {}], ['null', null]];
+  return candidates.find(([t]) => !types.has(t))?.[1] ?? NONE;
+}
+
+describe('request bodies are documented as the routes parse them', () => {
+  let owner: TestClient;
+  let orgId: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    ({ client: owner, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' }));
+  });
+
+  const cases: Array<{ route: string; send: (body: unknown) => Promise<{ status: number; body: Json }>; example: () => Record<string, unknown>; created: number }> = [
+    {
+      route: 'POST /auth/signup',
+      send: (body) => new TestClient(app.url).post('/auth/signup', body),
+      example: () => ({ email: `user${++n}@example.com`, password: 'correct horse battery', name: 'Ada' }),
+      created: 201,
+    },
+    {
+      route: 'POST /orgs/{org}/monitors',
+      send: (body) => owner.post(`/orgs/${orgId}/monitors`, body),
+      example: () => ({ name: `Site ${++n}`, probe: 'tcp', config: { host: '127.0.0.1', port: 9 } }),
+      created: 201,
+    },
+  ];
+
+  describe.each(cases)('$route', ({ route, send, example, created }) => {
+    const schemaOf = () => {
+      const [method, path] = route.split(' ');
+      const body = deref(doc.paths[path!][method!.toLowerCase()].requestBody);
+      const schema = deref(body.content['application/json'].schema);
+      expect(schema.type).toBe('object');
+      return schema as { properties: Record<string, Json>; required?: string[]; additionalProperties?: unknown };
+    };
+    const issuesAt = (res: { body: Json }, field: string) =>
+      ((res.body?.error?.details ?? []) as Array<{ path: string; code: string }>).filter((d) => d.path === field || d.path.startsWith(field + '.'));
+
+    it('accepts the example, which has every required field', async () => {
+      const schema = schemaOf();
+      const body = example();
+      for (const k of schema.required ?? []) expect(body, k).toHaveProperty(k);
+      for (const k of Object.keys(body)) expect(schema.properties, k).toHaveProperty(k);
+      expect((await send(body)).status).toBe(created);
+    });
+
+    it('refuses the example without each required field, at that field', async () => {
+      const required = schemaOf().required ?? [];
+      expect(required.length).toBeGreaterThan(0);
+      for (const field of required) {
+        const { [field]: _gone, ...body } = example();
+        const res = await send(body);
+        expect(res.status, field).toBe(400);
+        expect(res.body.error.code).toBe('VALIDATION_FAILED');
+        expect(issuesAt(res, field), field).not.toEqual([]);
+      }
+    });
+
+    it('accepts each documented optional field', async () => {
+      const schema = schemaOf();
+      const optional = Object.keys(schema.properties).filter((k) => !(schema.required ?? []).includes(k) && !(k in example()));
+      for (const field of optional) {
+        const value = sample(schema.properties[field]);
+        expect(value, `${field} is documented, but its schema accepts nothing`).not.toBe(NONE);
+        const res = await send({ ...example(), [field]: value });
+        expect(res.status, `${field}=${JSON.stringify(value)}: ${JSON.stringify(res.body)}`).toBe(created);
+      }
+    });
+
+    it('refuses each documented field given a value of the wrong type, at that field', async () => {
+      const schema = schemaOf();
+      for (const [field, fieldSchema] of Object.entries(schema.properties)) {
+        const value = wrongType(fieldSchema);
+        if (value === NONE) continue;
+        const res = await send({ ...example(), [field]: value });
+        expect(res.status, `${field}=${JSON.stringify(value)}`).toBe(400);
+        expect(issuesAt(res, field), field).not.toEqual([]);
+      }
+    });
+
+    it('refuses fields the document does not list (additionalProperties: false)', async () => {
+      expect(schemaOf().additionalProperties).toBe(false);
+      const res = await send({ ...example(), notDocumented: 1 });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toContainEqual(expect.objectContaining({ code: 'unrecognized_keys', keys: ['notDocumented'] }));
+    });
+  });
+});
