@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, TestClient } from '../testing/client.js';
 import type { AppOptions } from './app.js';
+import { buildOpenApi } from './openapi.js';
 
 // The routers main.ts hands to createApp, recorded on their way into the real app.
 const seen = vi.hoisted(() => ({ opts: undefined as AppOptions | undefined }));
@@ -39,9 +41,9 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** The value at a local JSON pointer such as #/components/schemas/Error, or undefined. */
-function resolve(ref: string): unknown {
+function resolve(ref: string, root: Json = doc): unknown {
   if (!ref.startsWith('#/')) return undefined;
-  let node: Json = doc;
+  let node: Json = root;
   for (const raw of ref.slice(2).split('/')) {
     const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
     if (node === null || typeof node !== 'object' || !(key in node)) return undefined;
@@ -161,6 +163,23 @@ describe('GET /api/v1/openapi.json', () => {
     expect(refs.length).toBeGreaterThan(0);
     const broken = refs.filter(([, ref]) => resolve(ref) === undefined).map(([at, ref]) => `${at}: ${ref}`);
     expect(broken).toEqual([]);
+  });
+
+  it('moves recursive schemas into components, where their $refs resolve', () => {
+    const node: z.ZodType = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(node);
+      },
+    });
+    const built = buildOpenApi([
+      { method: 'post', path: '/tree', summary: 'A tree', tag: 'Instance', auth: 'none', body: node, status: 200 },
+      { method: 'post', path: '/forest', summary: 'A tree inside', tag: 'Instance', auth: 'none', body: z.strictObject({ tree: node }), status: 200 },
+    ]);
+    const refs = refsIn(built).map(([, ref]) => ref);
+    expect(refs).toEqual(expect.arrayContaining(['#/components/schemas/postTreeBody', '#/components/schemas/postForestBody.__schema0']));
+    expect(refs.filter((ref) => resolve(ref, built) === undefined)).toEqual([]);
+    expect(JSON.stringify(built)).not.toContain('$defs');
   });
 });
 
