@@ -205,7 +205,7 @@ describe('/dashboard fed by monitoring', () => {
       const snap = await emitAck(again, 'subscribe', { orgId: orgA });
       const m = snap.data.monitors.find((x: { id: string }) => x.id === created.body.id);
       expect(m).toMatchObject({ name: 'Local', probe: 'http', status: 'up', uptime24h: 100 });
-      expect(m.beats).toEqual({ t: [Math.floor(Date.parse(got.at) / 1000)], s: 'u', l: [Math.round(got.latencyMs!)] });
+      expect(m.beats).toEqual({ dt: [Math.floor(Date.parse(got.at) / 1000)], s: 'u', l: [Math.round(got.latencyMs!)] });
       // The same snapshot, deflated once by the server, for clients that ask.
       const packed = await emitAck(again, 'subscribe', { orgId: orgA, encoding: 'deflate-raw' });
       expect(packed.data.encoding).toBe('deflate-raw');

@@ -51,8 +51,8 @@ export interface MonitorJson {
 }
 
 /**
- * The last heartbeats of one monitor, column-wise to keep the snapshot small (2,000 monitors
- * × 50 beats fit in well under 1 MB): index i of each array is one check, oldest first.
+ * The last heartbeats of one monitor, column-wise to keep the snapshot small: index i of each
+ * array is one check, oldest first.
  */
 export interface BeatColumns {
   /** Seconds since the Unix epoch. */
@@ -60,6 +60,14 @@ export interface BeatColumns {
   /** Status letters: u up, g degraded, d down, p pending, m maintenance. */
   s: string;
   /** Latency in whole ms; -1 when there was none. */
+  l: number[];
+}
+
+/** BeatColumns as a snapshot carries them: times as differences, which halves its JSON. */
+export interface SnapshotBeats {
+  /** Seconds: the first since the Unix epoch, each next one since the one before. */
+  dt: number[];
+  s: string;
   l: number[];
 }
 
@@ -74,7 +82,7 @@ export interface DashboardMonitor {
   since: string | null;
   /** Percent of successful checks in the last 24 h; null before the first check. */
   uptime24h: number | null;
-  beats: BeatColumns;
+  beats: SnapshotBeats;
 }
 
 export interface DashboardSnapshot {

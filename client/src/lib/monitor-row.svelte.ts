@@ -47,7 +47,10 @@ export class MonitorRow {
     this.status = m.status;
     this.since = m.since;
     this.uptime24h = m.uptime24h;
-    this.beats = m.beats;
+    const dt = m.beats.dt;
+    const t: number[] = new Array(dt.length);
+    for (let i = 0, at = 0; i < dt.length; i++) t[i] = at += dt[i]!;
+    this.beats = { t, s: m.beats.s, l: m.beats.l };
   }
 
   /** A REST/upsert shape: same monitor, maybe renamed, retagged, paused. */
@@ -96,6 +99,6 @@ export function rowFromJson(m: MonitorJson): MonitorRow {
     status: m.status,
     since: m.statusSince,
     uptime24h: null,
-    beats: { t: [], s: '', l: [] },
+    beats: { dt: [], s: '', l: [] },
   });
 }
