@@ -1,12 +1,13 @@
 /**
  * The dashboard in a real browser against a whole PingPage: sign up, create an HTTP monitor
- * through the form rendered from the probe's schema, watch it go up and down live as a local
- * target comes and goes, pause it, give a member a read-only view, create and revoke an API key.
+ * through the form rendered from the probe's schema (alerting a local webhook receiver), watch it
+ * go up and down live as a local target comes and goes, pause it, give a member a read-only view, create and revoke an API key.
  * Screenshots land in test-artifacts/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../server/testing/app.js';
+import { httpReceiver, type HttpReceiver } from '../server/testing/receivers.js';
 import { buildClient, clientDist, launchBrowser, screenshot, Target, watchErrors } from './browser.js';
 
 const PASSWORD = 'correct horse battery';
@@ -18,12 +19,15 @@ let owner: BrowserContext;
 let page: Page;
 let errors: string[];
 const target = new Target();
+let hooks: HttpReceiver;
 let orgId = '';
 let monitorUrl = '';
+let channelId = '';
 
 beforeAll(async () => {
   await buildClient();
   await target.start();
+  hooks = await httpReceiver();
   app = await startTestApp({}, { clientDir: clientDist });
   browser = await launchBrowser();
   owner = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -35,6 +39,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await target.stop();
+  await hooks?.close();
 });
 
 // A failed step leaves a picture of the page behind, next to the other screenshots.
@@ -60,6 +65,13 @@ describe('dashboard', () => {
   });
 
   it('creates an HTTP monitor through the form generated from the probe schema', async () => {
+    // A channel to pick in the form's Alerts section (channels have no screen of their own yet).
+    const channel = await owner.request.post(`${app.url}/api/v1/orgs/${orgId}/notification-channels`, {
+      data: { name: 'Ops hook', notifier: 'webhook', config: { url: hooks.url } },
+      headers: { Origin: app.url },
+    });
+    expect(channel.status()).toBe(201);
+    channelId = (await channel.json()).id;
     await page.getByRole('link', { name: 'New monitor' }).first().click();
     await page.waitForURL('**/monitors/new');
     const http = page.getByRole('radio', { name: /HTTP\(S\)/ });
@@ -76,8 +88,12 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: '+ Add header' }).click();
     await page.getByLabel('Name of header 1').fill('X-Check');
     await page.getByLabel('Value of X-Check').fill('pingpage');
+    await page.getByRole('checkbox', { name: /Ops hook/ }).check();
+    await page.getByLabel('Remind every (minutes)').fill('30');
     await screenshot(page, 'form');
+    const sent = page.waitForRequest((r) => r.url().endsWith(`/orgs/${orgId}/monitors`) && r.method() === 'POST');
     await page.getByRole('button', { name: 'Create monitor' }).click();
+    expect((await sent).postDataJSON().alerts).toEqual({ channelIds: [channelId], remindEveryMinutes: 30, onDegraded: false, flapping: { changes: 4, windowMinutes: 30 } });
     await page.waitForURL(/\/monitors\/[0-9a-f-]{36}$/);
     monitorUrl = new URL(page.url()).pathname;
     await page.getByRole('heading', { name: 'Target API' }).waitFor();
@@ -119,6 +135,8 @@ describe('dashboard', () => {
     await expect.poll(() => page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
     await page.getByRole('button', { name: /1\s*Down/ }).waitFor();
     await screenshot(page, 'overview-down');
+    // The channel picked in the form hears of it.
+    await vi.waitFor(() => expect(hooks.requests.map((r) => r.json().event)).toContain('monitor.down'), { timeout: LIVE });
 
     await target.start();
     await row(page, 'Target API', 'up').waitFor({ timeout: LIVE });
@@ -144,8 +162,13 @@ describe('dashboard', () => {
     await url.waitFor();
     expect(await url.inputValue()).toBe(target.url);
     expect(await page.getByLabel('Value of X-Check').inputValue()).toBe('pingpage');
+    expect(await page.getByRole('checkbox', { name: /Ops hook/ }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Remind every (minutes)').inputValue()).toBe('30');
     await page.getByLabel('Name', { exact: true }).fill('Target API v2');
+    // Alerts left as they were are not sent again.
+    const sent = page.waitForRequest((r) => r.url().endsWith(monitorUrl.replace(/^\/orgs/, '/api/v1/orgs')) && r.method() === 'PATCH');
     await page.getByRole('button', { name: 'Save changes' }).click();
+    expect((await sent).postDataJSON()).not.toHaveProperty('alerts');
     await page.waitForURL(`**${monitorUrl}`);
     await page.getByRole('heading', { name: 'Target API v2' }).waitFor();
     await page.getByRole('link', { name: 'Edit' }).click();

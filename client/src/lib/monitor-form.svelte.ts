@@ -1,18 +1,38 @@
 /**
  * The create/edit monitor form's state: the probe, the fields every monitor has, the probe's
- * own config (rendered from its JSON Schema), client-side checks and the server's verdict.
+ * own config (rendered from its JSON Schema), its alert settings, client-side checks and the
+ * server's verdict.
  */
 import { api, ApiError } from './api';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
-import type { LatencyAssertion, MonitorJson, Probe } from './types';
+import type { AlertDefaults, LatencyAssertion, MonitorAlerts, MonitorWithAlerts, NotificationChannel, Probe } from './types';
 
 export const INTERVALS = [10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 21600, 86400];
+/** The longest reminder interval the server takes: a week, in minutes. */
+export const MAX_REMIND_MINUTES = 10_080;
+
+/** What the alerts section offers: the organization's channels and its default settings. */
+export interface AlertChoices {
+  channels: NotificationChannel[];
+  defaults: AlertDefaults;
+}
+
+/** The `alerts` a monitor's body carries: its settings as a whole (the server replaces them). */
+type AlertsBody = Omit<MonitorAlerts, 'inherited'>;
 
 export class MonitorForm {
   readonly orgId: string;
   /** Set when editing. */
-  readonly existing: MonitorJson | null;
+  readonly existing: MonitorWithAlerts | null;
   probes = $state.raw<Probe[]>([]);
+  /** The organization's notification channels, to pick from. */
+  readonly channels: NotificationChannel[];
+  /** What monitors without settings of their own follow. */
+  readonly alertDefaults: AlertDefaults;
+  /** The settings shown are the organization's default: this monitor has none of its own (yet). */
+  readonly alertsInherited: boolean;
+  /** The settings the form started from, to send `alerts` only when they change. */
+  readonly #alertsFrom: AlertsBody;
 
   probeId = $state('');
   name = $state('');
@@ -25,6 +45,12 @@ export class MonitorForm {
   slowMs = $state<number | undefined>(2000);
   slowSeverity = $state<LatencyAssertion['severity']>('warning');
   config = $state<Record<string, unknown>>({});
+  alertChannelIds = $state<string[]>([]);
+  /** Undefined: no reminders. */
+  remindEveryMinutes = $state<number | undefined>(undefined);
+  alertOnDegraded = $state(false);
+  /** Drop this monitor's own alert settings for the organization's default. */
+  followDefault = $state(false);
   /** Set by the first submit: from then on, mistakes show (and clear) as the user types. */
   attempted = $state(false);
   /** The server's verdict, each with the value it judged: an error goes away once its field changes. */
@@ -47,10 +73,18 @@ export class MonitorForm {
   suggestedName = $derived(suggestName(this.config, this.probe?.title ?? 'Monitor'));
   defaultTimeout = $derived(Math.max(1, Math.min(10, this.intervalSeconds - 1)));
 
-  constructor(orgId: string, probes: Probe[], existing: MonitorJson | null) {
+  constructor(orgId: string, probes: Probe[], existing: MonitorWithAlerts | null, alerts: AlertChoices) {
     this.orgId = orgId;
     this.probes = probes;
     this.existing = existing;
+    this.channels = alerts.channels;
+    this.alertDefaults = alerts.defaults;
+    const { inherited, ...from } = existing?.alerts ?? { ...alerts.defaults, inherited: true };
+    this.alertsInherited = inherited;
+    this.#alertsFrom = { ...from, channelIds: [...from.channelIds].sort() };
+    this.alertChannelIds = [...from.channelIds];
+    this.remindEveryMinutes = from.remindEveryMinutes ?? undefined;
+    this.alertOnDegraded = from.onDegraded;
     if (existing) {
       this.probeId = existing.probe;
       this.name = existing.name;
@@ -81,6 +115,7 @@ export class MonitorForm {
   #body() {
     const config = (clean(this.schema, $state.snapshot(this.config), this.schema, true) ?? {}) as Record<string, unknown>;
     const assertions: LatencyAssertion[] = this.slowEnabled && this.slowMs ? [{ type: 'latency', maxMs: this.slowMs, severity: this.slowSeverity }] : [];
+    const alerts = this.#alertsBody();
     return {
       name: this.name.trim() || this.suggestedName,
       ...(this.existing ? {} : { probe: this.probeId }),
@@ -90,7 +125,29 @@ export class MonitorForm {
       retries: this.retries,
       tags: this.tags,
       assertions,
+      ...(alerts !== undefined ? { alerts } : {}),
     };
+  }
+
+  /** The settings as chosen, in the order the server keeps channels. */
+  #chosenAlerts(): AlertsBody {
+    return {
+      channelIds: [...this.alertChannelIds].sort(),
+      remindEveryMinutes: this.remindEveryMinutes ?? null,
+      onDegraded: this.alertOnDegraded,
+      flapping: this.#alertsFrom.flapping,
+    };
+  }
+
+  /**
+   * `alerts` for the body: null to follow the default again; undefined when nothing changed, so
+   * a monitor following the default keeps following it (and an unchanged one is not rewritten).
+   */
+  #alertsBody(): AlertsBody | null | undefined {
+    if (this.followDefault) return this.alertsInherited ? undefined : null;
+    const [chosen, from] = [this.#chosenAlerts(), this.#alertsFrom];
+    const same = chosen.channelIds.join() === from.channelIds.join() && chosen.remindEveryMinutes === from.remindEveryMinutes && chosen.onDegraded === from.onDegraded;
+    return same ? undefined : chosen;
   }
 
   /** Errors a browser can find before asking the server. */
@@ -103,6 +160,10 @@ export class MonitorForm {
     if (!Number.isInteger(this.retries) || this.retries < 0 || this.retries > 10) errors.retries = 'A whole number from 0 to 10';
     if (this.slowEnabled && (!this.slowMs || this.slowMs < 1 || this.slowMs > 600_000)) errors['assertions.0.maxMs'] = 'Between 1 and 600000 ms';
     if (this.tags.length > 20) errors.tags = 'At most 20 tags';
+    const remind = this.remindEveryMinutes;
+    if (!this.followDefault && remind !== undefined && (!Number.isInteger(remind) || remind < 1 || remind > MAX_REMIND_MINUTES)) {
+      errors['alerts.remindEveryMinutes'] = `A whole number of minutes from 1 to ${MAX_REMIND_MINUTES} (a week)`;
+    }
     return errors;
   }
 
@@ -116,26 +177,29 @@ export class MonitorForm {
       tags: this.tags,
       assertions: this.slowEnabled ? [{ type: 'latency', maxMs: this.slowMs, severity: this.slowSeverity }] : [],
       config: this.config,
+      alerts: { channelIds: this.alertChannelIds, remindEveryMinutes: this.remindEveryMinutes, onDegraded: this.alertOnDegraded },
     };
     for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
     return node === undefined ? null : $state.snapshot(node);
   }
 
   /** Saves; answers the saved monitor, or null when something needs fixing (errors are set). */
-  async submit(): Promise<MonitorJson | null> {
+  async submit(): Promise<MonitorWithAlerts | null> {
     this.problem = '';
     this.attempted = true;
     this.#serverErrors = {};
     if (Object.keys(this.check()).length) return null;
     this.busy = true;
+    let sent: string[] = [];
     try {
       const body = this.#body();
+      sent = body.alerts?.channelIds ?? [];
       return this.existing
-        ? await api<MonitorJson>('PATCH', `/orgs/${this.orgId}/monitors/${this.existing.id}`, body)
-        : await api<MonitorJson>('POST', `/orgs/${this.orgId}/monitors`, body);
+        ? await api<MonitorWithAlerts>('PATCH', `/orgs/${this.orgId}/monitors/${this.existing.id}`, body)
+        : await api<MonitorWithAlerts>('POST', `/orgs/${this.orgId}/monitors`, body);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-        const fields = err.fieldErrors();
+        const fields = this.#channelErrors(err.fieldErrors(), sent);
         this.#serverErrors = Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: JSON.stringify(this.#valueAt(path)) }]));
         if (!Object.keys(fields).length) this.problem = err.message;
       } else this.problem = err instanceof Error ? err.message : String(err);
@@ -143,6 +207,23 @@ export class MonitorForm {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * The server names a refused channel by its place in what was sent (`alerts.channelIds.1`);
+   * the form shows it on the list of channels, by name.
+   */
+  #channelErrors(fields: Record<string, string>, sent: string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [path, message] of Object.entries(fields)) {
+      const at = /^alerts\.channelIds\.(\d+)$/.exec(path);
+      if (!at) out[path] ??= message;
+      else {
+        const name = this.channels.find((c) => c.id === sent[Number(at[1])])?.name;
+        out['alerts.channelIds'] ??= name ? `${name}: ${message}` : message;
+      }
+    }
+    return out;
   }
 }
 

@@ -4,6 +4,34 @@ import type { MonitorJson, MonitorStatus } from '../../../server/realtime/events
 export type { MonitorJson, MonitorStatus };
 export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../server/realtime/events';
 
+/** A monitor's alert settings (`alerts`): its own, or its organization's default. */
+export interface MonitorAlerts {
+  channelIds: string[];
+  /** Minutes between reminders while down; null: no reminders. */
+  remindEveryMinutes: number | null;
+  /** Also alert when degraded (slow, certificate near expiry). */
+  onDegraded: boolean;
+  /** More than `changes` status changes within `windowMinutes` is flapping (not edited by the form, kept as it is). */
+  flapping: { changes: number; windowMinutes: number };
+  /** The monitor has no settings of its own: the organization's default applies. */
+  inherited: boolean;
+}
+
+/** GET /orgs/:org/alert-defaults: what applies to monitors without settings of their own. */
+export type AlertDefaults = Omit<MonitorAlerts, 'inherited'>;
+
+/** A monitor as the REST API answers it: what sockets push, with its alert settings. */
+export type MonitorWithAlerts = MonitorJson & { alerts: MonitorAlerts };
+
+export interface NotificationChannel {
+  id: string;
+  name: string;
+  /** The notifier plugin's id, e.g. `webhook`, `slack`. */
+  notifier: string;
+  /** A disabled channel is sent nothing. */
+  enabled: boolean;
+}
+
 export type Role = 'owner' | 'admin' | 'member';
 export const ROLES: Role[] = ['owner', 'admin', 'member'];
 
