@@ -12,6 +12,11 @@ export interface BenchServer {
   rss(): number;
   /** CPU seconds (user + system) the server process has used. */
   cpuSeconds(): number;
+  /**
+   * A full garbage collection in the server (through its inspector, which `inspect` turns on),
+   * so that RSS read right after counts live memory rather than garbage not yet collected.
+   */
+  gc(): Promise<void>;
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -24,17 +29,34 @@ function procStat(pid: number) {
   return { cpu: (Number(fields[11]) + Number(fields[12])) / 100, rssPages: Number(fields[21]) };
 }
 
-export async function startBenchServer(env: Record<string, string> = {}, port?: number): Promise<BenchServer> {
+/** Sends one DevTools protocol command to a process's inspector and waits for its answer. */
+async function inspectorCommand(inspectPort: number, method: string): Promise<void> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const ws = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => ws.send(JSON.stringify({ id: 1, method }));
+    ws.onmessage = (m) => {
+      if ((JSON.parse(String(m.data)) as { id?: number }).id === 1) resolve();
+    };
+    ws.onerror = () => reject(new Error(`inspector on port ${inspectPort}: ${method} failed`));
+  });
+  ws.close();
+}
+
+export async function startBenchServer(env: Record<string, string> = {}, port?: number, opts: { inspect?: boolean } = {}): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pp-bench-'));
   chmodSync(dir, 0o755);
-  const fixedPort = port ?? 40_000 + Math.floor(Math.random() * 10_000);
+  // Below Linux's ephemeral range (32768–60999): while the server restarts, thousands of clients
+  // retrying their connections take ephemeral ports, and one of them could be ours.
+  const fixedPort = port ?? 20_000 + 2 * Math.floor(Math.random() * 5_000);
   let child!: ChildProcess;
   let url = '';
   const launch = () =>
     new Promise<void>((resolve, reject) => {
       const clean = { ...process.env };
       delete clean.DATABASE_URL;
-      child = track(spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+      const inspect = opts.inspect ? [`--inspect=127.0.0.1:${fixedPort + 1}`] : [];
+      child = track(spawn(process.execPath, [...inspect, '--import', 'tsx', 'server/start.ts'], {
         cwd: root,
         env: { ...clean, PORT: String(fixedPort), DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PINGPAGE_SIGNUP: 'open', ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,6 +86,10 @@ export async function startBenchServer(env: Record<string, string> = {}, port?: 
     },
     rss: () => procStat(child.pid!).rssPages * pageSize,
     cpuSeconds: () => procStat(child.pid!).cpu,
+    async gc() {
+      if (!opts.inspect) throw new Error('gc() needs startBenchServer(…, { inspect: true })');
+      await inspectorCommand(fixedPort + 1, 'HeapProfiler.collectGarbage');
+    },
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
