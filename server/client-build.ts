@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const clientDir = path.join(root, 'client');
@@ -20,7 +21,8 @@ function* files(dir: string): Generator<string> {
 export function clientSourceHash(): string {
   const hash = createHash('sha256');
   // The client imports a few server modules (types, the status page's Markdown and formatting).
-  const shared = [path.join(root, 'server/realtime/events.ts'), ...files(path.join(root, 'server/statuspages'))];
+  // And this file: how the build is made (precompress) is part of what it yields.
+  const shared = [path.join(root, 'server/realtime/events.ts'), ...files(path.join(root, 'server/statuspages')), import.meta.filename];
   const inputs = [...files(clientDir), ...shared, path.join(root, 'package-lock.json')];
   for (const file of inputs.sort()) {
     let content: Buffer;
@@ -65,6 +67,30 @@ export async function ensureClientBuilt(log: (msg: string) => void): Promise<voi
   const started = Date.now();
   const { build } = await import('vite');
   await build({ configFile: path.join(clientDir, 'vite.config.ts'), logLevel: 'warn' });
+  precompress(clientDist);
   writeFileSync(stampFile, wanted + '\n');
   log(`dashboard built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Worth compressing: text the dashboard loads (source maps only reach developers' tools). */
+const COMPRESSIBLE = /\.(js|css|html|svg|json)$/;
+
+/**
+ * Writes `.br` (quality 11) and `.gz` (level 9) next to every text file of the build, once, so
+ * the server sends the dashboard compressed without spending CPU per request (http/static.ts).
+ */
+export function precompress(dist: string): void {
+  const walk = function* (dir: string): Generator<string> {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) yield* walk(full);
+      else yield full;
+    }
+  };
+  for (const file of walk(dist)) {
+    if (!COMPRESSIBLE.test(file) || statSync(file).size < 1024) continue;
+    const body = readFileSync(file);
+    writeFileSync(file + '.br', brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+    writeFileSync(file + '.gz', gzipSync(body, { level: 9 }));
+  }
 }

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { precompress } from '../client-build.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 
 let app: TestApp;
@@ -12,6 +15,8 @@ beforeAll(async () => {
   mkdirSync(path.join(clientDir, 'assets'));
   writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>PingPage</title>');
   writeFileSync(path.join(clientDir, 'assets', 'app-123.js'), 'console.log(1)');
+  writeFileSync(path.join(clientDir, 'assets', 'big-456.js'), `export const words = ${JSON.stringify('monitor '.repeat(4000))};`);
+  precompress(clientDir);
   writeFileSync(path.join(os.tmpdir(), 'pp-secret.txt'), 'secret');
   app = await startTestApp({ BODY_LIMIT_BYTES: '1000' }, { clientDir, drainMs: 3_000 });
 });
@@ -75,6 +80,39 @@ describe('HTTP foundation', () => {
       const res = await fetch(app.url + evil);
       expect(await res.text(), evil).not.toBe('secret');
     }
+  });
+
+  it('sends the build compressed as the browser accepts, from the copies the build wrote, and revalidates pages', async () => {
+    // node:http rather than fetch, which adds Cache-Control: no-cache to a request with If-None-Match.
+    const raw = (encoding: string, p = '/assets/big-456.js', headers: Record<string, string> = {}) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer; status: number }>((resolve, reject) => {
+        const req = http.get(app.url + p, { headers: { 'accept-encoding': encoding, ...headers } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks), status: res.statusCode! }));
+        });
+        req.on('error', reject);
+      });
+    const original = await raw('identity');
+    expect(original.headers['content-encoding']).toBeUndefined();
+    expect(original.headers.vary).toContain('Accept-Encoding');
+    const br = await raw('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(original.body)).toBe(true);
+    expect(br.body.length).toBeLessThan(original.body.length / 10);
+    const gz = await raw('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(original.body)).toBe(true);
+    // Too small to be worth compressing: sent as it is.
+    const small = await fetch(app.url + '/assets/app-123.js', { headers: { 'accept-encoding': 'br' } });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    // index.html is revalidated, not cached: the second request is a 304 without a body.
+    const page = await raw('identity', '/');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const again = await raw('identity', '/', { 'if-none-match': String(page.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect((await raw('identity', '/', { 'if-none-match': '"other"' })).status).toBe(200);
   });
 });
 

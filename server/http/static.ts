@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Middleware } from 'koa';
 
@@ -16,22 +16,62 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-async function fileAt(file: string) {
+/** One file of the build, held in memory with the compressed copies the build wrote next to it. */
+interface Held {
+  type: string;
+  body: Buffer;
+  br?: Buffer;
+  gzip?: Buffer;
+  etag: string;
+  mtime: Date;
+}
+
+/** Larger files (source maps) are read from disk each time rather than held. */
+const HOLD_LIMIT = 256 * 1024;
+
+async function readIfFile(file: string): Promise<{ body: Buffer; mtime: Date } | undefined> {
   try {
     const s = await stat(file);
-    return s.isFile() ? s : undefined;
+    return s.isFile() ? { body: await readFile(file), mtime: s.mtime } : undefined;
   } catch {
     return undefined;
   }
 }
 
+async function load(file: string): Promise<Held | undefined> {
+  const read = await readIfFile(file);
+  if (!read) return undefined;
+  const [br, gzip] = await Promise.all([readIfFile(file + '.br'), readIfFile(file + '.gz')]);
+  return {
+    type: TYPES[path.extname(file)] ?? 'application/octet-stream',
+    body: read.body,
+    br: br?.body,
+    gzip: gzip?.body,
+    etag: `"${createHash('sha256').update(read.body).digest('base64url').slice(0, 22)}"`,
+    mtime: read.mtime,
+  };
+}
+
 /**
- * Serves the built client: hashed files under /assets/ are cached for a year, everything else is
- * revalidated; unknown paths that look like pages get index.html (the dashboard routes itself).
- * Paths under `skip` (the API, sockets, public pages) are never answered here.
+ * Serves the built client from memory: hashed files under /assets/ are cached for a year, everything
+ * else is revalidated (ETag); brotli or gzip as the browser accepts, from the copies the build
+ * wrote (client-build.ts). Unknown paths that look like pages get index.html (the dashboard routes
+ * itself). Paths under `skip` (the API, sockets, public pages) are never answered here. The build
+ * does not change while the server runs (a rebuild means a restart), so what was read stays valid.
  */
 export function serveClient(root: string, skip: string[]): Middleware {
   const base = path.resolve(root);
+  const held = new Map<string, Promise<Held | undefined>>();
+  const get = async (file: string): Promise<Held | undefined> => {
+    const known = held.get(file);
+    if (known) return known;
+    const loading = load(file);
+    const h = await loading;
+    // Hold what exists and is small; a missing file may appear with the next build, a map is large.
+    if (h && h.body.length <= HOLD_LIMIT) held.set(file, loading);
+    return h;
+  };
+
   return async (ctx, next) => {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || skip.some((p) => ctx.path.startsWith(p))) return next();
     let rel: string;
@@ -40,18 +80,28 @@ export function serveClient(root: string, skip: string[]): Middleware {
     } catch {
       return next();
     }
-    let file = path.join(base, rel);
+    const file = path.join(base, rel);
     if (!file.startsWith(base + path.sep) && file !== base) return next();
-    let info = await fileAt(file);
-    if (!info && !path.extname(rel)) {
-      file = path.join(base, 'index.html');
-      info = await fileAt(file);
-    }
-    if (!info) return next();
-    ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    ctx.length = info.size;
-    ctx.lastModified = info.mtime;
+    let h = await get(file);
+    if (!h && !path.extname(rel)) h = await get(path.join(base, 'index.html'));
+    if (!h) return next();
+
     ctx.set('Cache-Control', rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    ctx.body = createReadStream(file); // Koa sends no body for HEAD and closes the stream
+    ctx.set('ETag', h.etag);
+    ctx.lastModified = h.mtime;
+    if (h.br || h.gzip) ctx.vary('Accept-Encoding');
+    ctx.type = h.type;
+    ctx.status = 200; // `fresh` compares validators only for a successful answer
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+    if (h.br && ctx.acceptsEncodings('br', 'identity') === 'br') {
+      ctx.set('Content-Encoding', 'br');
+      ctx.body = h.br;
+    } else if (h.gzip && ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      ctx.set('Content-Encoding', 'gzip');
+      ctx.body = h.gzip;
+    } else ctx.body = h.body; // Koa sends no body for HEAD
   };
 }
