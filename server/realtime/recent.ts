@@ -10,7 +10,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
 import type { HeartbeatEvent, MonitoringEvents } from '../monitors/events.js';
-import type { BeatColumns, MonitorStatus } from './events.js';
+import type { MonitorStatus, SnapshotBeats } from './events.js';
 
 /** Heartbeats per monitor in a dashboard snapshot (the strip shows about this many). */
 export const SNAPSHOT_BEATS = 50;
@@ -27,62 +27,73 @@ interface Beat {
   latency: number;
 }
 
-/** One monitor: its last beats (oldest first) and checks/failures per UTC hour for the last day. */
+/** Hourly buckets kept: the 24 of the window and the one it is leaving. */
+const SLOTS = DAY_HOURS + 1;
+
+/** One monitor: its last beats (oldest first, column-wise) and checks/failures per UTC hour for the last day. */
 class Recent {
-  beats: Beat[] = [];
+  at: number[] = [];
+  letters = '';
+  latency: number[] = [];
   /** The latest status change the engine announced (the table catches up at the writer's next flush). */
   status?: { status: MonitorStatus; since: string };
-  /** Hour index (ms / HOUR) → [checks, failures]. At most DAY_HOURS + 1 entries. */
-  hours = new Map<number, [number, number]>();
+  /** A ring of hourly buckets: slot h % SLOTS holds hour h (ms / HOUR) when hourOf says so. */
+  hourOf: number[] = new Array<number>(SLOTS).fill(-1);
+  checks: number[] = new Array<number>(SLOTS).fill(0);
+  failures: number[] = new Array<number>(SLOTS).fill(0);
 
   add(b: Beat, failed: boolean): void {
-    const beats = this.beats;
     // Checks finish out of order now and then: keep the strip sorted by start time.
-    let i = beats.length;
-    while (i > 0 && beats[i - 1]!.at > b.at) i--;
-    beats.splice(i, 0, b);
-    if (beats.length > SNAPSHOT_BEATS) beats.shift();
+    let i = this.at.length;
+    while (i > 0 && this.at[i - 1]! > b.at) i--;
+    this.at.splice(i, 0, b.at);
+    this.latency.splice(i, 0, b.latency);
+    this.letters = this.letters.slice(0, i) + b.letter + this.letters.slice(i);
+    if (this.at.length > SNAPSHOT_BEATS) {
+      this.at.shift();
+      this.latency.shift();
+      this.letters = this.letters.slice(1);
+    }
     this.count(Math.floor(b.at / HOUR), 1, failed ? 1 : 0);
   }
 
   count(hour: number, checks: number, failures: number): void {
-    const h = this.hours.get(hour);
-    if (h) {
-      h[0] += checks;
-      h[1] += failures;
-    } else {
-      this.hours.set(hour, [checks, failures]);
-      // Forget the hours that left the window.
-      if (this.hours.size > DAY_HOURS + 1) {
-        const newest = Math.max(...this.hours.keys());
-        for (const k of this.hours.keys()) if (k <= newest - DAY_HOURS - 1) this.hours.delete(k);
-      }
+    const slot = hour % SLOTS;
+    const held = this.hourOf[slot]!;
+    if (held > hour) return; // older than the window
+    if (held < hour) {
+      this.hourOf[slot] = hour;
+      this.checks[slot] = 0;
+      this.failures[slot] = 0;
     }
+    this.checks[slot]! += checks;
+    this.failures[slot]! += failures;
   }
 
   /** Percent of checks that did not fail in the hourly buckets that started within the last 24 h. */
   uptime(now: number): number | null {
+    const from = now - DAY_HOURS * HOUR;
     let checks = 0;
     let failures = 0;
-    for (const [hour, [c, f]] of this.hours) {
-      if (hour * HOUR > now - DAY_HOURS * HOUR) {
-        checks += c;
-        failures += f;
+    for (let slot = 0; slot < SLOTS; slot++) {
+      if (this.hourOf[slot]! * HOUR > from) {
+        checks += this.checks[slot]!;
+        failures += this.failures[slot]!;
       }
     }
     return checks ? Math.round(((checks - failures) / checks) * 10000) / 100 : null;
   }
 
-  columns(): BeatColumns {
-    let s = '';
-    const t: number[] = [];
-    const l: number[] = [];
-    for (const b of this.beats) {
-      t.push(Math.floor(b.at / 1000));
-      s += b.letter;
-      l.push(b.latency);
+  /** The strip as a snapshot carries it: seconds as differences. */
+  beats(): SnapshotBeats {
+    const dt: number[] = new Array(this.at.length);
+    let previous = 0;
+    for (let i = 0; i < this.at.length; i++) {
+      const t = Math.floor(this.at[i]! / 1000);
+      dt[i] = t - previous;
+      previous = t;
     }
-    return { t, s, l };
+    return { dt, s: this.letters, l: this.latency.slice() };
   }
 }
 
@@ -150,8 +161,9 @@ export class RecentBeats {
     this.#loading.delete(monitorId); // a read in flight must not bring it back
   }
 
-  columns(monitorId: string): BeatColumns {
-    return this.#byMonitor.get(monitorId)?.columns() ?? { t: [], s: '', l: [] };
+  /** The monitor's last beats, oldest first, as a snapshot carries them. */
+  beats(monitorId: string): SnapshotBeats {
+    return this.#byMonitor.get(monitorId)?.beats() ?? { dt: [], s: '', l: [] };
   }
 
   /** The stored status, or the one the engine announced since, whichever is newer. */
@@ -214,7 +226,9 @@ export class RecentBeats {
       if (!this.#loading.has(r.id)) continue; // deleted meanwhile
       const recent = new Recent();
       const at = (r.at ?? []).map((a) => new Date(a).getTime());
-      at.forEach((ms, i) => recent.beats.push({ at: ms, letter: LETTER[r.s![i]!] ?? 'p', latency: r.l![i]! }));
+      recent.at = at.slice();
+      recent.latency = r.l ?? [];
+      recent.letters = (r.s ?? []).map((x) => LETTER[x] ?? 'p').join('');
       (r.hours ?? []).forEach((h, i) => recent.count(Number(h), r.checks![i]!, r.failures![i]!));
       // Beats that came in meanwhile: those already stored are counted; add the others.
       const stored = new Set(at);

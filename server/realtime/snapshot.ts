@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, rows } from '../db/sql.js';
-import type { BeatColumns, DashboardMonitor, DashboardSnapshot, MonitorStatus, SnapshotBeats } from './events.js';
+import type { DashboardMonitor, DashboardSnapshot, MonitorStatus } from './events.js';
 import type { RecentBeats } from './recent.js';
 
 export { SNAPSHOT_BEATS } from './recent.js';
@@ -38,11 +38,7 @@ export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, 
     intervalSeconds: r.interval_seconds,
     ...recent.status(r.id, { status: r.status, since: iso(r.status_since) }),
     uptime24h: recent.uptime24h(r.id, now),
-    beats: asDeltas(recent.columns(r.id)),
+    beats: recent.beats(r.id),
   }));
   return { orgId, at: new Date(now).toISOString(), monitors };
-}
-
-function asDeltas({ t, s, l }: BeatColumns): SnapshotBeats {
-  return { dt: t.map((x, i) => (i ? x - t[i - 1]! : x)), s, l };
 }
