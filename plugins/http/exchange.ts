@@ -1,11 +1,11 @@
 /** One HTTP request/response on a fresh connection to an already-resolved address. */
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
-import { rootCertificates, type TLSSocket } from 'node:tls';
+import tls, { rootCertificates, type TLSSocket } from 'node:tls';
 import type { ResolvedTarget } from '../sdk.js';
 import { certificateFacts, type CertificateFacts } from '../shared/certificate.js';
 import { bareHost } from '../shared/net.js';
+import { ResponseReader } from './response.js';
 
 export interface ExchangeOptions {
   url: URL;
@@ -37,83 +37,134 @@ export interface Exchange {
 
 const ms = (from: number, to: number) => Math.round((to - from) * 100) / 100;
 
-export async function exchange(o: ExchangeOptions, signal: AbortSignal): Promise<Exchange> {
+/** Methods whose requests carry a body; Content-Length: 0 when the config gives none. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The request head and body as bytes (header names and values were validated by the config schema). */
+function requestBytes(o: ExchangeOptions): Buffer {
+  const body = o.body === undefined ? undefined : Buffer.from(o.body, 'utf8');
+  let head = `${o.method} ${o.url.pathname}${o.url.search} HTTP/1.1\r\nHost: ${o.url.host}\r\n`;
+  for (const name in o.headers) {
+    if (name !== 'host' && name !== 'connection' && name !== 'content-length' && name !== 'transfer-encoding') head += `${name}: ${o.headers[name]}\r\n`;
+  }
+  if (body !== undefined || BODY_METHODS.has(o.method)) head += `content-length: ${body?.length ?? 0}\r\n`;
+  // One request per connection: the server may close as soon as it has answered.
+  head += 'connection: close\r\n\r\n';
+  return body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
+}
+
+/**
+ * One request on a fresh connection (never pooled: connect and TLS are measured every time, and
+ * nothing outlives the run), read with ResponseReader rather than Node's http client.
+ */
+export function exchange(o: ExchangeOptions, signal: AbortSignal): Promise<Exchange> {
   signal.throwIfAborted();
   const secure = o.url.protocol === 'https:';
   const hostname = bareHost(o.url.hostname);
+  const port = Number(o.url.port || (secure ? 443 : 80));
   const start = performance.now();
-  let connectedAt = start;
-  let secureAt: number | undefined;
-  let certificate: CertificateFacts | undefined;
 
-  const request = (secure ? httpsRequest : httpRequest)({
-    host: o.target.address,
-    family: o.target.family,
-    port: o.url.port || (secure ? 443 : 80),
-    path: o.url.pathname + o.url.search,
-    method: o.method,
-    headers: { ...o.headers, host: o.url.host },
-    // A fresh socket per check: a pooled one would skip connect/TLS and could outlive the run.
-    agent: false,
-    // SNI carries the name, never an IP literal (RFC 6066); verification then uses the name too.
-    servername: net.isIP(hostname) ? '' : hostname,
-    rejectUnauthorized: o.rejectUnauthorized,
-    // Node's `ca` replaces the system store; a private CA should add to it.
-    ...(o.ca ? { ca: [...rootCertificates, o.ca] } : {}),
-  });
-  const onAbort = () => request.destroy(signal.reason as Error);
-  signal.addEventListener('abort', onAbort, { once: true });
-  request.on('socket', (socket) => {
-    socket.once('connect', () => (connectedAt = performance.now()));
+  return new Promise<Exchange>((resolve, reject) => {
+    let connectedAt = start;
+    let secureAt: number | undefined;
+    let firstByteAt = start;
+    let certificate: CertificateFacts | undefined;
+    let statusCode = 0;
+    let headers: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let truncated = false;
+    let settled = false;
+
+    const socket: net.Socket = secure
+      ? tls.connect({
+          host: o.target.address,
+          port,
+          // SNI carries the name, never an IP literal (RFC 6066); verification then uses the name too.
+          servername: net.isIP(hostname) ? '' : hostname,
+          rejectUnauthorized: o.rejectUnauthorized,
+          // Node's `ca` replaces the system store; a private CA should add to it.
+          ...(o.ca ? { ca: [...rootCertificates, o.ca] } : {}),
+          ALPNProtocols: ['http/1.1'],
+        })
+      : net.connect({ host: o.target.address, port, family: o.target.family });
+
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if (err) return reject(err);
+      const ready = secureAt ?? connectedAt;
+      resolve({
+        statusCode,
+        headers,
+        body: Buffer.concat(chunks, kept),
+        truncated,
+        certificate,
+        timings: {
+          connect: ms(start, connectedAt),
+          ...(secureAt !== undefined ? { tls: ms(connectedAt, secureAt) } : {}),
+          firstByte: ms(ready, firstByteAt),
+          total: ms(start, performance.now()),
+        },
+      });
+    };
+    const onAbort = () => finish(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    const reader = new ResponseReader(o.method, {
+      onHead(code, h) {
+        firstByteAt = performance.now();
+        statusCode = code;
+        headers = h;
+        o.onStatus(code);
+        return o.readBody(code, h);
+      },
+      onBody(chunk) {
+        const room = o.maxBodyBytes - kept;
+        const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        // A copy: the socket's buffer may be a slice of a larger allocation we should not keep.
+        chunks.push(Buffer.from(piece));
+        kept += piece.length;
+        if (chunk.length > room) truncated = true;
+        return !truncated;
+      },
+      onDone: () => finish(),
+    });
+
+    const send = () => socket.write(requestBytes(o));
+    socket.once('connect', () => {
+      connectedAt = performance.now();
+      if (!secure) send();
+    });
     if (secure) {
       socket.once('secureConnect', () => {
         secureAt = performance.now();
         certificate = certificateFacts((socket as TLSSocket).getPeerCertificate());
+        send();
       });
     }
-  });
-
-  try {
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      request.on('response', resolve);
-      // `on`, not `once`: a second error event without a listener would crash the process.
-      request.on('error', reject);
-      request.end(o.body);
-    });
-    const firstByteAt = performance.now();
-    o.onStatus(response.statusCode ?? 0);
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let truncated = false;
-    if (o.readBody(response.statusCode ?? 0, response.headers)) {
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        const room = o.maxBodyBytes - kept;
-        const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-        chunks.push(piece);
-        kept += piece.length;
-        if (chunk.length > room) {
-          // Leaving the loop destroys the response; the finally below closes the socket.
-          truncated = true;
-          break;
-        }
+    socket.on('data', (data: Buffer) => {
+      try {
+        reader.push(data);
+      } catch (err) {
+        finish(err);
       }
-    }
-    const ready = secureAt ?? connectedAt;
-    return {
-      statusCode: response.statusCode ?? 0,
-      headers: response.headers,
-      body: Buffer.concat(chunks, kept),
-      truncated,
-      certificate,
-      timings: {
-        connect: ms(start, connectedAt),
-        ...(secureAt !== undefined ? { tls: ms(connectedAt, secureAt) } : {}),
-        firstByte: ms(ready, firstByteAt),
-        total: ms(start, performance.now()),
-      },
-    };
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    request.destroy();
-  }
+    });
+    socket.on('end', () => {
+      try {
+        reader.end();
+      } catch (err) {
+        finish(err);
+      }
+    });
+    socket.on('error', (err) => finish(err));
+    socket.on('close', () => {
+      if (settled) return; // the usual case: we hung up
+      const err = new Error('socket hang up') as NodeJS.ErrnoException;
+      err.code = 'ECONNRESET';
+      finish(err);
+    });
+  });
 }
