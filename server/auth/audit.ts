@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from './types.js';
+import { run } from '../db/sql.js';
 
 export interface AuditEntry {
   /** The org the change belongs to; null for account-level events (sign-in of a user). */
@@ -17,10 +18,9 @@ export interface AuditEntry {
 export async function recordAudit(em: EntityManager, e: AuditEntry): Promise<void> {
   const userId = e.principal?.kind === 'user' ? e.principal.userId : null;
   const keyId = e.principal?.kind === 'key' ? e.principal.keyId : null;
-  await em.getConnection().execute(
+  await run(
+    em,
     'INSERT INTO audit_log (org_id, actor_user_id, actor_key_id, action, target, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
     [e.orgId, userId, keyId, e.action, e.target ?? null, e.ip ?? null, e.details ? JSON.stringify(e.details) : null],
-    'run',
-    em.getTransactionContext(),
   );
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
-import { iso, row, run } from '../db/sql.js';
+import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, conflict } from '../errors.js';
 import { acceptInvitations, createOrg, type OrgJson } from '../orgs/service.js';
 import { recordAudit } from './audit.js';
@@ -53,7 +53,7 @@ export interface SignupInput {
  */
 export async function signup(em: EntityManager, config: Config, input: SignupInput): Promise<{ user: UserJson; org: OrgJson | null }> {
   return em.transactional(async (tx) => {
-    await tx.getConnection().execute('SELECT pg_advisory_xact_lock(?)', [SIGNUP_LOCK], 'all', tx.getTransactionContext());
+    await rows(tx, 'SELECT pg_advisory_xact_lock(?)', [SIGNUP_LOCK]);
     const first = !(await row<{ one: number }>(tx, 'SELECT 1 AS one FROM users LIMIT 1'));
     const invited = await row<{ one: number }>(tx, 'SELECT 1 AS one FROM invitations WHERE lower(email) = lower(?) AND expires_at > now() LIMIT 1', [input.email]);
     if (!first && config.PINGPAGE_SIGNUP === 'invite' && !invited) {

@@ -1,12 +1,13 @@
 import Router from '@koa/router';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
+import { rows } from '../db/sql.js';
 
 /** What a client needs before anyone signs in: is this a fresh install, and who may sign up. */
 export function instanceRoutes(orm: Orm, config: Config): Router {
   const router = new Router();
   router.get('/instance', async (ctx) => {
-    const [row] = await orm.em.getConnection().execute<{ has_users: boolean }[]>('SELECT EXISTS (SELECT 1 FROM users) AS has_users');
+    const [row] = await rows<{ has_users: boolean }>(orm.em.fork(), 'SELECT EXISTS (SELECT 1 FROM users) AS has_users');
     ctx.body = { needsSetup: !row!.has_users, signup: config.PINGPAGE_SIGNUP, version: '0.1.0' };
   });
   return router;

@@ -5,6 +5,7 @@ import type { Orm } from '../db/orm.js';
 import { createLogger } from '../log.js';
 import type { Principal } from '../auth/types.js';
 import type { RequireOrg } from '../auth/authorize.js';
+import { run } from '../db/sql.js';
 
 export const silentLog = createLogger('silent');
 
@@ -16,10 +17,10 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function seedOrg(orm: Orm): Promise<{ orgId: string; userId: string; principal: Principal }> {
   const orgId = randomUUID();
   const userId = randomUUID();
-  const conn = orm.em.getConnection();
-  await conn.execute('INSERT INTO orgs (id, name) VALUES (?, ?)', [orgId, 'Org ' + orgId.slice(0, 4)], 'run');
-  await conn.execute('INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)', [userId, `${userId}@example.test`, 'Owner', 'x'], 'run');
-  await conn.execute('INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?)', [orgId, userId, 'owner'], 'run');
+  const em = orm.em.fork();
+  await run(em, 'INSERT INTO orgs (id, name) VALUES (?, ?)', [orgId, 'Org ' + orgId.slice(0, 4)]);
+  await run(em, 'INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)', [userId, `${userId}@example.test`, 'Owner', 'x']);
+  await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?)', [orgId, userId, 'owner']);
   return { orgId, userId, principal: { kind: 'user', userId, sessionId: randomUUID() } };
 }
 
@@ -33,11 +34,11 @@ export async function seedMonitors(
   for (const m of monitors) {
     const id = randomUUID();
     ids.push(id);
-    await orm.em.getConnection().execute(
+    await run(
+      orm.em.fork(),
       `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries)
        VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)`,
       [id, orgId, `m-${id.slice(0, 6)}`, m.probe, JSON.stringify(m.config), m.intervalSeconds, m.timeoutSeconds, m.retries ?? 1],
-      'run',
     );
   }
   return ids;

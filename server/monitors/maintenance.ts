@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { CheckEngine } from './engine.js';
 import { monitorsById } from './store.js';
 import type { MonitorStatus } from './types.js';
+import { rows } from '../db/sql.js';
 
 /** What a maintenance schedule tells monitoring (server/incidents/schedule.ts implements it). */
 export interface MaintenanceEdges {
@@ -33,7 +34,7 @@ export async function followMaintenance(schedule: MaintenanceEdges, engine: Chec
   schedule.on('started', follow('maintenance'));
   schedule.on('ended', follow('pending'));
   const inWindow = schedule.monitorsInMaintenance();
-  const stale = await orm.em.fork().getConnection().execute<{ id: string }[]>("SELECT id FROM monitors WHERE status = 'maintenance'");
+  const stale = await rows<{ id: string }>(orm.em.fork(), "SELECT id FROM monitors WHERE status = 'maintenance'");
   await apply(stale.map((r) => r.id).filter((id) => !inWindow.has(id)), 'pending');
   await apply([...inWindow], 'maintenance');
 }

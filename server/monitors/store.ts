@@ -1,5 +1,6 @@
 /** The monitors table. Every org-facing query filters by org_id: another org's monitor does not exist. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rows as queryRows, run } from '../db/sql.js';
 import type { Assertion, Monitor, MonitorStatus } from './types.js';
 
 interface Row {
@@ -47,41 +48,38 @@ function fromRow(r: Row): Monitor {
   };
 }
 
-const trx = (em: EntityManager) => em.getTransactionContext();
 
 export async function listMonitors(em: EntityManager, orgId: string): Promise<Monitor[]> {
-  const rows = await em.getConnection().execute<Row[]>(`SELECT ${COLUMNS} FROM monitors WHERE org_id = ? ORDER BY created_at, id`, [orgId], 'all', trx(em));
+  const rows = await queryRows<Row>(em, `SELECT ${COLUMNS} FROM monitors WHERE org_id = ? ORDER BY created_at, id`, [orgId]);
   return rows.map(fromRow);
 }
 
 /** Every monitor of every org: what the scheduler starts with. */
 export async function allMonitors(em: EntityManager): Promise<Monitor[]> {
-  const rows = await em.getConnection().execute<Row[]>(`SELECT ${COLUMNS} FROM monitors`, [], 'all', trx(em));
+  const rows = await queryRows<Row>(em, `SELECT ${COLUMNS} FROM monitors`, []);
   return rows.map(fromRow);
 }
 
 /** Id and last change of every monitor: enough to tell which ones to re-read. */
 export async function monitorVersions(em: EntityManager): Promise<Array<{ id: string; updatedAt: Date }>> {
-  const rows = await em.getConnection().execute<{ id: string; updated_at: string | Date }[]>('SELECT id, updated_at FROM monitors', [], 'all', trx(em));
+  const rows = await queryRows<{ id: string; updated_at: string | Date }>(em, 'SELECT id, updated_at FROM monitors', []);
   return rows.map((r) => ({ id: r.id, updatedAt: new Date(r.updated_at) }));
 }
 
 export async function monitorsById(em: EntityManager, ids: readonly string[]): Promise<Monitor[]> {
-  const rows = await em.getConnection().execute<Row[]>(
+  const rows = await queryRows<Row>(
+    em,
     `SELECT ${COLUMNS} FROM monitors WHERE id = ANY (ARRAY(SELECT json_array_elements_text(?::json))::uuid[])`,
     [JSON.stringify(ids)],
-    'all',
-    trx(em),
   );
   return rows.map(fromRow);
 }
 
 export async function findMonitor(em: EntityManager, orgId: string, id: string, forUpdate = false): Promise<Monitor | undefined> {
-  const rows = await em.getConnection().execute<Row[]>(
+  const rows = await queryRows<Row>(
+    em,
     `SELECT ${COLUMNS} FROM monitors WHERE org_id = ? AND id = ?${forUpdate ? ' FOR UPDATE' : ''}`,
     [orgId, id],
-    'all',
-    trx(em),
   );
   return rows[0] && fromRow(rows[0]);
 }
@@ -89,12 +87,11 @@ export async function findMonitor(em: EntityManager, orgId: string, id: string, 
 export type NewMonitor = Pick<Monitor, 'id' | 'orgId' | 'name' | 'probe' | 'config' | 'intervalSeconds' | 'timeoutSeconds' | 'retries' | 'assertions' | 'tags' | 'createdBy'>;
 
 export async function insertMonitor(em: EntityManager, m: NewMonitor): Promise<Monitor> {
-  const rows = await em.getConnection().execute<Row[]>(
+  const rows = await queryRows<Row>(
+    em,
     `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries, assertions, tags, created_by)
      VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ARRAY(SELECT json_array_elements_text(?::json)), ?) RETURNING ${COLUMNS}`,
     [m.id, m.orgId, m.name, m.probe, JSON.stringify(m.config), m.intervalSeconds, m.timeoutSeconds, m.retries, JSON.stringify(m.assertions), JSON.stringify(m.tags), m.createdBy],
-    'all',
-    trx(em),
   );
   return fromRow(rows[0]!);
 }
@@ -121,28 +118,26 @@ export async function updateMonitor(em: EntityManager, orgId: string, id: string
     sets.push(sql);
     params.push(encode(value));
   }
-  const rows = await em.getConnection().execute<Row[]>(
+  const rows = await queryRows<Row>(
+    em,
     `UPDATE monitors SET ${sets.join(', ')} WHERE org_id = ? AND id = ? RETURNING ${COLUMNS}`,
     [...params, orgId, id],
-    'all',
-    trx(em),
   );
   return rows[0] && fromRow(rows[0]);
 }
 
 /** Pause, resume or maintenance: a status set by people, effective from `since`. */
 export async function setPaused(em: EntityManager, orgId: string, id: string, paused: boolean, status: MonitorStatus, since: Date): Promise<Monitor | undefined> {
-  const rows = await em.getConnection().execute<Row[]>(
+  const rows = await queryRows<Row>(
+    em,
     `UPDATE monitors SET paused = ?, status = ?, status_since = ?, status_reason = NULL, updated_at = now()
      WHERE org_id = ? AND id = ? RETURNING ${COLUMNS}`,
     [paused, status, since, orgId, id],
-    'all',
-    trx(em),
   );
   return rows[0] && fromRow(rows[0]);
 }
 
 export async function deleteMonitor(em: EntityManager, orgId: string, id: string): Promise<boolean> {
-  const res = await em.getConnection().execute<{ affectedRows: number }>('DELETE FROM monitors WHERE org_id = ? AND id = ?', [orgId, id], 'run', trx(em));
-  return res.affectedRows > 0;
+  const deleted = await run(em, 'DELETE FROM monitors WHERE org_id = ? AND id = ?', [orgId, id]);
+  return deleted > 0;
 }

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProbeProblem, Timings } from '../../plugins/sdk.js';
 import type { MonitorStatus } from '../monitors/types.js';
+import { rows } from '../db/sql.js';
 
 export interface HeartbeatJson {
   /** ISO time the check started. */
@@ -45,11 +46,12 @@ export async function listHeartbeats(
     params.push(q.to);
   }
   params.push(q.limit);
-  const rows = await em.getConnection().execute<Row[]>(
+  const list = await rows<Row>(
+    em,
     `SELECT at, status, ok, latency_ms, timings, error_code, error_message, metadata FROM heartbeats WHERE ${where} ORDER BY at DESC LIMIT ?`,
     params,
   );
-  return rows.map((r) => ({
+  return list.map((r) => ({
     at: new Date(r.at).toISOString(),
     status: r.status,
     ok: r.ok,

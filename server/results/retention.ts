@@ -6,6 +6,7 @@
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
+import { run } from '../db/sql.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -24,13 +25,9 @@ export interface RetentionOptions {
 async function deleteOlder(orm: Orm, table: string, column: string, before: Date, stopped: () => boolean): Promise<number> {
   let total = 0;
   for (;;) {
-    const res = await orm.em.getConnection().execute<{ affectedRows: number }>(
-      `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${column} < ? LIMIT ${BATCH}))`,
-      [before],
-      'run',
-    );
-    total += res.affectedRows;
-    if (res.affectedRows < BATCH || stopped()) return total;
+    const deleted = await run(orm.em.fork(), `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${column} < ? LIMIT ${BATCH}))`, [before]);
+    total += deleted;
+    if (deleted < BATCH || stopped()) return total;
     await new Promise((r) => setTimeout(r, 20)); // let the writer's statements in between
   }
 }
@@ -86,16 +83,12 @@ export class RetentionJob {
 
 /** Removes a deleted monitor's history (heartbeats have no foreign key, on purpose: see the migration). */
 export async function purgeMonitorHistory(orm: Orm, monitorId: string): Promise<void> {
-  const conn = orm.em.getConnection();
+  const em = orm.em.fork();
   for (const table of ['heartbeat_rollups_minute', 'heartbeat_rollups_hour', 'heartbeat_rollups_day']) {
-    await conn.execute(`DELETE FROM ${table} WHERE monitor_id = ?`, [monitorId], 'run');
+    await run(em, `DELETE FROM ${table} WHERE monitor_id = ?`, [monitorId]);
   }
   for (;;) {
-    const res = await conn.execute<{ affectedRows: number }>(
-      `DELETE FROM heartbeats WHERE ctid = ANY (ARRAY(SELECT ctid FROM heartbeats WHERE monitor_id = ? LIMIT ${BATCH}))`,
-      [monitorId],
-      'run',
-    );
-    if (res.affectedRows < BATCH) return;
+    const deleted = await run(em, `DELETE FROM heartbeats WHERE ctid = ANY (ARRAY(SELECT ctid FROM heartbeats WHERE monitor_id = ? LIMIT ${BATCH}))`, [monitorId]);
+    if (deleted < BATCH) return;
   }
 }

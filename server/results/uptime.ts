@@ -4,6 +4,7 @@
  * Uptime = (checks − failures) / checks, in percent; degraded counts as up.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rows } from '../db/sql.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -47,15 +48,16 @@ export async function uptime(em: EntityManager, monitorId: string, windows: read
       part(w, 'heartbeat_rollups_day', day);
     }
   }
-  const rows = parts.length
-    ? await em.getConnection().execute<{ w: UptimeWindow; checks: string; failures: string }[]>(
+  const sums = parts.length
+    ? await rows<{ w: UptimeWindow; checks: string; failures: string }>(
+        em,
         `SELECT w, sum(checks) AS checks, sum(failures) AS failures FROM (${parts.join(' UNION ALL ')}) x GROUP BY w`,
         params,
       )
     : [];
   const result = {} as Record<UptimeWindow, number | null>;
   for (const w of windows) {
-    const row = rows.find((r) => r.w === w);
+    const row = sums.find((r) => r.w === w);
     result[w] = row ? percent(Number(row.checks), Number(row.failures)) : null;
   }
   return result;
@@ -74,11 +76,12 @@ export interface DailyBar {
 /** One bar per UTC day, oldest first, today last; days without checks included. */
 export async function daily(em: EntityManager, monitorId: string, days: number, now = Date.now()): Promise<DailyBar[]> {
   const first = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
-  const rows = await em.getConnection().execute<{ bucket: string | Date; checks: number; failures: number; latency_sum: number }[]>(
+  const stored = await rows<{ bucket: string | Date; checks: number; failures: number; latency_sum: number }>(
+    em,
     'SELECT bucket, checks, failures, latency_sum FROM heartbeat_rollups_day WHERE monitor_id = ? AND bucket >= ? ORDER BY bucket',
     [monitorId, new Date(first)],
   );
-  const byDay = new Map(rows.map((r) => [new Date(r.bucket).getTime(), r]));
+  const byDay = new Map(stored.map((r) => [new Date(r.bucket).getTime(), r]));
   return Array.from({ length: days }, (_, i) => {
     const t = first + i * DAY;
     const r = byDay.get(t);

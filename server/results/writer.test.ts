@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedOrg, silentLog } from '../monitors/fixtures.js';
@@ -46,11 +47,16 @@ describe('HeartbeatWriter', () => {
     const writer = new HeartbeatWriter(orm, silentLog);
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     for (let i = 0; i < 300; i++) writer.enqueue(beat(ids[i % 3]!, NOW + i * 1000, 'up'));
-    const spy = vi.spyOn(orm.em.getConnection(), 'execute');
+    // Counted where every statement leaves for PostgreSQL: the driver.
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
     await writer.flush();
-    const inserts = spy.mock.calls.filter(([sql]) => String(sql).includes('INSERT INTO heartbeats'));
+    const inserts = spy.mock.calls.map(([config]) => config as unknown as { text: string; values: unknown[] }).filter((c) => c.text?.includes('INSERT INTO heartbeats'));
     spy.mockRestore();
     expect(inserts.length).toBe(1);
+    // The results travel as bind parameters, apart from the statement's text.
+    expect(inserts[0]!.text).toContain('$1');
+    expect(inserts[0]!.text).not.toContain(ids[0]);
+    expect(String(inserts[0]!.values[0])).toContain(ids[0]);
     expect(writer.stats).toMatchObject({ written: 300, flushes: 1, dropped: 0 });
     const [row] = await q<{ n: string }>('SELECT count(*) AS n FROM heartbeats WHERE monitor_id = ANY (ARRAY[?, ?, ?]::uuid[])', ids);
     expect(Number(row!.n)).toBe(300);

@@ -9,6 +9,7 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
 import type { MonitorStatus } from '../monitors/types.js';
 import { WRITE_BATCH } from './sql.js';
+import { run } from '../db/sql.js';
 
 export interface HeartbeatRecord {
   monitorId: string;
@@ -206,7 +207,7 @@ export class HeartbeatWriter {
     const statuses = new Map<string, NonNullable<Item['status']>>();
     for (const item of items) if (item.status) statuses.set(item.status.id, item.status);
     try {
-      await this.orm.em.getConnection().execute(WRITE_BATCH, [JSON.stringify(items.map((i) => i.row), withoutNul), JSON.stringify([...statuses.values()], withoutNul)], 'run');
+      await run(this.orm.em.fork(), WRITE_BATCH, [JSON.stringify(items.map((i) => i.row), withoutNul), JSON.stringify([...statuses.values()], withoutNul)]);
     } catch (err) {
       if (!isPermanent(err)) throw err;
       this.log.error({ err, rows: items.length }, 'the database refused a heartbeat batch; dropping it');

@@ -21,6 +21,7 @@ import type { Clock } from '../scheduler/clock.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { MonitorStatusChange } from './hub.js';
 import { createStatusPages, type StatusPages } from './index.js';
+import { rows } from '../db/sql.js';
 
 export interface Harness {
   db: TestDatabase;
@@ -87,7 +88,7 @@ export async function startHarness(opts: { clock?: Clock; tuning?: { refreshEver
   const fastServer = http.createServer((req, res) => sp.fastPath(req, res) || void koa(req, res));
   await new Promise<void>((r) => fastServer.listen(0, '127.0.0.1', r));
   const fastUrl = `http://127.0.0.1:${(fastServer.address() as AddressInfo).port}`;
-  const sql = <T = any>(text: string, params: unknown[] = []) => orm.em.fork().getConnection().execute<T[]>(text, params);
+  const sql = <T = any>(text: string, params: unknown[] = []) => rows<T>(orm.em.fork(), text, params);
 
   const addUser = async (orgId: string, role: Role) => {
     const userId = randomUUID();

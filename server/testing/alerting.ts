@@ -18,6 +18,7 @@ import { createApp } from '../http/app.js';
 import { createLogger } from '../log.js';
 import { FakeClock } from '../scheduler/fake-clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { rows } from '../db/sql.js';
 
 export interface AlertingHarness {
   url: string;
@@ -66,7 +67,7 @@ export async function startAlertingHarness(
     isStopping: () => false,
   });
   server.on('request', app.callback());
-  const sql = <T = any>(text: string, params: unknown[] = []) => orm.em.fork().getConnection().execute<T[]>(text, params);
+  const sql = <T = any>(text: string, params: unknown[] = []) => rows<T>(orm.em.fork(), text, params);
   const at = (ms: number) => new Date(ms);
   return {
     url: config.PUBLIC_URL,
