@@ -106,29 +106,30 @@ export class Runner {
   async #execute(req: RunRequest, queuedMs: number): Promise<RunOutcome> {
     const { probe, config, timeoutMs } = req;
     const controller = new AbortController();
-    let deadline: NodeJS.Timeout | undefined;
-    let grace: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<'gave-up'>((resolve) => {
-      deadline = setTimeout(() => {
-        controller.abort(new DOMException(`Timed out after ${timeoutMs} ms`, 'TimeoutError'));
-        grace = setTimeout(() => resolve('gave-up'), this.#graceMs);
-      }, timeoutMs);
-    });
     this.stats.runs++;
     const startedAt = Date.now();
     const start = performance.now();
-    let settled: Promise<{ value: unknown } | { error: unknown }>;
-    try {
-      settled = Promise.resolve(probe.run(this.#context, config, controller.signal)).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      );
-    } catch (error) {
-      settled = Promise.resolve({ error });
-    }
-    const outcome = await Promise.race([settled, gaveUp]);
-    clearTimeout(deadline);
-    clearTimeout(grace);
+    // One promise per run: the probe's answer, or 'gave-up' when it ignores the abort past the grace.
+    const outcome = await new Promise<{ value: unknown } | { error: unknown } | 'gave-up'>((resolve) => {
+      let grace: NodeJS.Timeout | undefined;
+      const deadline = setTimeout(() => {
+        controller.abort(new DOMException(`Timed out after ${timeoutMs} ms`, 'TimeoutError'));
+        grace = setTimeout(() => resolve('gave-up'), this.#graceMs);
+      }, timeoutMs);
+      const settle = (answer: { value: unknown } | { error: unknown }) => {
+        clearTimeout(deadline);
+        clearTimeout(grace);
+        resolve(answer);
+      };
+      try {
+        Promise.resolve(probe.run(this.#context, config, controller.signal)).then(
+          (value) => settle({ value }),
+          (error: unknown) => settle({ error }),
+        );
+      } catch (error) {
+        settle({ error });
+      }
+    });
     const latencyMs = round(performance.now() - start);
     const timedOut = controller.signal.aborted;
     const timeout = (timings = {}, metadata = {}) =>

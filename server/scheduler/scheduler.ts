@@ -73,8 +73,12 @@ export function nextSlot(id: string, intervalMs: number, after: number): number 
   return phase + Math.ceil((after - phase) / intervalMs) * intervalMs;
 }
 
-/** Timers may fire a hair early relative to Date.now(); entries this close to due count as due. */
-const EARLY_MS = 2;
+/**
+ * Entries this close to due count as due: timers may fire a hair early relative to Date.now(),
+ * and one wake-up then starts the monitors of the next few milliseconds together (at 400 checks/s
+ * about four per wake-up instead of one: bench:scheduler, CPU).
+ */
+export const EARLY_MS = 10;
 
 export class HeapScheduler implements MonitorScheduler {
   readonly stats: SchedulerStats = { dispatched: 0, skippedBusy: 0, lateness: new Histogram() };
