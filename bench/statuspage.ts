@@ -4,15 +4,18 @@
  * A 50-component public page (90 days of daily rollups, incidents, a maintenance window) served
  * the way main.ts is asked to wire it — the status pages' fast path ahead of the real Koa app
  * (createApp with sessions, CSRF and request logging at info level into /dev/null) — and, for
- * comparison, by the Koa app alone; while 333 checks a second stream through the monitoring event
- * bus and change statuses (so the snapshot is rebuilt and re-rendered as often as coalescing allows).
+ * comparison, by the Koa app alone; while PingPage's monitoring runs 333 real HTTP checks a second
+ * in the same process (10,000 monitors every 30 s against local targets in a child process), and
+ * another 333 results a second stream through the page's own monitors and flip their statuses (so
+ * the snapshot is rebuilt and re-rendered as often as coalescing allows).
  * autocannon runs in its own process against the JSON and the HTML (gzip, as browsers ask, and
- * identity). Every PostgreSQL query of the server process is counted during each run.
+ * identity). Every PostgreSQL query of the server process is counted during each run, less those
+ * of the monitoring's own pool (the checks' results being written).
  * Targets (issue 7): ≥ 5,000 req/s JSON, ≥ 2,000 req/s HTML, zero queries per request.
  *
  * Database: DATABASE_URL's server (a database of its own, dropped afterwards) or an embedded one.
  */
-import { execFile } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -29,7 +32,9 @@ import { startEmbeddedPostgres } from '../server/db/embedded.js';
 import { openOrm } from '../server/db/orm.js';
 import { createApp } from '../server/http/app.js';
 import { createLogger } from '../server/log.js';
-import { seedOrg } from '../server/monitors/fixtures.js';
+import { allowAll, seedOrg, silentLog } from '../server/monitors/fixtures.js';
+import { createMonitoring, loadProbes } from '../server/monitors/index.js';
+import type { TargetPorts } from './targets.js';
 import { MonitoringEvents } from '../server/monitors/events.js';
 import type { MonitorStatus } from '../server/realtime/events.js';
 import { createStatusPages } from '../server/statuspages/index.js';
@@ -124,6 +129,19 @@ async function main() {
     {},
   );
 
+  // The background: real HTTP checks at RATE per second (30-s interval) against local targets served
+  // by a child process, run by PingPage's monitoring in this process like main.ts runs it.
+  const targets = fork(path.join(import.meta.dirname, 'targets.ts'), ['4'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const ports = await new Promise<TargetPorts>((resolve) => targets.once('message', (m) => resolve(m as TargetPorts)));
+  const background = Math.round(RATE * 30);
+  await exec(
+    `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries)
+     SELECT gen_random_uuid(), ?, 'bg-' || i, 'http', jsonb_build_object('url', 'http://127.0.0.1:' || (ARRAY[${ports.http.join(',')}])[1 + i % ${ports.http.length}] || '/health'), 30, 10, 1
+     FROM generate_series(1, ?) i`,
+    [orgId, background],
+  );
+  const { principal } = { principal: { kind: 'user' as const, userId, sessionId: randomUUID() } };
+
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'info' });
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -148,6 +166,14 @@ async function main() {
   await new Promise<void>((r) => koaOnly.listen(0, '127.0.0.1', r));
   const koaBase = `http://127.0.0.1:${(koaOnly.address() as AddressInfo).port}`;
   await sp.start();
+  // Its own connection pool, so its statements (results written, monitors reconciled) are told apart.
+  const monitoringOrm = await openOrm(db.url, { poolMax: 4 });
+  let monitoringQueries = 0;
+  monitoringOrm.em.getConnection().getKnex().on('query', () => monitoringQueries++);
+  const monitoring = createMonitoring({ config: cfg, log: silentLog, orm: monitoringOrm, requireOrg: allowAll(principal), probes: await loadProbes({ PINGPAGE_PLUGINS: [] }) });
+  let realChecks = 0;
+  monitoring.events.on('heartbeat', () => realChecks++);
+  await monitoring.start();
 
   // A few incidents and a window, through the services the API uses.
   const { createIncident, postUpdate } = await import('../server/incidents/service.js');
@@ -215,13 +241,16 @@ async function main() {
     log(`autocannon ${name}: ${CONNECTIONS} connections, ${DURATION} s, with ${RATE} checks/s in the background`);
     const q0 = queries;
     const c0 = checks;
+    const r0 = realChecks;
+    const m0 = monitoringQueries;
     const u0 = updates;
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const r = await autocannon(url, headers);
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
-    const q = queries - q0;
+    // The real checks write their results: those statements are not the visitors'.
+    const q = queries - q0 - (monitoringQueries - m0);
     // The machine is shared: the server's own CPU time per request says what one free core would do.
     const cpuPerRequest = (cpu.user + cpu.system) / (r.requests.average * DURATION);
     rows.push([`${name} req/s`, fmt(r.requests.average, 0), target ? `≥ ${target}` : undefined, target ? r.requests.average >= target : undefined]);
@@ -231,7 +260,7 @@ async function main() {
     rows.push([`${name} server event loop busy`, `${fmt(elu.utilization * 100, 0)} %`]);
     rows.push([`${name} non-2xx + errors`, String(r.non2xx + r.errors), '0', r.non2xx + r.errors === 0]);
     rows.push([`${name} DB queries`, String(q), '0', q === 0]);
-    rows.push([`${name} checks / page updates`, `${checks - c0} / ${updates - u0}`]);
+    rows.push([`${name} real checks/s / page churn / page updates`, `${fmt((realChecks - r0) / DURATION, 0)} / ${checks - c0} / ${updates - u0}`]);
   }
   clearInterval(load);
 
@@ -261,6 +290,9 @@ async function main() {
 
   await new Promise((r) => server.close(r));
   await new Promise((r) => koaOnly.close(r));
+  await monitoring.stop();
+  await monitoringOrm.close();
+  targets.disconnect();
   await sp.stop();
   await orm.close();
   await db.stop();
