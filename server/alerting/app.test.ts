@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +10,7 @@ import { startPingPage, type PingPage } from '../main.js';
 import { signUp, TestClient } from '../testing/client.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { httpReceiver, type HttpReceiver } from '../testing/receivers.js';
+import { makeCa, makeLeaf } from '../../plugins/testing/certs.js';
 
 let app: PingPage;
 let db: TestDatabase;
@@ -86,6 +89,34 @@ describe('alerting through the app', () => {
     } finally {
       await own.close();
       await site.close();
+    }
+  });
+  it('a live TLS check of a certificate expiring in 6 days sends one certificate alert with the days left', async () => {
+    const ca = makeCa();
+    const leaf = makeLeaf({ hosts: ['127.0.0.1'], validDays: 6, ca });
+    const server = tls.createServer({ key: leaf.key, cert: leaf.cert }, (socket) => socket.resume());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const certHook = await httpReceiver();
+      const channel = await client.post(`/orgs/${orgId}/notification-channels`, { name: 'certs', notifier: 'webhook', config: { url: certHook.url } });
+      const monitor = await client.post(`/orgs/${orgId}/monitors`, {
+        name: 'Certificate',
+        probe: 'tls',
+        config: { host: '127.0.0.1', port, ca: ca.cert },
+        intervalSeconds: 3600,
+        retries: 0,
+        alerts: { channelIds: [channel.body.id], onDegraded: true },
+      });
+      expect(monitor.status).toBe(201);
+      for (let i = 0; i < 2; i++) expect((await client.post(`/orgs/${orgId}/monitors/${monitor.body.id}/check`)).body.status).toBe('degraded');
+      // The days left come from the check's own metadata, as the engine publishes it.
+      await vi.waitFor(() => expect(certHook.requests.map((r) => r.json().certificateDaysLeft).filter((d) => d !== undefined)).toEqual([5]), { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(certHook.requests.filter((r) => r.json().certificateDaysLeft !== undefined)).toHaveLength(1); // each threshold once
+      await certHook.close();
+    } finally {
+      server.close();
     }
   });
 });

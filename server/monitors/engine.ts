@@ -188,7 +188,7 @@ export class CheckEngine {
       t.changed ? { monitorId: a.id, status, since: t.state.since, reason: reasonText(t.reason) } : undefined,
     );
     const { events } = this.deps;
-    events.emit('heartbeat', { monitorId: a.id, orgId: a.orgId, at: at.toISOString(), status, ok: verdict.ok, latencyMs, error: verdict.error, warning: verdict.warning });
+    events.emit('heartbeat', { monitorId: a.id, orgId: a.orgId, at: at.toISOString(), status, ok: verdict.ok, latencyMs, error: verdict.error, warning: verdict.warning, metadata: result.metadata });
     if (t.changed) {
       events.emit('monitor:status', { monitorId: a.id, orgId: a.orgId, status, previous: t.previous, since: t.state.since.toISOString(), reason: t.reason });
     }

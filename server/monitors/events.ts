@@ -17,6 +17,8 @@ export interface HeartbeatEvent {
   latencyMs: number;
   error?: ProbeProblem;
   warning?: ProbeProblem;
+  /** The probe's facts (certificate days left, status code, …): for the server's listeners, never pushed to clients. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface StatusEvent {
