@@ -198,12 +198,18 @@ export class RecentBeats {
     await Promise.all(waits);
   }
 
+  /** The warm-up in progress or done (undefined before warm() is called). */
+  warming: Promise<number> | undefined;
+
   /** Reads every monitor of the instance, a chunk at a time (after start, in the background). */
-  async warm(): Promise<number> {
-    const all = await rows<{ id: string }>(this.em(), 'SELECT id FROM monitors ORDER BY org_id');
-    for (let i = 0; i < all.length; i += CHUNK) await this.ensure(all.slice(i, i + CHUNK).map((r) => r.id));
-    this.#warmed = true;
-    return all.length;
+  warm(): Promise<number> {
+    this.warming = (async () => {
+      const all = await rows<{ id: string }>(this.em(), 'SELECT id FROM monitors ORDER BY org_id');
+      for (let i = 0; i < all.length; i += CHUNK) await this.ensure(all.slice(i, i + CHUNK).map((r) => r.id));
+      this.#warmed = true;
+      return all.length;
+    })();
+    return this.warming;
   }
 
   async #read(ids: string[]): Promise<void> {
