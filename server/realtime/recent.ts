@@ -121,7 +121,7 @@ export class RecentBeats {
 
   constructor(private readonly em: () => EntityManager) {}
 
-  /** Keeps up with the engine: every heartbeat, and monitors going away. */
+  /** Keeps up with the engine: every heartbeat, status change and deletion. */
   follow(events: MonitoringEvents): () => void {
     const off = [
       events.on('heartbeat', (e) => this.record(e)),
@@ -145,8 +145,7 @@ export class RecentBeats {
       const early = this.#early.get(e.monitorId);
       if (early) early.push(e);
       else this.#early.set(e.monitorId, [e]);
-    }
-    else if (this.#warmed) {
+    } else if (this.#warmed) {
       // Created since: no history to read.
       const fresh = new Recent();
       fresh.add(beatOf(e), e.status === 'down');
