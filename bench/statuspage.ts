@@ -93,7 +93,7 @@ async function main() {
   const exec = (sql: string, params: unknown[] = []) => orm.em.getConnection().execute(sql, params, 'run');
 
   log(`seeding ${COMPONENTS} monitors, 90 days of rollups, a 50-component page`);
-  const { orgId, userId } = await seedOrg(orm);
+  const { orgId, userId, principal } = await seedOrg(orm);
   const monitors = Array.from({ length: COMPONENTS }, () => randomUUID());
   for (const [i, id] of monitors.entries()) {
     await exec(
@@ -140,7 +140,6 @@ async function main() {
      FROM generate_series(1, ?) i`,
     [orgId, background],
   );
-  const { principal } = { principal: { kind: 'user' as const, userId, sessionId: randomUUID() } };
 
   const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'info' });
   const server = http.createServer();

@@ -8,22 +8,25 @@ export const clientDir = path.join(root, 'client');
 export const clientDist = path.join(clientDir, 'dist');
 const stampFile = path.join(clientDist, '.source-hash');
 
-function* files(dir: string): Generator<string> {
+/** Every file under `dir`, leaving out directories named in `skip`. */
+function* files(dir: string, skip: ReadonlySet<string> = new Set()): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    if (skip.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(full);
+    if (entry.isDirectory()) yield* files(full, skip);
     else yield full;
   }
 }
+
+const NOT_SOURCES = new Set(['dist', 'node_modules']);
 
 /** A hash of everything the client build reads: its sources, the shared event types and the lockfile. */
 export function clientSourceHash(): string {
   const hash = createHash('sha256');
   // The client imports a few server modules (types, the status page's Markdown and formatting).
   // And this file: how the build is made (precompress) is part of what it yields.
-  const shared = [path.join(root, 'server/realtime/events.ts'), ...files(path.join(root, 'server/statuspages')), import.meta.filename];
-  const inputs = [...files(clientDir), ...shared, path.join(root, 'package-lock.json')];
+  const shared = [path.join(root, 'server/realtime/events.ts'), ...files(path.join(root, 'server/statuspages'), NOT_SOURCES), import.meta.filename];
+  const inputs = [...files(clientDir, NOT_SOURCES), ...shared, path.join(root, 'package-lock.json')];
   for (const file of inputs.sort()) {
     let content: Buffer;
     try {
@@ -80,14 +83,7 @@ const COMPRESSIBLE = /\.(js|css|html|svg|json)$/;
  * the server sends the dashboard compressed without spending CPU per request (http/static.ts).
  */
 export function precompress(dist: string): void {
-  const walk = function* (dir: string): Generator<string> {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) yield* walk(full);
-      else yield full;
-    }
-  };
-  for (const file of walk(dist)) {
+  for (const file of files(dist)) {
     if (!COMPRESSIBLE.test(file) || statSync(file).size < 1024) continue;
     const body = readFileSync(file);
     writeFileSync(file + '.br', brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));

@@ -5,7 +5,7 @@ import tls, { rootCertificates, type TLSSocket } from 'node:tls';
 import type { ResolvedTarget } from '../sdk.js';
 import { certificateFacts, type CertificateFacts } from '../shared/certificate.js';
 import { bareHost } from '../shared/net.js';
-import { ResponseReader } from './response.js';
+import { connectionReset, ResponseReader } from './response.js';
 
 export interface ExchangeOptions {
   url: URL;
@@ -161,10 +161,7 @@ export function exchange(o: ExchangeOptions, signal: AbortSignal): Promise<Excha
     });
     socket.on('error', (err) => finish(err));
     socket.on('close', () => {
-      if (settled) return; // the usual case: we hung up
-      const err = new Error('socket hang up') as NodeJS.ErrnoException;
-      err.code = 'ECONNRESET';
-      finish(err);
+      if (!settled) finish(connectionReset('socket hang up')); // else the usual case: we hung up
     });
   });
 }

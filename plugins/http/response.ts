@@ -27,6 +27,11 @@ export interface ResponseHandlers {
   onDone(): void;
 }
 
+/** The error a connection closed too early gives, as Node's own sockets word it (CONNECTION_RESET). */
+export function connectionReset(message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
+}
+
 function malformed(what: string): ProbeFailure {
   return new ProbeFailure('HTTP_ERROR', `Malformed response: ${what}`);
 }
@@ -100,9 +105,7 @@ export class ResponseReader {
   end(): void {
     if (this.#state === 'done') return;
     if (this.#state === 'body' && this.#framing.kind === 'close') return this.#finish();
-    const err = new Error(this.#state === 'head' ? 'socket hang up' : 'Connection closed before the response was complete') as NodeJS.ErrnoException;
-    err.code = 'ECONNRESET';
-    throw err;
+    throw connectionReset(this.#state === 'head' ? 'socket hang up' : 'Connection closed before the response was complete');
   }
 
   #finish(): void {
