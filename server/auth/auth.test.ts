@@ -21,6 +21,12 @@ describe('passwords', () => {
     await new TestClient(app.url).post('/auth/login', { email: 'hash@example.com', password: secret + 'x' });
     await new TestClient(app.url).post('/auth/login', { email: 'hash@example.com', password: secret });
     expect((await client.post('/auth/password', { currentPassword: secret, newPassword: secret + '-new' })).status).toBe(204);
+    // Refused passwords are not logged either (validation errors carry the field, never its value).
+    const tooLong = secret.repeat(3); // 75 bytes
+    const refused = await new TestClient(app.url).post('/auth/signup', { email: 'hash2@example.com', password: tooLong, name: 'H' });
+    expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(refused.body)).not.toContain(secret);
+    await new TestClient(app.url).post('/auth/login', { email: 'hash@example.com', password: tooLong });
     expect(app.logs()).toContain('/api/v1/auth/login'); // the log is captured…
     expect(app.logs()).not.toContain(secret); // …and holds no password
   });
@@ -153,6 +159,11 @@ describe('bad input', () => {
     expect(me.orgs[0].name).toBe("Acme' OR '1'='1");
     const org = (await client.patch(`/orgs/${orgId}`, { name: '1; SELECT pg_sleep(10)' })).body;
     expect(org.name).toBe('1; SELECT pg_sleep(10)');
+    // Stored verbatim, not escaped or stripped: read back from the tables themselves.
+    const [u] = await sql('SELECT name, email FROM users WHERE email = ?', ["o'brien+sql@example.com"]);
+    expect(u).toEqual({ name, email: "o'brien+sql@example.com" });
+    const [o] = await sql('SELECT name FROM orgs WHERE id = ?', [orgId]);
+    expect(o.name).toBe('1; SELECT pg_sleep(10)');
     expect((await sql('SELECT count(*)::int AS n FROM users'))[0].n).toBeGreaterThan(0);
   });
 });

@@ -61,6 +61,16 @@ describe('roles', () => {
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
 
+  it("and the member's refused requests changed nothing", async () => {
+    expect((await owner.get(`/orgs/${orgId}`)).body.name).toBe('Acme');
+    const members = (await owner.get(`/orgs/${orgId}/members`)).body as Array<{ userId: string; role: string }>;
+    expect(members.find((m) => m.userId === adminId)?.role).toBe('admin');
+    const invited = (await owner.get(`/orgs/${orgId}/invitations`)).body as Array<{ email: string }>;
+    expect(invited.map((i) => i.email)).toContain('other@example.com'); // a pending invitation is listed…
+    expect(invited.map((i) => i.email)).not.toContain('x@example.com'); // …the member's is not
+    expect((await owner.get(`/orgs/${orgId}/api-keys`)).body).toEqual([]);
+  });
+
   it('a member reads the org and its members', async () => {
     expect((await member.get(`/orgs/${orgId}`)).body).toMatchObject({ id: orgId, role: 'member' });
     expect((await member.get(`/orgs/${orgId}/members`)).status).toBe(200);
@@ -111,6 +121,20 @@ describe('tenancy', () => {
       expect((await owner.get(path)).status, path).toBe(404);
       expect((await new TestClient(app.url, { apiKey: keyA.key }).get(path)).status, path).toBe(404);
     }
+    const otherId = (await other.get('/auth/me')).body.user.id as string;
+    for (const [method, path, body] of [
+      ['PATCH', `/orgs/${orgB}`, { name: 'Taken' }],
+      ['POST', `/orgs/${orgB}/members`, { email: 'mole@example.com', role: 'admin' }],
+      ['PATCH', `/orgs/${orgB}/members/${otherId}`, { role: 'member' }],
+      ['DELETE', `/orgs/${orgB}/members/${otherId}`, undefined],
+      ['POST', `/orgs/${orgB}/api-keys`, { name: 'mine', scopes: ['org:admin'] }],
+      ['DELETE', `/orgs/${orgB}`, undefined],
+    ] as const) {
+      expect((await owner.req(method, path, body)).status, `${method} ${path}`).toBe(404);
+      expect((await new TestClient(app.url, { apiKey: keyA.key }).req(method, path, body)).status, `key ${method} ${path}`).toBe(404);
+    }
+    expect((await other.get(`/orgs/${orgB}`)).body).toMatchObject({ name: 'Other Co', role: 'owner' });
+    expect((await other.get(`/orgs/${orgB}/members`)).body).toHaveLength(1);
     expect((await owner.delete(`/orgs/${orgB}/api-keys/${keyB.id}`)).status).toBe(404);
     expect((await owner.delete(`/orgs/${orgId}/api-keys/${keyB.id}`)).status).toBe(404); // B's key through A's org
     expect((await new TestClient(app.url, { apiKey: keyB.key }).get('/orgs')).body).toEqual([{ id: orgB, name: 'Other Co', role: null }]);
@@ -132,6 +156,14 @@ describe('API keys', () => {
     const dump = JSON.stringify(await sql("SELECT *, encode(key_hash, 'hex') AS hex FROM api_keys"));
     expect(dump).not.toContain(key);
     expect(dump).not.toContain(key.slice(prefix.length));
+    expect(dump).toContain(prefix); // the scan reads the rows that hold this key
+    // Nor anywhere else: every table of the database, row by row as text, and the log.
+    const tables = await sql<{ t: string }>("SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+    expect(tables.map((r) => r.t)).toContain('api_keys');
+    for (const { t } of tables) {
+      const rows = JSON.stringify(await sql(`SELECT x::text AS row FROM ${t} x`));
+      expect(rows, t).not.toContain(key.slice(prefix.length));
+    }
 
     const program = new TestClient(app.url, { apiKey: key });
     expect((await program.get(`/orgs/${orgId}`)).status).toBe(200);
@@ -149,6 +181,8 @@ describe('API keys', () => {
     const after = await program.get(`/orgs/${orgId}`);
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('INVALID_API_KEY');
+    expect(app.logs()).toContain(`/api/v1/orgs/${orgId}`); // the log is captured…
+    expect(app.logs()).not.toContain(key.slice(prefix.length)); // …and never holds the key
   });
 
   it('refuse malformed keys and unknown scopes', async () => {
