@@ -32,6 +32,21 @@ describe('passwords', () => {
   });
 });
 
+describe('accounts', () => {
+  it('one account per email, whatever its case: 409 EMAIL_TAKEN, and the database refuses it too', async () => {
+    await signUp(app.url, 'Case@Example.com');
+    const res = await new TestClient(app.url).post('/auth/signup', { email: 'cASE@example.COM', password: PASSWORD, name: 'Twin' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('EMAIL_TAKEN');
+    const [n] = await sql("SELECT count(*)::int AS n FROM users WHERE lower(email) = 'case@example.com'");
+    expect(n.n).toBe(1);
+    // The unique index, not only the check before the insert, holds the line (two racing signups).
+    await expect(sql("INSERT INTO users (id, email, name, password_hash) VALUES (gen_random_uuid(), 'CASE@EXAMPLE.COM', 'Twin', 'x')")).rejects.toThrow(/users_email_key/);
+    // Signing in is case-insensitive too.
+    expect((await new TestClient(app.url).post('/auth/login', { email: 'CASE@example.com', password: PASSWORD })).status).toBe(200);
+  });
+});
+
 describe('sessions', () => {
   it('login rotates the session id: the old cookie gets 401', async () => {
     const { client } = await signUp(app.url, 'rotate@example.com');

@@ -40,7 +40,11 @@ describe('signup policy (invite)', () => {
     await signUp(app.url, 'dupe@example.com');
     await owner.post(`/orgs/${orgId}/members`, { email: 'other@example.com', role: 'member' });
     const res = await new TestClient(app.url).post('/auth/signup', { email: 'DUPE@Example.com', password: PASSWORD, name: 'D' });
+    // Invite mode answers 403 (the invitation was used) or 409; the case-insensitive EMAIL_TAKEN
+    // itself is proven under open signup in auth.test.ts. Here: no second account either way.
     expect([403, 409]).toContain(res.status);
+    const [n] = await sql("SELECT count(*)::int AS n FROM users WHERE lower(email) = 'dupe@example.com'");
+    expect(n.n).toBe(1);
   });
 });
 
