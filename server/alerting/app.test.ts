@@ -91,6 +91,51 @@ describe('alerting through the app', () => {
       await site.close();
     }
   });
+  it('a monitor failing inside a maintenance window alerts nobody; once the window is over its outage is announced once', async () => {
+    const hook = await httpReceiver();
+    let up = true;
+    const site = await httpReceiver(() => ({ status: up ? 200 : 503 }));
+    try {
+      const channel = await client.post(`/orgs/${orgId}/notification-channels`, { name: 'maintained', notifier: 'webhook', config: { url: hook.url } });
+      const monitor = await client.post(`/orgs/${orgId}/monitors`, {
+        name: 'Maintained',
+        probe: 'http',
+        config: { url: site.url },
+        intervalSeconds: 3600,
+        retries: 0,
+        alerts: { channelIds: [channel.body.id] },
+      });
+      const id = monitor.body.id;
+      const check = async () => (await client.post(`/orgs/${orgId}/monitors/${id}/check`)).body.status;
+      const status = async () => (await client.get(`/orgs/${orgId}/monitors/${id}`)).body.status;
+      expect(await check()).toBe('up');
+      const window = await client.post(`/orgs/${orgId}/maintenances`, {
+        title: 'Upgrade',
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        monitorIds: [id],
+      });
+      expect(window.status).toBe(201);
+      await vi.waitFor(async () => expect(await status()).toBe('maintenance'), { timeout: 10_000 });
+      up = false;
+      for (let i = 0; i < 3; i++) expect(await check()).toBe('maintenance');
+      await new Promise((r) => setTimeout(r, 1_500)); // the worker polls: nothing was queued
+      expect(hook.requests).toEqual([]);
+      expect((await client.get(`/orgs/${orgId}/monitors/${id}/alerts`)).body).toEqual([]);
+
+      expect((await client.delete(`/orgs/${orgId}/maintenances/${window.body.id}`)).status).toBe(204);
+      await vi.waitFor(async () => expect(await status()).toBe('pending'), { timeout: 10_000 });
+      expect(await check()).toBe('down');
+      await vi.waitFor(() => expect(hook.requests.map((r) => r.json().event)).toEqual(['monitor.down']), { timeout: 10_000 });
+      expect(await check()).toBe('down');
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(hook.requests.map((r) => [r.json().event, r.json().monitor.id])).toEqual([['monitor.down', id]]);
+    } finally {
+      await hook.close();
+      await site.close();
+    }
+  });
+
   it('a live TLS check of a certificate expiring in 6 days sends one certificate alert with the days left', async () => {
     const ca = makeCa();
     const leaf = makeLeaf({ hosts: ['127.0.0.1'], validDays: 6, ca });

@@ -2,7 +2,7 @@
  * Monitor alerts end to end below HTTP: status changes in, outbox rows, the worker, real local
  * receivers (HTTP and SMTP) out. Only the clock is fake.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startAlertingHarness, type AlertingHarness } from '../testing/alerting.js';
 import { httpReceiver, smtpReceiver, type HttpReceiver, type Script, type SmtpReceiver } from '../testing/receivers.js';
@@ -98,6 +98,18 @@ describe('monitor alerts', () => {
       verifySignature({ secret: ca.secret, body: down.body, timestamp: down.headers['x-pingpage-timestamp'] as string, signature: down.headers['x-pingpage-signature'] as string, now: h.clock.now() }),
     ).toBe(true);
     expect(verifySignature({ secret: cb.secret, body: down.body, timestamp: down.headers['x-pingpage-timestamp'] as string, signature: down.headers['x-pingpage-signature'] as string, now: h.clock.now() })).toBe(false);
+    // As a receiver following the README would check it, without PingPage's own helper: every
+    // delivery to each channel carries sha256= HMAC-SHA256("<timestamp>.<raw body>") with that
+    // channel's secret, and a timestamp from the sender's clock.
+    for (const [r, secret] of [[a, ca.secret], [b, cb.secret]] as const) {
+      for (const q of r.requests) {
+        const timestamp = q.headers['x-pingpage-timestamp'] as string;
+        expect(timestamp).toMatch(/^\d+$/);
+        expect(Math.abs(Number(timestamp) - h.clock.now() / 1000)).toBeLessThanOrEqual(300);
+        expect(q.headers['x-pingpage-signature']).toBe('sha256=' + createHmac('sha256', secret).update(`${timestamp}.${q.body}`).digest('hex'));
+        expect(q.headers['x-pingpage-delivery']).toBe(q.json().id);
+      }
+    }
 
     const log = await deliveryLog(h.orm.em.fork(), m, 50);
     expect(log).toHaveLength(6);
@@ -182,15 +194,32 @@ describe('monitor alerts', () => {
     const m = await h.monitor(orgId);
     await policy(m, [c.id]);
     await change(m, 'down', 'pending');
-    for (let i = 0; i < 6; i++) {
-      await h.alerting.worker.runOnce();
-      h.clock.jump(2 * MIN); // past any backoff these options allow
+    expect(await h.alerting.worker.runOnce()).toBe(1);
+    // Each failure backs off (base 1 s here, doubling, jittered to between half and all of it):
+    // not due a moment before, due at the time the row says.
+    for (let failed = 1; failed <= 3; failed++) {
+      const [row] = await h.sql<{ state: string; attempts: number; next_attempt_at: Date }>('SELECT state, attempts, next_attempt_at FROM alert_outbox WHERE monitor_id = ?', [m]);
+      expect(row).toMatchObject({ state: 'pending', attempts: failed });
+      const wait = new Date(row!.next_attempt_at).getTime() - h.clock.now();
+      const full = 1_000 * 2 ** (failed - 1);
+      expect(wait).toBeGreaterThanOrEqual(full / 2);
+      expect(wait).toBeLessThanOrEqual(full);
+      h.clock.jump(wait - 1);
+      expect(await h.alerting.worker.runOnce()).toBe(0);
+      h.clock.jump(1);
+      expect(await h.alerting.worker.runOnce()).toBe(1);
     }
-    expect(r.requests).toHaveLength(4);
+    expect(r.requests.map((q) => q.json().event)).toEqual(['monitor.down', 'monitor.down', 'monitor.down', 'monitor.down']);
     expect(new Set(r.requests.map((q) => q.json().id)).size).toBe(1);
     const [entry] = await deliveryLog(h.orm.em.fork(), m, 10);
     expect(entry).toMatchObject({ event: 'monitor.down', ok: true, attempts: 4, state: 'delivered' });
     expect(entry!.error).toBeUndefined();
+    // Accepted once (the fourth request, the only one answered 2xx), and never sent again.
+    h.clock.jump(24 * 60 * MIN);
+    expect(await h.alerting.worker.drain()).toBe(0);
+    await h.alerting.sweep();
+    expect(await h.alerting.worker.drain()).toBe(0);
+    expect(r.requests).toHaveLength(4);
   });
 
   it('gives up after the attempt limit and says why', async () => {
