@@ -145,6 +145,26 @@ describe('reminders', () => {
     expect(next.alerts.map((a) => a.facts.reminder)).toEqual([1]);
   });
 
+  it('wait after a maintenance window until a check says the monitor is still down', () => {
+    // Down and announced, then a window (the monitor reports `maintenance`), then `pending` until its next check.
+    let { state } = feed([['up', t0], ['down', t0]], remind);
+    const sent: string[] = [];
+    const at: Record<number, [string, boolean]> = { 5: ['maintenance', true], 35: ['pending', false], 48: ['down', false] };
+    for (let minute = 1; minute <= 60; minute++) {
+      const step = at[minute];
+      if (step) {
+        const out = decideChange(state, change(step[0], state.status, t0 + minute * MIN), remind, step[1]);
+        if (out) state = out.state;
+        expect(out?.alerts ?? []).toEqual([]); // the same outage: no second down
+      }
+      const out = decideSweep(state, M, remind, state.status === 'maintenance', t0 + minute * MIN, timeout);
+      if (!out) continue;
+      state = out.state;
+      for (const a of out.alerts) sent.push(`${a.facts.reminder}@${minute}`);
+    }
+    expect(sent).toEqual(['1@50', '2@60']);
+  });
+
   it('send a down that maintenance held back once it is over', () => {
     const { state } = feed([['up', t0], ['down', t0, true]], remind);
     expect(decideSweep(state, M, remind, true, t0 + 5 * MIN, timeout)).toBeUndefined();

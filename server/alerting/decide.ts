@@ -6,7 +6,8 @@
  * - down: one alert per outage, after the evaluator confirmed it (its retries already ran).
  * - up: only when a down alert went out; the recovery is sent even in maintenance, since it
  *   closes something people were told.
- * - reminders: every N minutes while down, not in maintenance, not while flapping.
+ * - reminders: every N minutes while down (not pending after a maintenance window), not in
+ *   maintenance, not while flapping.
  * - flapping: more than K changes within M minutes sends one flapping alert, then down/up are
  *   held until the monitor has kept one status for M minutes; the sweep then settles (down if
  *   still down, up if a down had gone out).
@@ -181,7 +182,9 @@ export function decideSweep(prev: AlertState, monitorId: string, policy: AlertPo
     } else {
       const due = state.nextReminderAt ?? downAt + (state.reminders + 1) * every;
       if (due <= now && !alerts.length) {
-        if (!quiet) {
+        // Only while a check says down: after a maintenance window the monitor is pending until
+        // its next check, and "still down" would be a guess.
+        if (!quiet && state.status === 'down') {
           const n = state.reminders + 1;
           alerts.push({
             key: `${state.downKey}:reminder:${n}:monitor.down`,
