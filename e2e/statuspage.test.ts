@@ -21,6 +21,7 @@ import { createApp } from '../server/http/app.js';
 import { createLogger } from '../server/log.js';
 import { seedMonitors } from '../server/monitors/fixtures.js';
 import { createMonitoring, loadProbes, type Monitoring } from '../server/monitors/index.js';
+import { DashboardFeed } from '../server/realtime/feed.js';
 import { createRealtime, type Realtime } from '../server/realtime/index.js';
 import { createStatusPages, type StatusPages } from '../server/statuspages/index.js';
 import { createTestDatabase, type TestDatabase } from '../server/testing/db.js';
@@ -83,7 +84,7 @@ async function startStack(): Promise<void> {
     clientDir: built,
   });
   server.on('request', app.callback());
-  realtime = await createRealtime({ server, app, config, log, orm, auth, statusFeed: statusPages.hub });
+  realtime = await createRealtime({ server, app, config, log, orm, auth, feed: new DashboardFeed(() => orm.em.fork()), statusFeed: statusPages.hub });
   base = `http://127.0.0.1:${port}`;
 }
 

@@ -11,7 +11,9 @@ import { createApp } from './http/app.js';
 import { drain } from './http/drain.js';
 import { Metrics, metricsRoutes, processMetrics } from './http/metrics.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
+import { DashboardFeed } from './realtime/feed.js';
 import { forwardToDashboards } from './realtime/forward.js';
+import { dashboardPreload, dashboardRoutes } from './realtime/routes.js';
 import { connectAlerting, createAlerting, monitorAlertSettings, type Alerting, type AlertingTuning } from './alerting/index.js';
 import { systemMailFromUrl } from './alerting/mail.js';
 import { statusScriptUrl } from './client-build.js';
@@ -125,7 +127,17 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     cleanup.push(connectAlerting(alerting, { monitoring: monitoring.events, incidents: statusPages.events }, log));
     const metrics = new Metrics();
     cleanup.push(processMetrics(metrics));
-    const api: Router<any>[] = [instanceRoutes(orm, cfg), openApiRoutes(), ...auth.routers, ...monitoring.routers, ...statusPages.routers, ...alerting.routers];
+    // What dashboards are fed, over REST and the socket alike.
+    const feed = new DashboardFeed(() => orm.em.fork());
+    const api: Router<any>[] = [
+      instanceRoutes(orm, cfg),
+      openApiRoutes(),
+      ...auth.routers,
+      ...monitoring.routers,
+      dashboardRoutes(feed, auth.requireOrg),
+      ...statusPages.routers,
+      ...alerting.routers,
+    ];
     const app = createApp({
       config: cfg,
       log,
@@ -138,13 +150,14 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }, ...monitoring.readiness],
       isStopping: () => stopping,
       clientDir: opts.clientDir,
+      preload: dashboardPreload,
     });
     await statusPages.start();
     cleanup.push(() => statusPages.stop());
     const koa = app.callback();
     // Public pages' HTML and JSON straight from memory, ahead of Koa: the hot path of a bad day.
     handler = (req, res) => statusPages.fastPath(req, res) || void koa(req, res);
-    const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth, statusFeed: statusPages.hub });
+    const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth, feed, statusFeed: statusPages.hub });
     cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
     forwardToDashboards(monitoring.events, realtime);
     statusPages.events.on('incident', (e) => realtime.toOrg(e.orgId, 'incident:upsert', e.incident));

@@ -13,7 +13,7 @@ const clientDir = mkdtempSync(path.join(os.tmpdir(), 'pp-client-'));
 
 beforeAll(async () => {
   mkdirSync(path.join(clientDir, 'assets'));
-  writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>PingPage</title>');
+  writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><html><head><title>PingPage</title></head><body></body></html>');
   writeFileSync(path.join(clientDir, 'assets', 'app-123.js'), 'console.log(1)');
   writeFileSync(path.join(clientDir, 'assets', 'big-456.js'), `export const words = ${JSON.stringify('monitor '.repeat(4000))};`);
   precompress(clientDir);
@@ -113,6 +113,21 @@ describe('HTTP foundation', () => {
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
     expect((await raw('identity', '/', { 'if-none-match': '"other"' })).status).toBe(200);
+  });
+
+  it("a page of an org preloads that org's dashboard snapshot; other pages preload nothing", async () => {
+    const org = '0b6f3f4e-8a57-4d8e-9d2c-3f1e2a4b5c6d';
+    const preload = (html: string) => /<link rel="preload" href="([^"]+)" as="fetch" crossorigin>/.exec(html)?.[1];
+    for (const p of [`/orgs/${org}`, `/orgs/${org}/monitors/x`]) {
+      const res = await fetch(app.url + p);
+      expect(preload(await res.text()), p).toBe(`/api/v1/orgs/${org}/dashboard`);
+    }
+    for (const p of ['/', '/account', '/orgs/not-a-uuid', `/orgs/${org}x`]) expect(preload(await (await fetch(app.url + p)).text()), p).toBeUndefined();
+    // Each variant is validated by its own ETag.
+    const a = await fetch(app.url + `/orgs/${org}`);
+    const b = await fetch(app.url + '/orgs/1b6f3f4e-8a57-4d8e-9d2c-3f1e2a4b5c6d');
+    const plain = await fetch(app.url + '/account');
+    expect(new Set([a.headers.get('etag'), b.headers.get('etag'), plain.headers.get('etag')]).size).toBe(3);
   });
 });
 

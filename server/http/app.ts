@@ -26,6 +26,8 @@ export interface AppOptions {
   isStopping: () => boolean;
   /** Built client to serve, when present. */
   clientDir?: string;
+  /** The data a dashboard page starts with, for index.html to preload (see http/static.ts). */
+  preload?: (pagePath: string) => string | undefined;
 }
 
 export function createApp(opts: AppOptions): Koa {
@@ -65,6 +67,6 @@ export function createApp(opts: AppOptions): Koa {
     app.use(r.routes()).use(r.allowedMethods());
   }
   for (const r of opts.pages ?? []) app.use(r.routes());
-  if (opts.clientDir) app.use(serveClient(opts.clientDir, ['/api/', '/socket.io/', '/status/']));
+  if (opts.clientDir) app.use(serveClient(opts.clientDir, ['/api/', '/socket.io/', '/status/'], opts.preload));
   return app;
 }

@@ -91,6 +91,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: `${monitor}/heartbeats`, summary: 'Check results, newest first', tag: 'Monitors', auth: 'monitors:read', query: heartbeatsQuery, status: 200 },
   { method: 'get', path: `${monitor}/uptime`, summary: 'Uptime (percent) over windows such as 24h, 7d, 30d, 90d', tag: 'Monitors', auth: 'monitors:read', query: uptimeQuery, status: 200 },
   { method: 'get', path: `${monitor}/daily`, summary: 'Uptime, checks and mean latency per day', tag: 'Monitors', auth: 'monitors:read', query: dailyQuery, status: 200 },
+  { method: 'get', path: `${org}/dashboard`, summary: "Every monitor with its last checks and 24 h uptime, as the dashboard socket's snapshot (with its mark for subscribe's resume)", tag: 'Monitors', auth: 'monitors:read', status: 200 },
 
   { method: 'get', path: '/notifiers', summary: 'Notifier types with their config as JSON Schema', tag: 'Alerting', auth: 'none', status: 200 },
   { method: 'get', path: `${org}/notification-channels`, summary: 'Notification channels (secrets masked)', tag: 'Alerting', auth: 'monitors:read', status: 200 },

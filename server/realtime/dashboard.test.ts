@@ -1,10 +1,11 @@
-import { inflateRawSync } from 'node:zlib';
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateRawSync } from 'node:zlib';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket, sleep } from '../testing/sockets.js';
-import type { HeartbeatEvent } from './events.js';
+import type { DashboardSnapshot, HeartbeatEvent } from './events.js';
 
 let app: TestApp;
 let alice: TestClient; // owner of org A
@@ -172,6 +173,68 @@ describe('/dashboard', () => {
     big.emit('subscribe', { orgId: 'y'.repeat(400_000) }); // over the transport cap: the connection goes
     await dropped;
     expect((await fetch(app.url + '/healthz')).status).toBe(200);
+  });
+});
+
+/** GET with node:http, which (unlike fetch) leaves the body as the server encoded it. */
+function getRaw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(app.url + path, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('the snapshot over REST, then the socket from its mark', () => {
+  it('GET /orgs/:org/dashboard answers the snapshot with its mark, compressed as accepted; another org gets 404', async () => {
+    const br = await getRaw(`/api/v1/orgs/${orgA}/dashboard`, { cookie: alice.cookie, 'accept-encoding': 'gzip, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['cache-control']).toBe('no-store');
+    const snap = JSON.parse(brotliDecompressSync(br.body).toString('utf8')) as DashboardSnapshot;
+    expect(snap).toMatchObject({ orgId: orgA, monitors: expect.any(Array), mark: expect.stringMatching(/^[\w-]+\.\d+$/) });
+    const gz = await getRaw(`/api/v1/orgs/${orgA}/dashboard`, { cookie: alice.cookie, 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(gz.body).toString('utf8')).monitors).toEqual(snap.monitors);
+    const plain = await getRaw(`/api/v1/orgs/${orgA}/dashboard`, { cookie: alice.cookie });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(plain.body.toString('utf8')).orgId).toBe(orgA);
+    expect((await bob.get(`/orgs/${orgA}/dashboard`)).status).toBe(404);
+    expect((await new TestClient(app.url).get(`/orgs/${orgA}/dashboard`)).status).toBe(401);
+  });
+
+  it('subscribe with that mark answers what was sent since, not a snapshot, and nothing is lost or doubled', async () => {
+    app.realtime.toOrg(orgA, 'heartbeat', beat('before'));
+    const snap = (await alice.get(`/orgs/${orgA}/dashboard`)).body as DashboardSnapshot;
+    // Sent after the snapshot, before the socket joins: the gap the mark closes.
+    app.realtime.toOrg(orgA, 'heartbeat', beat('gap-1'));
+    app.realtime.toOrg(orgB, 'heartbeat', beat('other-org'));
+    app.realtime.toOrg(orgA, 'monitor:status', { monitorId: 'gap-2', status: 'down', since: new Date().toISOString() });
+    const s = open({ cookie: alice.cookie });
+    await connected(s);
+    const live: string[] = [];
+    s.on('heartbeat', (e: HeartbeatEvent) => live.push(e.monitorId));
+    const answer = await emitAck(s, 'subscribe', { orgId: orgA, encoding: 'deflate-raw', resume: snap.mark });
+    expect(answer.ok).toBe(true);
+    expect(answer.data.monitors).toBeUndefined();
+    expect(answer.data.events.map((e: [string, { monitorId: string }]) => `${e[0]} ${e[1].monitorId}`)).toEqual(['heartbeat gap-1', 'monitor:status gap-2']);
+    app.realtime.toOrg(orgA, 'heartbeat', beat('after'));
+    for (let i = 0; i < 20 && !live.length; i++) await sleep(50);
+    expect(live).toEqual(['after']);
+  });
+
+  it("a mark the server cannot honour (another process's, or malformed) gets a whole snapshot", async () => {
+    const s = open({ cookie: alice.cookie });
+    await connected(s);
+    for (const resume of ['AAAAAAAA.1', 'garbage']) {
+      const answer = await emitAck(s, 'subscribe', { orgId: orgA, resume });
+      expect(answer).toMatchObject({ ok: true, data: { orgId: orgA, monitors: expect.any(Array), mark: expect.any(String) } });
+    }
+    expect((await emitAck(s, 'subscribe', { orgId: orgA, resume: 'x'.repeat(101) })).error.code).toBe('VALIDATION_FAILED');
   });
 });
 

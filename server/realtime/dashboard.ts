@@ -2,7 +2,17 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { Principal } from '../auth/types.js';
-import type { Ack, DashboardClientEvents, DashboardServerEvents, DashboardSnapshot, PackedSnapshot, ProblemJson, SocketData } from './events.js';
+import type {
+  Ack,
+  DashboardCatchUp,
+  DashboardClientEvents,
+  DashboardServerEvents,
+  DashboardSnapshot,
+  OrgEvent,
+  PackedSnapshot,
+  ProblemJson,
+  SocketData,
+} from './events.js';
 import { LIMITS, TokenBucket } from './limits.js';
 
 type DashboardSocket = Socket<DashboardClientEvents, DashboardServerEvents, Record<string, never>, SocketData>;
@@ -17,10 +27,12 @@ export interface DashboardDeps {
   canWatch(principal: Principal, orgId: string): Promise<boolean>;
   snapshot(orgId: string): Promise<DashboardSnapshot>;
   pack(snapshot: DashboardSnapshot): Promise<PackedSnapshot>;
+  /** What the org's dashboards were sent after a snapshot's mark; undefined when no longer held. */
+  since(mark: string, orgId: string): OrgEvent[] | undefined;
 }
 
 const orgRequest = z.strictObject({ orgId: z.uuid() });
-const subscribeRequest = orgRequest.extend({ encoding: z.literal('deflate-raw').optional() });
+const subscribeRequest = orgRequest.extend({ encoding: z.literal('deflate-raw').optional(), resume: z.string().max(100).optional() });
 const KNOWN = new Set<string>(['subscribe', 'unsubscribe'] satisfies Array<keyof DashboardClientEvents>);
 
 export const rooms = {
@@ -89,10 +101,10 @@ export function setupDashboard(nsp: DashboardNamespace, deps: DashboardDeps): vo
         );
       };
 
-    socket.on('subscribe', handle<DashboardSnapshot | PackedSnapshot>(async (req) => {
+    socket.on('subscribe', handle<DashboardSnapshot | PackedSnapshot | DashboardCatchUp>(async (req) => {
       const parsed = subscribeRequest.safeParse(req);
-      if (!parsed.success) return problem('VALIDATION_FAILED', "Expected {orgId: uuid, encoding?: 'deflate-raw'}");
-      const { orgId, encoding } = parsed.data;
+      if (!parsed.success) return problem('VALIDATION_FAILED', "Expected {orgId: uuid, encoding?: 'deflate-raw', resume?: string}");
+      const { orgId, encoding, resume } = parsed.data;
       const room = rooms.org(orgId);
       if (!socket.data.subscriptions.has(room) && socket.data.subscriptions.size >= LIMITS.maxSubscriptions) {
         return problem('TOO_MANY_SUBSCRIPTIONS', `At most ${LIMITS.maxSubscriptions} subscriptions per connection`);
@@ -103,6 +115,10 @@ export function setupDashboard(nsp: DashboardNamespace, deps: DashboardDeps): vo
       // keeps those newer than the snapshot.
       await socket.join(room);
       socket.data.subscriptions.add(room);
+      // The client has a snapshot (from REST): what was sent since its mark closes the gap up to the
+      // join. What is sent between the join and this read comes both ways; clients take it once.
+      const events = resume === undefined ? undefined : deps.since(resume, orgId);
+      if (events) return { ok: true, data: { orgId, events } };
       try {
         const snapshot = await deps.snapshot(orgId);
         const data = encoding ? await deps.pack(snapshot) : snapshot;

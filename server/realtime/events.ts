@@ -89,7 +89,23 @@ export interface DashboardSnapshot {
   orgId: string;
   /** ISO 8601 UTC, when the server built it. */
   at: string;
+  /**
+   * Where it stands in what the org's dashboards were sent: hand it back as subscribe's `resume`
+   * to get what was sent after it instead of a new snapshot.
+   */
+  mark: string;
   monitors: DashboardMonitor[];
+}
+
+/** One event as the org's dashboards were sent it: its name, then its payload. */
+export type OrgEvent = {
+  [E in keyof DashboardServerEvents]: [E, ...Parameters<DashboardServerEvents[E]>];
+}[keyof DashboardServerEvents];
+
+/** subscribe's answer to a `resume` the server could honour: what was sent after the mark, oldest first. */
+export interface DashboardCatchUp {
+  orgId: string;
+  events: OrgEvent[];
 }
 
 /**
@@ -121,8 +137,15 @@ export interface DashboardServerEvents {
 }
 
 export interface DashboardClientEvents {
-  /** With `encoding`, the snapshot comes compressed (PackedSnapshot); without, as plain JSON. */
-  subscribe: (req: { orgId: string; encoding?: 'deflate-raw' }, ack: Ack<DashboardSnapshot | PackedSnapshot>) => void;
+  /**
+   * With `encoding`, the snapshot comes compressed (PackedSnapshot); without, as plain JSON. With
+   * `resume` (a snapshot's mark, e.g. from GET /orgs/:org/dashboard), the answer is what was sent
+   * since (DashboardCatchUp) while the server still holds it, else a snapshot as without.
+   */
+  subscribe: (
+    req: { orgId: string; encoding?: 'deflate-raw'; resume?: string },
+    ack: Ack<DashboardSnapshot | PackedSnapshot | DashboardCatchUp>,
+  ) => void;
   unsubscribe: (req: { orgId: string }, ack: Ack<null>) => void;
 }
 

@@ -7,7 +7,7 @@ import type { Realtime } from './index.js';
  */
 export function forwardToDashboards(events: MonitoringEvents, realtime: Realtime): () => void {
   const off = [
-    realtime.recent.follow(events),
+    realtime.feed.follow(events),
     events.on('heartbeat', ({ orgId, monitorId, at, status, ok, latencyMs, error }) =>
       realtime.toOrg(orgId, 'heartbeat', { monitorId, at, status, ok, latencyMs, ...(error ? { error } : {}) }),
     ),

@@ -9,11 +9,11 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
 import { membership } from '../orgs/service.js';
 import { rooms, setupDashboard, type DashboardNamespace } from './dashboard.js';
-import type { DashboardServerEvents } from './events.js';
+import type { DashboardServerEvents, OrgEvent } from './events.js';
 import { LIMITS } from './limits.js';
-import { RecentBeats } from './recent.js';
+import type { DashboardFeed } from './feed.js';
 import { packSnapshot } from './pack.js';
-import { dashboardSnapshot } from './snapshot.js';
+import type { RecentBeats } from './recent.js';
 import { setupStatus, type StatusFeed } from './status.js';
 
 export interface Realtime {
@@ -22,6 +22,8 @@ export interface Realtime {
   toOrg<E extends keyof DashboardServerEvents>(orgId: string, event: E, ...args: Parameters<DashboardServerEvents[E]>): void;
   /** Every monitor's last beats and 24 h counts, for snapshots (forward.ts keeps it current). */
   recent: RecentBeats;
+  /** Snapshots and what was sent since (shared with the REST route). */
+  feed: DashboardFeed;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export interface RealtimeDeps {
   log: Logger;
   orm: Orm;
   auth: Auth;
+  feed: DashboardFeed;
   /** Public status pages, once they exist. */
   statusFeed?: StatusFeed;
 }
@@ -62,7 +65,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   }
 
   const em = () => deps.orm.em.fork();
-  const recent = new RecentBeats(em);
+  const { feed } = deps;
   const dashboard = io.of('/dashboard') as DashboardNamespace;
   setupDashboard(dashboard, {
     log,
@@ -78,8 +81,9 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       if (p.kind === 'key') return p.orgId === orgId && authorize(p, undefined, 'monitors:read', { membersCanWrite: false });
       return (await membership(em(), orgId, p.userId)) !== undefined;
     },
-    snapshot: (orgId) => dashboardSnapshot(em(), recent, orgId),
+    snapshot: (orgId) => feed.snapshot(orgId),
     pack: packSnapshot,
+    since: (mark, orgId) => feed.replay.since(mark, orgId),
   });
 
   const stopStatus = deps.statusFeed ? setupStatus(io.of('/status'), deps.statusFeed, log) : () => {};
@@ -97,8 +101,10 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
 
   return {
     io,
-    recent,
+    recent: feed.recent,
+    feed,
     toOrg(orgId, event, ...args) {
+      feed.sent(orgId, [event, ...args] as unknown as OrgEvent);
       (dashboard.to(rooms.org(orgId)).emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
     },
     async close() {

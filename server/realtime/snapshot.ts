@@ -20,7 +20,7 @@ interface Row {
  * Every monitor of an org with its last heartbeats and 24-hour uptime: the monitors from one
  * query on their table, the beats and counts from memory (recent.ts reads those it lacks).
  */
-export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, orgId: string): Promise<DashboardSnapshot> {
+export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, orgId: string): Promise<Omit<DashboardSnapshot, 'mark'>> {
   const list = await rows<Row>(
     em,
     `SELECT id, name, probe, tags, paused, interval_seconds, status, status_since

@@ -1,11 +1,16 @@
 /**
  * The live side of the dashboard: one Socket.IO connection to `/dashboard`, the org's monitors as
  * a keyed store of MonitorRow, and the connection state for the header badge. Heartbeats are
- * queued and applied once per animation frame; a (re)connect re-subscribes and resyncs from the
- * server's snapshot.
+ * queued and applied once per animation frame.
+ *
+ * Opening an org: its snapshot comes over HTTP (index.html preloads it, so it loads with the
+ * scripts) and is shown at once; the socket's subscribe then hands back the snapshot's mark and
+ * gets what was sent since, so nothing falls between the two. A reconnect resyncs from a snapshot
+ * the socket sends.
  */
 import { io, type Socket } from 'socket.io-client';
 import type {
+  DashboardCatchUp,
   DashboardClientEvents,
   DashboardServerEvents,
   DashboardSnapshot,
@@ -13,6 +18,7 @@ import type {
   MonitorJson,
   MonitorStatus,
   MonitorStatusEvent,
+  OrgEvent,
   PackedSnapshot,
 } from '../../../server/realtime/events';
 import { api, ApiError } from './api';
@@ -31,6 +37,16 @@ async function unpack(data: DashboardSnapshot | PackedSnapshot): Promise<Dashboa
   if (!('encoding' in data)) return data;
   const stream = new Blob([data.bytes as ArrayBuffer]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return JSON.parse(await new Response(stream).text()) as DashboardSnapshot;
+}
+
+/** GET /orgs/:org/dashboard, as index.html preloaded it (same URL, same request); null when it failed. */
+async function fetchSnapshot(orgId: string): Promise<DashboardSnapshot | null> {
+  try {
+    const res = await fetch(`/api/v1/orgs/${orgId}/dashboard`);
+    return res.ok ? ((await res.json()) as DashboardSnapshot) : null;
+  } catch {
+    return null;
+  }
 }
 
 class Live {
@@ -55,7 +71,11 @@ class Live {
   #byId = new Map<string, MonitorRow>();
   #queue: HeartbeatEvent[] = [];
   #flushScheduled = false;
-  #subscribing = false;
+  /** The snapshot over HTTP for the org being opened, until subscribe has used its mark. */
+  #opening: Promise<DashboardSnapshot | null> | undefined;
+  /** Events are held from subscribe until its answer is applied, then applied after it. */
+  #holding = false;
+  #held: OrgEvent[] = [];
   #changes: Array<{ name: string; status: MonitorStatus }> = [];
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
   #beatListeners = new Set<Listener<HeartbeatEvent[]>>();
@@ -74,11 +94,19 @@ class Live {
     this.ready = false;
     this.problem = null;
     this.#setRows([]);
+    this.#opening = undefined;
     if (!orgId) {
       this.#socket?.disconnect();
       this.#socket = undefined;
       return;
     }
+    const opening = (this.#opening = fetchSnapshot(orgId));
+    performance.mark('pp:snapshot-requested');
+    void opening.then((snapshot) => {
+      performance.mark('pp:snapshot-received');
+      // Shown at once, unless the socket's own snapshot came first (this one failed, or was slow).
+      if (snapshot && orgId === this.#orgId && !this.ready) this.#applySnapshot(snapshot);
+    });
     if (!this.#socket) {
       this.#open();
       return;
@@ -143,12 +171,30 @@ class Live {
       // Refused by the server's middleware: socket.io stops retrying, so check the session and retry ourselves.
       if (!socket.active) this.#recheck();
     });
-    socket.on('heartbeat', (e) => this.#enqueue(e));
-    socket.on('monitor:status', (e) => this.#status(e));
-    socket.on('monitor:upsert', (m) => {
-      if (!this.#subscribing) this.upsert(m);
-    });
-    socket.on('monitor:delete', (e) => this.remove(e.monitorId));
+    socket.on('heartbeat', (e) => this.#receive(['heartbeat', e]));
+    socket.on('monitor:status', (e) => this.#receive(['monitor:status', e]));
+    socket.on('monitor:upsert', (m) => this.#receive(['monitor:upsert', m]));
+    socket.on('monitor:delete', (e) => this.#receive(['monitor:delete', e]));
+  }
+
+  #receive(e: OrgEvent) {
+    if (this.#holding) this.#held.push(e);
+    else this.#apply(e);
+  }
+
+  #apply([name, payload]: OrgEvent) {
+    if (name === 'heartbeat') this.#enqueue(payload);
+    else if (name === 'monitor:status') this.#status(payload);
+    else if (name === 'monitor:upsert') this.upsert(payload);
+    else if (name === 'monitor:delete') this.remove(payload.monitorId);
+  }
+
+  /** Stops holding: applies what was held, in the order it came. */
+  #release() {
+    this.#holding = false;
+    const held = this.#held;
+    this.#held = [];
+    for (const e of held) this.#apply(e);
   }
 
   constructor() {
@@ -175,41 +221,58 @@ class Live {
     }, 2000);
   }
 
-  #subscribe() {
+  async #subscribe() {
     const socket = this.#socket;
     const orgId = this.#orgId;
     if (!socket || !orgId) return;
-    this.#subscribing = true;
+    this.#holding = true;
+    this.#held = [];
+    // Opening the org: its snapshot over HTTP is (or will be) shown; ask only for what came after it.
+    const opening = this.#opening;
+    this.#opening = undefined;
+    const resume = opening ? (await opening)?.mark : undefined;
+    if (orgId !== this.#orgId || !socket.connected) return;
     performance.mark('pp:subscribe-sent');
-    const request = typeof DecompressionStream === 'function' ? { orgId, encoding: 'deflate-raw' as const } : { orgId };
+    const request = {
+      orgId,
+      ...(typeof DecompressionStream === 'function' ? { encoding: 'deflate-raw' as const } : {}),
+      ...(resume ? { resume } : {}),
+    };
+    const giveUp = (connection: Connection) => {
+      this.#holding = false;
+      this.#held = [];
+      this.connection = connection;
+    };
     socket.timeout(15_000).emit('subscribe', request, async (err, answer) => {
-      performance.mark('pp:snapshot-received');
+      performance.mark('pp:subscribed');
       if (orgId !== this.#orgId) return;
       if (err) {
-        this.#subscribing = false;
         // No answer in time: drop the connection and let socket.io reconnect (and resubscribe).
-        this.connection = 'reconnecting';
+        giveUp('reconnecting');
         socket.disconnect().connect();
         return;
       }
       if (!answer.ok) {
-        this.#subscribing = false;
+        giveUp('offline');
         this.problem = answer.error.message;
-        this.connection = 'offline';
         return;
       }
-      let snapshot: DashboardSnapshot;
-      try {
-        snapshot = await unpack(answer.data);
-      } catch {
-        this.#subscribing = false;
-        this.connection = 'reconnecting';
-        socket.disconnect().connect();
-        return;
+      if ('events' in answer.data) {
+        for (const e of (answer.data as DashboardCatchUp).events) this.#apply(e);
+      } else {
+        let snapshot: DashboardSnapshot;
+        try {
+          snapshot = await unpack(answer.data);
+        } catch {
+          giveUp('reconnecting');
+          socket.disconnect().connect();
+          return;
+        }
+        if (orgId !== this.#orgId) return;
+        this.#applySnapshot(snapshot);
       }
-      if (orgId !== this.#orgId) return;
-      this.#subscribing = false;
-      this.#applySnapshot(snapshot);
+      // Checks that came while the answer was on its way: applied after it, those newer stay.
+      this.#release();
       this.connection = 'live';
     });
   }
@@ -226,7 +289,6 @@ class Live {
     }
     this.#byId = seen;
     this.rows = next;
-    // Checks that arrived while the snapshot was on its way: keep those newer than it.
     this.#flush();
     this.ready = true;
     performance.mark('pp:snapshot-applied');
@@ -248,8 +310,7 @@ class Live {
 
   #flush() {
     this.#flushScheduled = false;
-    // While a snapshot is on its way, hold the checks: applied after it, those newer than it stay.
-    if (this.#subscribing || !this.#queue.length) return;
+    if (!this.#queue.length) return;
     const batch = this.#queue;
     this.#queue = [];
     const applied: HeartbeatEvent[] = [];
