@@ -134,7 +134,7 @@ export class StatusPageForm {
   announcement = $state('');
 
   /** The body as it was loaded, to send only what changed and to tell unsaved changes. */
-  #initial: Record<string, string> = {};
+  #initial = $state.raw<Record<string, string>>({});
 
   errors: Errors = $derived.by(() => {
     if (!this.attempted) return {};
@@ -291,9 +291,9 @@ export class StatusPageForm {
     if (i < 0 || i + dir < 0 || i + dir >= this.sections.length) return;
     const [section] = this.sections.splice(i, 1);
     this.sections.splice(i + dir, 0, section!);
-    const name = section!.name?.trim() || 'Unnamed group';
-    this.announcement = `Group ${name} moved to position ${i + dir + 1} of ${this.sections.length}`;
     this.#mergeUngrouped();
+    const at = this.sections.findIndex((s) => s.key === key);
+    this.announcement = `Group ${section!.name?.trim() || 'Unnamed group'} moved to position ${at + 1} of ${this.sections.length}`;
   }
 
   /** The group's heading goes; its components stay where they are, without a group. */
