@@ -15,6 +15,18 @@ export type RouteName =
   | 'members'
   | 'api-keys'
   | 'audit-log'
+  | 'status-pages'
+  | 'status-page-new'
+  | 'status-page'
+  | 'incidents'
+  | 'incident-new'
+  | 'incident'
+  | 'maintenances'
+  | 'maintenance-new'
+  | 'maintenance'
+  | 'notifications'
+  | 'channel-new'
+  | 'channel'
   | 'account'
   | 'not-found';
 
@@ -37,6 +49,18 @@ const TABLE: Array<[string, RouteName]> = [
   ['/orgs/:org/members', 'members'],
   ['/orgs/:org/api-keys', 'api-keys'],
   ['/orgs/:org/audit-log', 'audit-log'],
+  ['/orgs/:org/status-pages', 'status-pages'],
+  ['/orgs/:org/status-pages/new', 'status-page-new'],
+  ['/orgs/:org/status-pages/:id', 'status-page'],
+  ['/orgs/:org/incidents', 'incidents'],
+  ['/orgs/:org/incidents/new', 'incident-new'],
+  ['/orgs/:org/incidents/:id', 'incident'],
+  ['/orgs/:org/maintenances', 'maintenances'],
+  ['/orgs/:org/maintenances/new', 'maintenance-new'],
+  ['/orgs/:org/maintenances/:id', 'maintenance'],
+  ['/orgs/:org/notifications', 'notifications'],
+  ['/orgs/:org/notifications/new', 'channel-new'],
+  ['/orgs/:org/notifications/:id', 'channel'],
 ];
 
 export function match(path: string): Route {
