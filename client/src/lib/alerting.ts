@@ -1,0 +1,171 @@
+/**
+ * Notifiers, notification channels and alert policies as the API answers them (API.md
+ * "Alerting", server/alerting/README.md), and what the alerting screens say about them. Imports
+ * nothing at run time, so tests run it against the server's own pieces (e2e/alerting-client.test.ts).
+ */
+import type { TemplateField } from '../../../server/alerting/templates.js';
+
+/** GET /notifiers: a notifier plugin, shaped like a probe. */
+export interface Notifier {
+  id: string;
+  version: string;
+  title: string;
+  description: string;
+  /** The config's JSON Schema; secret fields carry `writeOnly: true`. */
+  configSchema: Record<string, unknown>;
+}
+
+/** A channel's own texts; a part left out uses the built-in text of each event. */
+export interface ChannelTemplate {
+  subject?: string;
+  body?: string;
+}
+
+/** GET /orgs/:org/notification-channels/:id. */
+export interface Channel {
+  id: string;
+  name: string;
+  /** The notifier plugin's id, e.g. `webhook`, `slack`. */
+  notifier: string;
+  /** A disabled channel is sent nothing (tests still go out). */
+  enabled: boolean;
+  /** The notifier's config; secrets read MASK. */
+  config: Record<string, unknown>;
+  template: ChannelTemplate | null;
+  /** Deliveries carry an HMAC signature; the secret was shown once, at creation or rotation. */
+  signed: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A created or rotated channel: the only answers that hold the signing secret. */
+export type ChannelWithSecret = Channel & { secret?: string };
+
+/** POST …/:id/test: how one send went. */
+export interface SendOutcome {
+  ok: boolean;
+  /** Why ok is false: a stable code (HTTP_STATUS, TIMEOUT, TARGET_FORBIDDEN…) and a text. */
+  error?: { code: string; message: string };
+  /** The receiver's HTTP status (or SMTP reply code), when it answered at all. */
+  status?: number;
+  /** false: real alerts would not be retried either; the channel needs fixing. */
+  retryable?: boolean;
+  /** Milliseconds the receiver asked to wait (HTTP 429 Retry-After). */
+  retryAfterMs?: number;
+  /** Milliseconds the send took. */
+  durationMs: number;
+}
+
+/** What the API shows instead of a stored secret; sending it back keeps the stored value. */
+export const MASK = '********';
+
+/** The server's limits for a policy (server/alerting/policies/schema.ts). */
+export const POLICY_LIMITS = {
+  remindEveryMinutes: { min: 1, max: 10_080 },
+  flapChanges: { min: 2, max: 100 },
+  flapWindowMinutes: { min: 1, max: 1440 },
+} as const;
+
+/** Days left at which a certificate warning goes out, each once (server/alerting/decide.ts). */
+export const CERT_THRESHOLDS = [30, 14, 7, 1] as const;
+
+/**
+ * The fields a template may name (server/alerting/templates.ts TEMPLATE_FIELDS; the type keeps
+ * the keys in step, e2e/alerting-client.test.ts the texts).
+ */
+export const TEMPLATE_FIELDS: Record<TemplateField, string> = {
+  event: 'The event, e.g. monitor.down',
+  at: 'When it happened (ISO 8601 UTC)',
+  link: 'Where to look: the monitor in the dashboard or the status page',
+  status: 'The monitor status after the change',
+  previous: 'The monitor status before the change',
+  'monitor.name': 'Monitor name',
+  'monitor.id': 'Monitor id',
+  'reason.code': 'Failure or warning code, e.g. TIMEOUT',
+  'reason.message': 'Failure or warning text',
+  reminder: 'Reminder number (1, 2, …) while down',
+  downSince: 'When the outage began (ISO 8601 UTC)',
+  downFor: 'How long the monitor has been down, e.g. 1h 5m',
+  'certificate.daysLeft': 'Days until the certificate expires',
+  'page.title': 'Status page title',
+  'page.url': 'Status page URL',
+  'incident.title': 'Incident title',
+  'incident.status': 'Incident status',
+  'incident.impact': 'Incident impact',
+  'incident.message': 'Text of the incident update',
+  'incident.components': 'Affected components, comma-separated',
+  'maintenance.title': 'Maintenance title',
+  'maintenance.description': 'Maintenance description',
+  'maintenance.startsAt': 'Start (ISO 8601 UTC)',
+  'maintenance.endsAt': 'End (ISO 8601 UTC)',
+  'maintenance.components': 'Components in maintenance, comma-separated',
+};
+
+/** The server's limits for template texts (characters). */
+export const TEMPLATE_MAX = { subject: 300, body: 4000 } as const;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z.]+)\s*\}\}/g;
+
+/** Names a template uses that the server would refuse (it substitutes only TEMPLATE_FIELDS). */
+export function unknownTemplateFields(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))].filter((f) => !Object.hasOwn(TEMPLATE_FIELDS, f));
+}
+
+/** The little of a config's JSON Schema a summary reads: which top-level fields are URLs or secret. */
+interface ConfigSchema {
+  properties?: Record<string, { format?: string; writeOnly?: boolean }>;
+}
+
+/** "https://hooks.example.com/…": scheme, host and port; a path or query (often a token) only as "…". */
+function urlSummary(text: string): string | undefined {
+  try {
+    const u = new URL(text);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    const rest = (u.pathname !== '/' && u.pathname !== '') || u.search ? '/…' : '';
+    return `${u.protocol}//${u.host}${rest}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Where a channel sends, in a few words and without anything secret: URLs as scheme and host,
+ * recipients and mail hosts as they are. Secret fields (masked by the API anyway) only say that
+ * they are set. Works from the schema, so notifiers added later read sensibly too.
+ */
+export function targetSummary(channel: Pick<Channel, 'config'>, notifier: Notifier | undefined): string {
+  const props = (notifier?.configSchema as ConfigSchema | undefined)?.properties ?? {};
+  const parts: string[] = [];
+  let hiddenUrl = false;
+  for (const [key, value] of Object.entries(channel.config)) {
+    const prop = props[key] ?? {};
+    if (prop.writeOnly || value === MASK) {
+      if (prop.format === 'uri' || /url/i.test(key)) hiddenUrl = true;
+      continue;
+    }
+    if (typeof value === 'string') {
+      const url = prop.format === 'uri' || /^https?:\/\//i.test(value) ? urlSummary(value) : undefined;
+      if (url) parts.push(url);
+      else if (key === 'host' || key === 'hostname') parts.push(typeof channel.config.port === 'number' ? `${value}:${channel.config.port}` : value);
+    } else if (Array.isArray(value) && value.length && value.every((v) => typeof v === 'string' && EMAIL.test(v))) {
+      parts.unshift(`to ${value[0]}${value.length > 1 ? ` +${value.length - 1}` : ''}`);
+    }
+  }
+  if (!parts.length && hiddenUrl) return 'Webhook URL stored (secret)';
+  return parts.join(' via ');
+}
+
+/** "the receiver answered 200 in 35 ms" / "TIMEOUT: The receiver did not answer in time". */
+export function outcomeText(o: SendOutcome): string {
+  if (o.ok) return o.status ? `the receiver answered ${o.status} in ${o.durationMs} ms` : `sent in ${o.durationMs} ms`;
+  const e = o.error ?? { code: 'FAILED', message: 'The send failed' };
+  return `${e.code}: ${e.message}`;
+}
+
+/** `channelIds.3` from the server names a channel by its place in what was sent. */
+export function channelIndexOf(path: string): number | undefined {
+  const m = /^channelIds\.(\d+)$/.exec(path);
+  return m ? Number(m[1]) : undefined;
+}
