@@ -10,6 +10,7 @@ import type {
   DashboardServerEvents,
   DashboardSnapshot,
   HeartbeatEvent,
+  IncidentEvent,
   MonitorJson,
   MonitorStatus,
   MonitorStatusEvent,
@@ -61,6 +62,7 @@ class Live {
   #beatListeners = new Set<Listener<HeartbeatEvent[]>>();
   #upsertListeners = new Set<Listener<MonitorJson>>();
   #deleteListeners = new Set<Listener<string>>();
+  #incidentListeners = new Set<Listener<IncidentEvent>>();
 
   get(id: string): MonitorRow | undefined {
     return this.#byId.get(id);
@@ -106,6 +108,12 @@ class Live {
     return () => this.#deleteListeners.delete(fn);
   }
 
+  /** An incident of the org was created, changed, resolved or deleted (the push is a summary, also for deletions). */
+  onIncident(fn: Listener<IncidentEvent>) {
+    this.#incidentListeners.add(fn);
+    return () => this.#incidentListeners.delete(fn);
+  }
+
   /** Applies a monitor the REST API just answered (after create, edit, pause) without waiting for the push. */
   upsert(m: MonitorJson) {
     const row = this.#byId.get(m.id);
@@ -149,6 +157,9 @@ class Live {
       if (!this.#subscribing) this.upsert(m);
     });
     socket.on('monitor:delete', (e) => this.remove(e.monitorId));
+    socket.on('incident:upsert', (e) => {
+      for (const fn of this.#incidentListeners) fn(e);
+    });
   }
 
   constructor() {
