@@ -262,6 +262,72 @@ describe('incidents and maintenance screens', () => {
     await visitor.close();
   });
 
+  it('edits an incident, and deletes one after asking', async () => {
+    await page.goto(`${app.url}/orgs/${orgId}/incidents`);
+    await page.getByRole('link', { name: 'Slow website' }).click();
+    await page.getByRole('heading', { name: 'Slow website' }).waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.locator('form', { has: page.getByRole('heading', { name: 'Edit incident' }) });
+    await edit.getByLabel('Title').fill('Slow website in Europe');
+    await edit.getByRole('radio', { name: /^Major/ }).check();
+    const patched = page.waitForRequest((r) => r.method() === 'PATCH' && /\/incidents\/[0-9a-f-]{36}$/.test(r.url()));
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    expect((await patched).postDataJSON()).toMatchObject({ title: 'Slow website in Europe', impact: 'major', components: [{ status: 'degraded_performance' }] });
+    await page.getByRole('heading', { name: 'Slow website in Europe' }).waitFor();
+    await page.locator('.pills').getByText('Major impact').waitFor();
+
+    const drill = await call<{ id: string }>('POST', `/orgs/${orgId}/incidents`, { title: 'Fire drill', impact: 'none', message: 'Only a test.' });
+    await page.goto(`${app.url}/orgs/${orgId}/incidents/${drill.body.id}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “Fire drill”?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'Fire drill' }).waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByRole('button', { name: 'Delete incident' }).click();
+    await page.waitForURL(/\/incidents$/);
+    await page.locator('article', { hasText: 'Slow website in Europe' }).waitFor();
+    expect(await page.locator('#main').getByText('Fire drill').count()).toBe(0);
+    await page.getByText('Deleted “Fire drill”').waitFor();
+    expect((await call('GET', `/orgs/${orgId}/incidents/${drill.body.id}`)).status).toBe(404);
+  });
+
+  it('ends a running window now, and cancels a planned one after asking', async () => {
+    const monitors = await call<Array<{ id: string; name: string }>>('GET', `/orgs/${orgId}/monitors`);
+    const website = monitors.body.find((m) => m.name === 'Website')!;
+    const running = await call<{ id: string }>('POST', `/orgs/${orgId}/maintenances`, {
+      title: 'Switch replacement',
+      startsAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 50 * 60_000).toISOString(),
+      monitorIds: [website.id],
+    });
+    const planned = await call<{ id: string }>('POST', `/orgs/${orgId}/maintenances`, {
+      title: 'Certificate rotation',
+      startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 5 * 86_400_000 + 1_800_000).toISOString(),
+    });
+    expect([running.status, planned.status]).toEqual([201, 201]);
+    await page.goto(`${app.url}/orgs/${orgId}/maintenances`);
+    await page.getByRole('region', { name: /In progress/ }).getByText('Switch replacement').waitFor();
+    await page.getByRole('region', { name: /Upcoming/ }).getByText('Certificate rotation').waitFor();
+    await screenshot(page, 'incidents-maintenances-running');
+
+    await page.getByRole('link', { name: 'Switch replacement' }).click();
+    await page.getByText(/^In progress · ends in/).waitFor();
+    await page.getByRole('button', { name: 'End now' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'End now' }).click();
+    await page.waitForURL(/\/maintenances$/);
+    await page.getByRole('region', { name: /Past/ }).getByText('Switch replacement').waitFor();
+    expect(await page.getByRole('region', { name: /In progress/ }).count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Certificate rotation' }).click();
+    await page.getByRole('button', { name: 'Cancel maintenance' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel maintenance' }).click();
+    await page.waitForURL(/\/maintenances$/);
+    await page.getByRole('region', { name: /Upcoming/ }).getByText('Database upgrade').waitFor();
+    expect(await page.locator('#main').getByText('Certificate rotation').count()).toBe(0);
+    await page.getByText('“Certificate rotation” cancelled').waitFor();
+  });
+
   it('reads well in the dark theme and at phone width', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${app.url}${incidentUrl}`);
