@@ -15,6 +15,7 @@ import type {
   DashboardServerEvents,
   DashboardSnapshot,
   HeartbeatEvent,
+  IncidentEvent,
   MonitorJson,
   MonitorStatus,
   MonitorStatusEvent,
@@ -81,6 +82,7 @@ class Live {
   #beatListeners = new Set<Listener<HeartbeatEvent[]>>();
   #upsertListeners = new Set<Listener<MonitorJson>>();
   #deleteListeners = new Set<Listener<string>>();
+  #incidentListeners = new Set<Listener<IncidentEvent>>();
 
   get(id: string): MonitorRow | undefined {
     return this.#byId.get(id);
@@ -134,6 +136,12 @@ class Live {
     return () => this.#deleteListeners.delete(fn);
   }
 
+  /** An incident of the org was created, changed, resolved or deleted (the push is a summary, also for deletions). */
+  onIncident(fn: Listener<IncidentEvent>) {
+    this.#incidentListeners.add(fn);
+    return () => this.#incidentListeners.delete(fn);
+  }
+
   /** Applies a monitor the REST API just answered (after create, edit, pause) without waiting for the push. */
   upsert(m: MonitorJson) {
     const row = this.#byId.get(m.id);
@@ -175,6 +183,7 @@ class Live {
     socket.on('monitor:status', (e) => this.#receive(['monitor:status', e]));
     socket.on('monitor:upsert', (m) => this.#receive(['monitor:upsert', m]));
     socket.on('monitor:delete', (e) => this.#receive(['monitor:delete', e]));
+    socket.on('incident:upsert', (e) => this.#receive(['incident:upsert', e]));
   }
 
   #receive(e: OrgEvent) {
@@ -187,6 +196,7 @@ class Live {
     else if (name === 'monitor:status') this.#status(payload);
     else if (name === 'monitor:upsert') this.upsert(payload);
     else if (name === 'monitor:delete') this.remove(payload.monitorId);
+    else if (name === 'incident:upsert') for (const fn of this.#incidentListeners) fn(payload);
   }
 
   /** Stops holding: applies what was held, in the order it came. */

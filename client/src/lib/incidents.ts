@@ -1,0 +1,205 @@
+/**
+ * Incidents, maintenance windows and the status pages they show on, as the REST API answers them
+ * (API.md, "Status pages and incidents"), with the vocabularies' labels and the helpers the
+ * incident and maintenance screens share. The vocabularies are the server's own (vocab.ts).
+ */
+import {
+  COMPONENT_LABEL,
+  COMPONENT_STATUSES,
+  IMPACT_LABEL,
+  IMPACT_STATUS,
+  IMPACTS,
+  INCIDENT_LABEL,
+  INCIDENT_STATUSES,
+  type ComponentStatus,
+  type Impact,
+  type IncidentStatus,
+} from '../../../server/statuspages/vocab';
+import { ApiError, messageOf } from './api';
+
+export { COMPONENT_LABEL, COMPONENT_STATUSES, IMPACT_LABEL, IMPACTS, INCIDENT_LABEL, INCIDENT_STATUSES };
+export type { ComponentStatus, Impact, IncidentStatus };
+
+export interface IncidentUpdate {
+  id: string;
+  status: IncidentStatus;
+  /** Markdown, as typed. */
+  message: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  /** The user who posted it; null for API keys and automatic updates. */
+  createdBy: string | null;
+}
+
+export interface AffectedComponent {
+  componentId: string;
+  status: ComponentStatus;
+}
+
+export interface Incident {
+  id: string;
+  title: string;
+  impact: Impact;
+  status: IncidentStatus;
+  /** Opened by a monitor going down (and resolved when it came back, unless people stepped in). */
+  autoCreated: boolean;
+  /** The monitor of an automatic incident. */
+  monitorId: string | null;
+  /** ISO 8601 UTC. */
+  startedAt: string;
+  /** ISO 8601 UTC; null while open. */
+  resolvedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  statusPageIds: string[];
+  components: AffectedComponent[];
+  /** Newest first. */
+  updates: IncidentUpdate[];
+}
+
+export type MaintenanceState = 'scheduled' | 'in_progress' | 'completed';
+
+export interface Maintenance {
+  id: string;
+  title: string;
+  /** Markdown; may be empty. */
+  description: string;
+  /** ISO 8601 UTC. */
+  startsAt: string;
+  /** ISO 8601 UTC (exclusive). */
+  endsAt: string;
+  /** From the server's clock when it answered; stateAt() follows the browser's. */
+  state: MaintenanceState;
+  monitorIds: string[];
+  /** Components named directly (the API takes them; these screens keep them as they are). */
+  componentIds: string[];
+  statusPageIds: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What these screens read of a status page (GET /orgs/:org/status-pages). */
+export interface PageComponent {
+  id: string;
+  name: string;
+  /** Heading it is listed under; null when ungrouped. */
+  group: string | null;
+  monitorIds: string[];
+}
+
+export interface StatusPageRef {
+  id: string;
+  slug: string;
+  title: string;
+  /** Path of the public page on this server, e.g. /status/acme. */
+  url: string;
+  components: PageComponent[];
+}
+
+/** A monitor, as far as these screens need one (GET /orgs/:org/monitors). */
+export interface MonitorRef {
+  id: string;
+  name: string;
+}
+
+/** What each incident status tells readers, for the pickers. */
+export const INCIDENT_HELP: Record<IncidentStatus, string> = {
+  investigating: 'Something is wrong and you are looking into it',
+  identified: 'The cause is known and a fix is under way',
+  monitoring: 'A fix is in place and you are watching the results',
+  resolved: 'Everything works again',
+};
+
+export const IMPACT_HELP: Record<Impact, string> = {
+  none: 'Informational: nothing is broken',
+  minor: 'Slower, or a small part is not working',
+  major: 'An important part is down for many people',
+  critical: 'Down for everyone, or nearly',
+};
+
+/** The component status that goes with an impact, when a component is first marked affected. */
+export function statusForImpact(impact: Impact): ComponentStatus {
+  const s = IMPACT_STATUS[impact];
+  return s === 'operational' ? 'degraded_performance' : s;
+}
+
+/** Every component of the org's pages by id, with the page it belongs to. */
+export function componentIndex(pages: readonly StatusPageRef[]): Map<string, { component: PageComponent; page: StatusPageRef }> {
+  const out = new Map<string, { component: PageComponent; page: StatusPageRef }>();
+  for (const page of pages) for (const component of page.components) out.set(component.id, { component, page });
+  return out;
+}
+
+/** The affected components, worst first, then in page order. */
+export function sortAffected(list: readonly AffectedComponent[], pages: readonly StatusPageRef[]): AffectedComponent[] {
+  const order = new Map<string, number>();
+  let i = 0;
+  for (const p of pages) for (const c of p.components) order.set(c.id, i++);
+  const rank = (s: ComponentStatus) => COMPONENT_STATUSES.length - COMPONENT_STATUSES.indexOf(s);
+  return [...list].sort((a, b) => rank(b.status) - rank(a.status) || (order.get(a.componentId) ?? 1e9) - (order.get(b.componentId) ?? 1e9));
+}
+
+/** The first line of Markdown as plain words, for one-line previews. */
+export function plainExcerpt(markdown: string, max = 160): string {
+  const text = markdown
+    .replace(/```[\s\S]*?(```|$)/g, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`#>]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > max ? text.slice(0, max - 1).trimEnd() + '…' : text;
+}
+
+/** What went wrong with a form's request: messages by field path, or one for the whole form. */
+export interface FormErrors {
+  fields: Record<string, string>;
+  problem: string;
+}
+
+export function formErrors(err: unknown): FormErrors {
+  if (err instanceof ApiError) {
+    const fields = err.fieldErrors();
+    return Object.keys(fields).length ? { fields, problem: '' } : { fields: {}, problem: err.message };
+  }
+  return { fields: {}, problem: messageOf(err) };
+}
+
+/**
+ * Renames indexed paths of a body's id lists to the ids themselves, so a message reaches the row
+ * it is about: `statusPageIds.1` → `page:<id>`, `components.0.status` → `component:<id>`.
+ */
+export function errorsByTarget(
+  fields: Record<string, string>,
+  lists: Record<string, { prefix: string; ids: readonly string[] }>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const m = /^([A-Za-z]+)\.(\d+)(?:\.|$)/.exec(path);
+    const list = m ? lists[m[1]!] : undefined;
+    const id = list && m ? list.ids[Number(m[2])] : undefined;
+    out[list && id ? `${list.prefix}:${id}` : path] ??= message;
+  }
+  return out;
+}
+
+/** Where a window stands at `now` (epoch ms), by the browser's clock. */
+export function phaseAt(m: { startsAt: string; endsAt: string }, now: number): MaintenanceState {
+  return now < Date.parse(m.startsAt) ? 'scheduled' : now < Date.parse(m.endsAt) ? 'in_progress' : 'completed';
+}
+
+/** The longest window the API takes (ms). */
+export const MAINTENANCE_MAX_MS = 31 * 86_400_000;
+
+/** Server messages, each with the value it judged (as JSON): a message goes once its field changes. */
+export type Judged = Record<string, { message: string; value: string }>;
+
+export function judge(fields: Record<string, string>, valueOf: (path: string) => unknown): Judged {
+  return Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: JSON.stringify(valueOf(path)) ?? '' }]));
+}
+
+/** The messages whose field still holds the value the server judged. */
+export function standing(judged: Judged, valueOf: (path: string) => unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, j] of Object.entries(judged)) if ((JSON.stringify(valueOf(path)) ?? '') === j.value) out[path] = j.message;
+  return out;
+}
