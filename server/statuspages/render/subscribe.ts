@@ -99,11 +99,12 @@ export function subscribedHtml(f: Frame, d: DerivedPage, values: SubscribeValues
 ${values.email
     ? html`<h2 id="h-done">Check your inbox</h2>
 <p>We sent a link to <strong>${values.email}</strong> to confirm your subscription to ${f.record.title}. Updates start once you open it.</p>
+${chosen.length ? html`<p>You chose: ${chosen.join(', ')}.</p>` : html`<p>You chose the whole page.</p>`}
 <p class="hint">The link works for 7 days. Nothing arrived? Look in your spam folder. An address that is already subscribed gets no second link.</p>`
     : html`<h2 id="h-done">Confirm from your webhook</h2>
 <p>We are sending a <code>subscription.confirm</code> request to <strong class="url">${values.webhookUrl}</strong>. POST to the <code>confirmUrl</code> it carries to start getting updates from ${f.record.title}.</p>
-<p class="hint">Updates are signed with the <code>signingSecret</code> that request carries.</p>`}
 ${chosen.length ? html`<p>You chose: ${chosen.join(', ')}.</p>` : html`<p>You chose the whole page.</p>`}
+<p class="hint">Updates are signed with the <code>signingSecret</code> that request carries.</p>`}
 <p><a href="${home}">← Back to ${f.record.title}</a></p>
 </section>
 </main>`;
