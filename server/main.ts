@@ -106,6 +106,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     // A monitor's `alerts` are alerting's policies; handed in, since alerting listens to monitoring.
     const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, alerts: monitorAlertSettings, tuning: opts.monitoring });
     stopMonitoring = () => monitoring.stop();
+    const systemMail = cfg.SMTP_URL && cfg.MAIL_FROM ? systemMailFromUrl(cfg.SMTP_URL, cfg.MAIL_FROM) : undefined;
     const statusPages = createStatusPages({
       config: cfg,
       log,
@@ -113,6 +114,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       requireOrg: auth.requireOrg,
       onMonitorStatus: (fn) => monitoring.events.on('monitor:status', fn),
       scriptUrl: statusScriptUrl(opts.clientDir),
+      // The page's "Subscribe to updates" form signs up through alerting (created next: it needs the maintenance schedule).
+      subscriptions: { email: systemMail !== undefined, signUp: (slug, ip, read) => alerting.signUps.signUp(slug, ip, read) },
     });
     const alerting = createAlerting({
       config: cfg,
@@ -120,7 +123,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       orm,
       requireOrg: auth.requireOrg,
       maintenance: statusPages.maintenance,
-      systemMail: cfg.SMTP_URL && cfg.MAIL_FROM ? systemMailFromUrl(cfg.SMTP_URL, cfg.MAIL_FROM) : undefined,
+      systemMail,
       tuning: opts.alerting,
     });
     cleanup.push(() => alerting.stop());

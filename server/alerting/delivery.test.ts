@@ -136,6 +136,9 @@ describe('monitor alerts', () => {
     expect(events(r)).toEqual(['monitor.down', 'monitor.down#1', 'monitor.down#2', 'monitor.down#3', 'monitor.up']);
     const reminders = r.requests.slice(1, 4).map((q) => Date.parse(q.json().at) - Date.parse(q.json().downSince));
     expect(reminders).toEqual([10 * MIN, 20 * MIN, 30 * MIN]);
+    // The delivery log tells a reminder from the first alert.
+    const log = await deliveryLog(h.orm.em.fork(), m, 10);
+    expect(log.map((d) => [d.event, d.reminder])).toEqual([['monitor.up', undefined], ['monitor.down', 3], ['monitor.down', 2], ['monitor.down', 1], ['monitor.down', undefined]]);
   });
 
   it('a flapping target gives one flapping alert, then holds down/up until stable', async () => {
@@ -270,6 +273,7 @@ describe('monitor alerts', () => {
     await h.alerting.worker.drain();
     expect(r.requests.map((q) => q.json().certificateDaysLeft)).toEqual([29, 13]);
     expect(r.requests[0]!.json()).toMatchObject({ event: 'monitor.degraded', reason: { code: 'CERT_EXPIRING', message: 'The certificate expires in 29 days' } });
+    expect((await deliveryLog(h.orm.em.fork(), m, 10)).map((d) => [d.event, d.certificateDaysLeft])).toEqual([['monitor.degraded', 13], ['monitor.degraded', 29]]);
   });
 });
 

@@ -26,7 +26,7 @@ import { NotifierRegistry } from './registry.js';
 import { deliveryLogRoutes } from './routes.js';
 import type { NotifierPlugin } from './sdk.js';
 import { announceIncident, announceMaintenance, maintenanceBoundaries, type MaintenanceEvent } from './subscribers/announce.js';
-import { subscriberRoutes } from './subscribers/routes.js';
+import { SignUps, subscriberRoutes } from './subscribers/routes.js';
 import { SubscriberService } from './subscribers/service.js';
 import { purgeUnconfirmed } from './subscribers/store.js';
 import { DeliveryWorker, type WorkerOptions } from './worker.js';
@@ -83,6 +83,8 @@ export interface Alerting {
   registry: NotifierRegistry;
   channels: ChannelService;
   subscribers: SubscriberService;
+  /** Sign-ups with the per-IP limit, for the status page's form (the JSON route uses the same). */
+  signUps: SignUps;
   monitorAlerts: MonitorAlerts;
   worker: DeliveryWorker;
   sender: Sender;
@@ -137,6 +139,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const monitorAlerts = new MonitorAlerts({ em, clock, log, maintenance: deps.maintenance ?? maintenanceFromDb(em), queued });
   const channels = new ChannelService({ em, registry, policy, lookup: tuning.lookup, sender, clock, publicUrl });
   const subscribers = new SubscriberService({ em, clock, policy, lookup: tuning.lookup, secret: config.SESSION_SECRET, publicUrl, mail: deps.systemMail !== undefined, queued });
+  const signUps = new SignUps(subscribers, () => clock.now());
 
   let sweepTimer: unknown;
   let sweeping: Promise<void> | undefined;
@@ -179,10 +182,11 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   return {
     routers: [channelRoutes(channels, registry, deps.requireOrg), policyRoutes(em, deps.requireOrg), deliveryLogRoutes(em, deps.requireOrg)],
-    publicRouter: subscriberRoutes(subscribers, { now: () => clock.now() }),
+    publicRouter: subscriberRoutes(subscribers, signUps),
     registry,
     channels,
     subscribers,
+    signUps,
     monitorAlerts,
     worker,
     sender,

@@ -181,6 +181,10 @@ export interface DeliveryJson {
   attempts: number;
   /** Present when the last attempt failed. */
   error?: { code: string; message: string };
+  /** 1, 2, … when this `monitor.down` is a reminder of an ongoing outage. */
+  reminder?: number;
+  /** When this `monitor.degraded` warns of a certificate: whole days it had left. */
+  certificateDaysLeft?: number;
 }
 
 /** A monitor's delivery log, newest first. */
@@ -193,9 +197,12 @@ export async function deliveryLog(em: EntityManager, monitorId: string, limit: n
     state: DeliveryState;
     attempts: number;
     last_error: { code: string; message: string } | null;
+    reminder: number | null;
+    days_left: number | null;
   }>(
     em,
-    `SELECT id, coalesce(delivered_at, last_attempt_at, created_at) AS at, channel_id, event, state, attempts, last_error
+    `SELECT id, coalesce(delivered_at, last_attempt_at, created_at) AS at, channel_id, event, state, attempts, last_error,
+            (facts->>'reminder')::int AS reminder, (facts->>'certificateDaysLeft')::int AS days_left
      FROM alert_outbox WHERE monitor_id = ? ORDER BY seq DESC LIMIT ?`,
     [monitorId, limit],
   );
@@ -208,6 +215,8 @@ export async function deliveryLog(em: EntityManager, monitorId: string, limit: n
     ok: r.state === 'delivered',
     attempts: r.attempts,
     ...(r.last_error && r.state !== 'delivered' ? { error: r.last_error } : {}),
+    ...(r.reminder !== null ? { reminder: r.reminder } : {}),
+    ...(r.days_left !== null ? { certificateDaysLeft: r.days_left } : {}),
   }));
 }
 

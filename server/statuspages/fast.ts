@@ -10,6 +10,7 @@ import type Koa from 'koa';
 import { securityHeaders } from '../http/security.js';
 import { decode, pageFrame, pageHtml, pageJson, publicCsp } from './public.js';
 import type { PageView, Rendered, SnapshotStore } from './store.js';
+import type { Subscriptions } from './subscribe.js';
 
 export interface FastPathOptions {
   store: SnapshotStore;
@@ -18,6 +19,8 @@ export interface FastPathOptions {
   /** Read the host from X-Forwarded-Host (TRUST_PROXY), as Koa does. */
   trustProxy: boolean;
   scriptUrl?: string;
+  /** As the Koa route has it: the page then carries the "Subscribe to updates" form. */
+  subscriptions?: Pick<Subscriptions, 'email'>;
 }
 
 export interface FastPath {
@@ -83,7 +86,7 @@ export function createFastPath(o: FastPathOptions): FastPath {
     if (!view || view.record.passwordHash !== null || (domainView && view !== domainView)) return false;
     if (json && domainView) pageBase = '';
 
-    const r = json ? pageJson(view) : pageHtml(view, pageFrame(view, pageBase, true, o.scriptUrl));
+    const r = json ? pageJson(view) : pageHtml(view, pageFrame(view, pageBase, true, o.scriptUrl, o.subscriptions));
     const gzip = r.gzip !== null && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
     const headers = headersOf(view, r, gzip, json);
     fast.hits++;

@@ -20,9 +20,11 @@ import { createFastPath, type FastPath } from './fast.js';
 import { publicStatusPages } from './public.js';
 import { statusPageRoutes } from './routes.js';
 import { SnapshotStore } from './store.js';
+import type { Subscriptions } from './subscribe.js';
 
 export type { StatusPageHub, MaintenanceLookup, MonitorStatusChange, OnMonitorStatus } from './hub.js';
 export type { PublicPage } from './types.js';
+export type { Subscriptions } from './subscribe.js';
 
 export interface StatusPagesDeps {
   config: Config;
@@ -34,6 +36,8 @@ export interface StatusPagesDeps {
   clock?: Clock;
   /** URL of the built browser script (client/src/status/main.ts); default /assets/status.js. */
   scriptUrl?: string;
+  /** Subscribers (alerting's): public pages then offer "Subscribe to updates"; without, no form. */
+  subscriptions?: Subscriptions;
   /** Store timings (tests, benches). */
   tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
 }
@@ -83,7 +87,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   maintenance.on('started', (w) => forward(w, 'maintenance.started'));
   maintenance.on('ended', (w) => forward(w, 'maintenance.ended'));
 
-  const publicMiddleware = publicStatusPages({ store, publicUrl: deps.config.PUBLIC_URL, now: () => clock.now(), secret: deps.config.SESSION_SECRET, scriptUrl: deps.scriptUrl });
+  const publicMiddleware = publicStatusPages({ store, publicUrl: deps.config.PUBLIC_URL, now: () => clock.now(), secret: deps.config.SESSION_SECRET, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions });
   const publicRouter = new Router();
   publicRouter.all(/^\//, publicMiddleware);
 
@@ -97,7 +101,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
     ],
     publicMiddleware,
     publicRouter,
-    fastPath: createFastPath({ store, hsts: deps.config.secure, trustProxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl }),
+    fastPath: createFastPath({ store, hsts: deps.config.secure, trustProxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),
     hub: store,
     store,
     maintenance,

@@ -9,6 +9,7 @@ import { FailureLimiter } from '../auth/limiter.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
 import { ACCESS_MAX_AGE_S, accessCookieName, accessCookieValue } from './access.js';
+import { readForm, refuseCrossSite } from './forms.js';
 import { atomFeed, rssFeed } from './render/feeds.js';
 import { badgeSvg, type BADGE_COLORS } from './render/badge.js';
 import { sanitizeCss } from './render/css.js';
@@ -16,6 +17,7 @@ import { logoSrc, SCRIPT_PATH, type Frame } from './render/layout.js';
 import { incidentPageHtml, notFoundHtml, passwordPageHtml, statusPageHtml } from './render/page.js';
 import { STATUS_CSS } from './render/stylesheet.js';
 import type { PageView, Rendered, SnapshotStore } from './store.js';
+import { subscribeForm, type Subscriptions } from './subscribe.js';
 import type { ComponentStatus } from './vocab.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -48,6 +50,8 @@ export interface PublicOptions {
   secret: string;
   /** URL of the built live script (default /assets/status.js). */
   scriptUrl?: string;
+  /** Subscribers (alerting): public pages then offer "Subscribe to updates". */
+  subscriptions?: Subscriptions;
 }
 
 const BADGE: Record<ComponentStatus, [string, keyof typeof BADGE_COLORS]> = {
@@ -107,9 +111,10 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
     ctx.set('Content-Security-Policy', view.memo('csp', () => publicCsp(view)));
     ctx.set('Vary', isProtected ? 'Accept-Encoding, Cookie' : 'Accept-Encoding');
     if (isProtected) ctx.set('X-Robots-Tag', 'noindex, nofollow');
-    const frame = pageFrame(view, base, unlocked, o.scriptUrl);
+    const frame = pageFrame(view, base, unlocked, o.scriptUrl, o.subscriptions);
 
     if (rest === '/unlock') return unlock(ctx, view, frame);
+    if (rest === '/subscriptions' && o.subscriptions) return subscribeForm(ctx, view, frame, o.subscriptions);
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new AppError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here`, undefined, { Allow: 'GET, HEAD' });
     if (rest === '/theme.css') return send(ctx, view.rendered(`theme|${unlocked}`, 'text/css; charset=utf-8', () => themeCss(view, unlocked)), isProtected);
 
@@ -168,8 +173,7 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
 
   async function unlock(ctx: Koa.Context, view: PageView, frame: Frame): Promise<void> {
     if (ctx.method !== 'POST') throw new AppError(405, 'METHOD_NOT_ALLOWED', 'Use POST', undefined, { Allow: 'POST' });
-    const origin = ctx.get('origin');
-    if (origin && origin !== 'null' && safeHost(origin) !== ctx.host.toLowerCase()) throw new AppError(403, 'CSRF_FAILED', 'Cross-site request refused');
+    refuseCrossSite(ctx);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.set('X-Robots-Tag', 'noindex, nofollow');
     const hash = view.record.passwordHash;
@@ -187,7 +191,7 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
       ctx.body = passwordPageHtml(frame, `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`);
       return;
     }
-    const password = await formField(ctx, 'password');
+    const password = (await readForm(ctx, 4096)).get('password') ?? undefined;
     if (password === undefined || !(await verifyPassword(password, hash))) {
       for (const [l, k] of keys) l.fail(k);
       ctx.status = 401;
@@ -210,20 +214,26 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
   }
 }
 
-/** The frame of a page's documents under `base`, computed once per build. */
-export function pageFrame(view: PageView, base: string, unlocked: boolean, scriptUrl = SCRIPT_PATH): Frame {
-  return view.memo(`frame|${base}|${unlocked}|${scriptUrl}`, () => ({
+/**
+ * The frame of a page's documents under `base`, computed once per build. Password-protected
+ * pages offer no subscriptions: their news is not public.
+ */
+export function pageFrame(view: PageView, base: string, unlocked: boolean, scriptUrl = SCRIPT_PATH, subscriptions?: Pick<Subscriptions, 'email'>): Frame {
+  const subscribe = subscriptions && view.record.passwordHash === null ? { email: subscriptions.email } : undefined;
+  return view.memo(`frame|${base}|${unlocked}|${scriptUrl}|${subscribe ? (subscribe.email ? 'email' : 'webhook') : 'none'}`, () => ({
     record: view.record,
     base,
     themeVersion: view.rendered(`theme|${unlocked}`, 'text/css; charset=utf-8', () => themeCss(view, unlocked)).etag.slice(1, 11),
     cssVersion: CSS_VERSION,
     scriptUrl,
+    ...(subscribe ? { subscribe } : {}),
   }));
 }
 
 /** The status page itself (visible to this visitor) under the frame's base. */
 export function pageHtml(view: PageView, frame: Frame): Rendered {
-  return view.rendered(`html|${frame.base}|${frame.scriptUrl}`, HTML, () => statusPageHtml(frame, view.derived, view.record.passwordHash !== null));
+  const offer = frame.subscribe ? (frame.subscribe.email ? 'email' : 'webhook') : 'none';
+  return view.rendered(`html|${frame.base}|${frame.scriptUrl}|${offer}`, HTML, () => statusPageHtml(frame, view.derived, view.record.passwordHash !== null));
 }
 
 export function pageJson(view: PageView): Rendered {
@@ -237,7 +247,7 @@ function themeCss(view: PageView, unlocked: boolean): string {
 }
 
 function isPagePath(rest: string): boolean {
-  return /^(|\/|\/unlock|\/theme\.css|\/feed\.atom|\/feed\.rss|\/badge\.svg|\/incidents\/[^/]+|\/components\/[^/]+\/badge\.svg)$/.test(rest);
+  return /^(|\/|\/unlock|\/subscriptions|\/theme\.css|\/feed\.atom|\/feed\.rss|\/badge\.svg|\/incidents\/[^/]+|\/components\/[^/]+\/badge\.svg)$/.test(rest);
 }
 
 export function decode(s: string): string {
@@ -245,14 +255,6 @@ export function decode(s: string): string {
     return decodeURIComponent(s);
   } catch {
     return '';
-  }
-}
-
-function safeHost(origin: string): string | undefined {
-  try {
-    return new URL(origin).host.toLowerCase();
-  } catch {
-    return undefined;
   }
 }
 
@@ -283,17 +285,3 @@ function notFound(ctx: Koa.Context, view: PageView | undefined): void {
   ctx.type = HTML;
   ctx.body = notFoundHtml();
 }
-
-/** One field of a small urlencoded form body (the password form). */
-async function formField(ctx: Koa.Context, name: string): Promise<string | undefined> {
-  if (!ctx.is('application/x-www-form-urlencoded')) return undefined;
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 4096) throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'The form is too large');
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get(name) ?? undefined;
-}
-

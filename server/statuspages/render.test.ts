@@ -9,6 +9,7 @@ import { atomFeed, rssFeed } from './render/feeds.js';
 import type { Frame } from './render/layout.js';
 import { markdownHtml } from './render/markdown-html.js';
 import { incidentPageHtml, passwordPageHtml, statusPageHtml } from './render/page.js';
+import { subscribedHtml, subscribeRefusedHtml, subscriptionsClosedHtml } from './render/subscribe.js';
 import { activeContent, parseXml, textOf, walk, XSS } from './xml.js';
 
 
@@ -168,6 +169,33 @@ describe('pages with hostile content', () => {
       const root = parseXml(html);
       expect(activeContent(root)).toEqual([]);
     }
+  });
+
+  it('the subscribe form and the pages it answers parse and run nothing', () => {
+    const d = derived();
+    const f = { ...frame(), subscribe: { email: true } };
+    const values = { email: XSS.join(' '), webhookUrl: XSS.join(' '), componentIds: ['c1', XSS[0]!] };
+    const problem = { summary: XSS.join(' '), fields: { email: XSS.join(' '), webhookUrl: 'x', componentIds: 'y' } };
+    for (const html of [statusPageHtml(f, d, false), subscribeRefusedHtml(f, d, values, problem), subscribedHtml(f, d, values), subscriptionsClosedHtml(f)]) {
+      const root = parseXml(html);
+      expect(activeContent(root)).toEqual([]);
+    }
+    const form = [...walk(parseXml(statusPageHtml(f, d, false)))].filter((e) => e.name === 'form');
+    expect(form.map((e) => [e.attrs.method, e.attrs.action])).toEqual([['post', '/status/acme/subscriptions']]);
+    const boxes = [...walk(parseXml(subscribeRefusedHtml(f, d, values, problem)))].filter((e) => e.name === 'input' && e.attrs.type === 'checkbox');
+    expect(boxes.map((b) => [b.attrs.value, b.attrs.checked])).toEqual([['c1', ''], ['c2', undefined]]);
+  });
+
+  it('offers webhooks only when the server cannot send e-mail, and nothing without subscriptions', () => {
+    const d = derived();
+    const webhookOnly = statusPageHtml({ ...frame(), subscribe: { email: false } }, d, false);
+    expect(webhookOnly).toContain('name="webhookUrl"');
+    expect(webhookOnly).not.toContain('name="email"');
+    expect(webhookOnly).toContain('<a href="/status/acme#subscribe">Webhook</a>');
+    const none = statusPageHtml(frame(), d, false);
+    expect(none).not.toContain('id="subscribe"');
+    expect(none).not.toContain('sub-link');
+    expect(none).toContain('<p>Subscribe: <a href="/status/acme/feed.atom">Atom</a>');
   });
 
   it.each([

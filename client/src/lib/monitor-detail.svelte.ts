@@ -1,8 +1,9 @@
 /**
  * Everything the monitor page shows, loaded from REST and kept current from the live feed:
  * a new live check for this monitor fetches the full heartbeat (timings, metadata) and appends
- * it; a status change refreshes the uptime figures.
+ * it; a status change refreshes the uptime figures and follows the alerts it sends.
  */
+import { AlertLog } from './alert-log.svelte';
 import { api, ApiError, withQuery } from './api';
 import { live } from './live.svelte';
 import type { CheckResult, DailyUptime, Heartbeat, MonitorJson, Uptime } from './types';
@@ -30,6 +31,8 @@ export class MonitorDetail {
   uptime = $state<Uptime>({});
   daily = $state.raw<DailyUptime[]>([]);
   lastCheck = $state<CheckResult | null>(null);
+  /** Recent alert deliveries. */
+  readonly alerts: AlertLog;
 
   row = $derived(live.rows.find((r) => r.id === this.id));
   status = $derived(this.row?.status ?? this.monitor?.status ?? 'pending');
@@ -48,10 +51,13 @@ export class MonitorDetail {
   #stops: Array<() => void> = [];
   #fetchingNew = false;
   #generation = 0;
+  /** The status last seen, to notice a change (which sends alerts). */
+  #seenStatus: string | undefined;
 
   constructor(orgId: string, id: string) {
     this.orgId = orgId;
     this.id = id;
+    this.alerts = new AlertLog(orgId, id);
   }
 
   get base() {
@@ -61,7 +67,10 @@ export class MonitorDetail {
   async start() {
     this.#stops.push(
       live.onHeartbeats((beats) => {
-        if (beats.some((b) => b.monitorId === this.id)) void this.#fetchNewest();
+        if (!beats.some((b) => b.monitorId === this.id)) return;
+        void this.#fetchNewest();
+        if (this.#seenStatus !== undefined && this.status !== this.#seenStatus) this.alerts.follow();
+        this.#seenStatus = this.status;
       }),
       live.onUpsert((m) => {
         if (m.id === this.id) this.monitor = m;
@@ -76,12 +85,14 @@ export class MonitorDetail {
       this.failure = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err));
       return;
     }
-    await Promise.all([this.loadBeats(), this.loadUptime(), this.loadDaily()]);
+    this.#seenStatus = this.status;
+    await Promise.all([this.loadBeats(), this.loadUptime(), this.loadDaily(), this.alerts.load()]);
   }
 
   stop() {
     for (const s of this.#stops) s();
     this.#stops = [];
+    this.alerts.stop();
   }
 
   async setRange(range: Range) {
@@ -156,6 +167,7 @@ export class MonitorDetail {
     this.lastCheck = result;
     this.#merge([result]);
     void this.loadUptime();
+    this.alerts.follow(); // a check run by hand may change the status, and alert
     return result;
   }
 

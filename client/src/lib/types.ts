@@ -32,6 +32,27 @@ export interface NotificationChannel {
   enabled: boolean;
 }
 
+/** One entry of GET /orgs/:org/monitors/:id/alerts: an alert to one channel and how its delivery went. */
+export interface AlertDelivery {
+  id: string;
+  /** ISO time of the last attempt, or of queueing when none was made yet. */
+  at: string;
+  /** null: the channel was deleted. */
+  channelId: string | null;
+  /** `monitor.down`, `monitor.up`, `monitor.degraded`, `monitor.flapping`, `test`, … */
+  event: string;
+  state: 'pending' | 'sending' | 'delivered' | 'failed';
+  ok: boolean;
+  /** Sends started so far. */
+  attempts: number;
+  /** Why the last attempt failed. */
+  error?: { code: string; message: string };
+  /** 1, 2, … when a `monitor.down` is a reminder of an ongoing outage. */
+  reminder?: number;
+  /** Days the certificate had left, when a `monitor.degraded` warns of it. */
+  certificateDaysLeft?: number;
+}
+
 export type Role = 'owner' | 'admin' | 'member';
 export const ROLES: Role[] = ['owner', 'admin', 'member'];
 

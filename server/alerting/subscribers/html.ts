@@ -8,7 +8,10 @@ const STYLE =
   'body{font-family:system-ui,sans-serif;color:#1d2939;background:#f9fafb;display:flex;justify-content:center;padding:48px 16px}' +
   'main{background:#fff;border:1px solid #eaecf0;border-radius:8px;padding:24px 32px;max-width:480px}' +
   'h1{font-size:20px;margin:0 0 12px}button{font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #1d2939;background:#1d2939;color:#fff;cursor:pointer}' +
-  'a{color:#175cd3}';
+  'a{color:#175cd3}' +
+  // As the status page does: dark when the visitor's system is.
+  ':root{color-scheme:light dark}@media (prefers-color-scheme:dark){body{color:#e8eaee;background:#0f1115}main{background:#171a21;border-color:#2a2f3a}' +
+  'button{background:#e8eaee;border-color:#e8eaee;color:#0f1115}a{color:#93b4ff}}';
 
 export interface SubscriptionPage {
   title: string;

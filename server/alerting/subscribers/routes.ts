@@ -7,7 +7,9 @@
  *   POST /status/:slug/subscriptions/unsubscribe?token=…   unsubscribes (also RFC 8058 one-click)
  * Links only show a button: mail scanners fetch every link in a message, and must neither
  * confirm a subscription nobody asked for nor end one. The router reads its own small JSON
- * body, so it works mounted before or after the app's body parser.
+ * body, so it works mounted before or after the app's body parser. The status page's own form
+ * (POST /status/:slug/subscriptions, rendered by the status pages) signs up through the same
+ * SignUps: one per-IP limit, one schema.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
@@ -48,9 +50,28 @@ async function discardBody(ctx: Koa.Context): Promise<void> {
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) if ((size += chunk.length) > BODY_LIMIT) break;
 }
 
-export function subscriberRoutes(service: SubscriberService, opts: { now?: () => number } = {}): Router {
+/** Sign-ups from any door (the JSON API, the status page's form): rate-limited per IP, validated, queued. */
+export class SignUps {
+  readonly #perIp: FailureLimiter;
+
+  constructor(
+    private readonly service: SubscriberService,
+    now?: () => number,
+  ) {
+    this.#perIp = new FailureLimiter(SIGNUPS_PER_IP, SIGNUP_WINDOW_MS, 100_000, now);
+  }
+
+  /** `read` gives the body once the address is let in; throws AppError (429, 400, 403, 404) when refused. */
+  async signUp(slug: string, ip: string, read: () => Promise<unknown>): Promise<void> {
+    const wait = this.#perIp.blockedFor(ip);
+    if (wait > 0) throw new AppError(429, 'RATE_LIMITED', 'Too many sign-ups from this address; try again later', undefined, { 'Retry-After': String(wait) });
+    this.#perIp.fail(ip); // every attempt counts, valid or not
+    await this.service.subscribe(slug, parse(subscribeBody, await read()));
+  }
+}
+
+export function subscriberRoutes(service: SubscriberService, signUps: SignUps): Router {
   const r = new Router();
-  const perIp = new FailureLimiter(SIGNUPS_PER_IP, SIGNUP_WINDOW_MS, 100_000, opts.now);
 
   const html = (ctx: Koa.Context, status: number, body: string) => {
     ctx.status = status;
@@ -63,12 +84,7 @@ export function subscriberRoutes(service: SubscriberService, opts: { now?: () =>
   const action = (ctx: Koa.Context) => ctx.path + '?token=' + encodeURIComponent(String(ctx.query.token ?? ''));
 
   r.post('/api/v1/public/status-pages/:slug/subscribers', async (ctx) => {
-    const ip = ctx.ip || 'unknown';
-    const wait = perIp.blockedFor(ip);
-    if (wait > 0) throw new AppError(429, 'RATE_LIMITED', 'Too many sign-ups from this address; try again later', undefined, { 'Retry-After': String(wait) });
-    perIp.fail(ip); // every attempt counts, valid or not
-    const input = parse(subscribeBody, await jsonOf(ctx as unknown as Koa.Context));
-    await service.subscribe(ctx.params.slug!, input);
+    await signUps.signUp(ctx.params.slug!, ctx.ip || 'unknown', () => jsonOf(ctx as unknown as Koa.Context));
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 202;
     ctx.body = { status: 'confirmation_sent' };

@@ -19,6 +19,8 @@ export interface Frame {
   cssVersion: string;
   /** URL of the live script (same origin). */
   scriptUrl: string;
+  /** The page offers "Subscribe to updates" (subscriptions are wired, the page is public); e-mail or webhooks only. */
+  subscribe?: { email: boolean };
 }
 
 /** A logo URL that may appear in src: https/http, a same-site path, or a data: image. */
@@ -30,7 +32,8 @@ export function logoSrc(url: string | null): string | null {
   return href && href.startsWith('http') ? href : null;
 }
 
-export function documentHtml(f: Frame, opts: { title: string; body: Safe; script: boolean; noindex: boolean }): string {
+/** `subscribeLink`: the header links to the page's own "Subscribe to updates" form. */
+export function documentHtml(f: Frame, opts: { title: string; body: Safe; script: boolean; noindex: boolean; subscribeLink?: boolean }): string {
   const r = f.record;
   const logo = logoSrc(r.logoUrl);
   return (
@@ -53,6 +56,7 @@ ${opts.script ? html`<script type="module" src="${f.scriptUrl}"></script>` : ''}
 <header class="top"><div class="wrap">
 ${logo ? html`<img src="${logo}" alt=""/>` : ''}
 <div><h1><a href="${f.base || '/'}">${r.title}</a></h1>${r.description ? html`<p>${r.description}</p>` : ''}</div>
+${opts.subscribeLink && f.subscribe ? html`<a class="sub-link" href="#subscribe">Subscribe to updates</a>` : ''}
 </div></header>
 ${opts.body}
 </body>
@@ -68,7 +72,7 @@ export function footerHtml(f: Frame, updatedAt: string): Safe {
   });
   return html`<footer><div class="wrap">
 ${links.length ? html`<ul>${links}</ul>` : ''}
-<p>Subscribe: <a href="${f.base}/feed.atom">Atom</a> · <a href="${f.base}/feed.rss">RSS</a></p>
+<p>Subscribe: ${f.subscribe ? html`<a href="${f.base || '/'}#subscribe">${f.subscribe.email ? 'E-mail' : 'Webhook'}</a> · ` : ''}<a href="${f.base}/feed.atom">Atom</a> · <a href="${f.base}/feed.rss">RSS</a></p>
 <p>Last updated <time id="updated" datetime="${updatedAt}">${dayTime(updatedAt)}</time> · Powered by PingPage</p>
 </div></footer>`;
 }

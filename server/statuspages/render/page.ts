@@ -6,6 +6,7 @@ import { html, Safe } from './escape.js';
 import { day, dayTime, duration, percent } from './format.js';
 import { documentHtml, footerHtml, type Frame } from './layout.js';
 import { markdownHtml } from './markdown-html.js';
+import { subscribeSection } from './subscribe.js';
 
 export function statusPageHtml(f: Frame, d: DerivedPage, noindex: boolean): string {
   const p = d.page;
@@ -28,9 +29,10 @@ ${groups(p.components).map(([group, list]) =>
 )}
 </section>
 ${historyHtml(f, d.history)}
+${subscribeSection(f, p.components)}
 </main>
 ${footerHtml(f, p.updatedAt)}`;
-  return documentHtml(f, { title: `${p.title} status`, body, script: true, noindex });
+  return documentHtml(f, { title: `${p.title} status`, body, script: true, noindex, subscribeLink: true });
 }
 
 export function incidentPageHtml(f: Frame, d: DerivedPage, incident: PublicIncident, noindex: boolean): string {

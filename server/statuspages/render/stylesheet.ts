@@ -103,6 +103,30 @@ footer ul { list-style: none; padding: 0; margin: 0 0 .5rem; display: flex; gap:
 .unlock input { width: 100%; padding: .5rem; font-size: 1rem; border: 1px solid var(--line); border-radius: .25rem; background: var(--card); color: var(--text); }
 .unlock button { margin-top: .75rem; padding: .5rem 1rem; font-size: 1rem; border: 0; border-radius: .25rem; background: var(--brand); color: #fff; cursor: pointer; }
 .error { color: var(--critical); }
+.top .sub-link { margin-left: auto; padding: .4rem .9rem; border: 1px solid var(--link); border-radius: .25rem; text-decoration: none; font-weight: 600; font-size: .9rem; white-space: nowrap; }
+.top .sub-link:hover { background: var(--bg); }
+.sub { max-width: 34rem; }
+.sub > .hint:first-child { margin-top: 0; }
+.hint { color: var(--muted); font-size: .875rem; margin: .25rem 0; }
+.sub .field { margin: .9rem 0; }
+.sub label { display: block; font-weight: 600; margin-bottom: .25rem; }
+.sub input[type="email"], .sub input[type="url"] { width: 100%; padding: .5rem; font-size: 1rem; border: 1px solid color-mix(in srgb, var(--muted) 55%, var(--line)); border-radius: .25rem; background: var(--card); color: var(--text); }
+.sub input[aria-invalid="true"] { border-color: var(--critical); box-shadow: 0 0 0 1px var(--critical); }
+.sub details { margin: .75rem 0; }
+.sub summary { cursor: pointer; color: var(--link); width: fit-content; }
+.sub details[open] > summary { margin-bottom: .25rem; }
+.sub fieldset { border: 0; padding: 0; margin: 0; min-width: 0; }
+.sub-choices { list-style: none; padding: 0; margin: .5rem 0 0; columns: 2 13rem; column-gap: 1.5rem; }
+.sub-choices li { break-inside: avoid; padding: .15rem 0; }
+.sub-choices label { display: flex; gap: .5rem; align-items: baseline; font-weight: 400; margin: 0; cursor: pointer; }
+.sub input[type="checkbox"] { accent-color: var(--brand); width: 1rem; height: 1rem; flex: none; }
+.sub button { margin: .5rem 0; padding: .55rem 1.25rem; font-size: 1rem; font-weight: 600; border: 0; border-radius: .25rem; background: var(--brand); color: #fff; cursor: pointer; }
+.field-error { color: var(--critical); font-size: .875rem; margin: .25rem 0 0; }
+.sub-problem { border-left: 4px solid var(--critical); background: var(--critical-bg); border-radius: .25rem; padding: .5rem .75rem; margin: .75rem 0; }
+.sub-problem p { margin: 0; }
+.sub-done { max-width: 34rem; margin: 1rem auto; }
+.sub-done h2 { margin-top: .25rem; }
+.sub-done .url { overflow-wrap: anywhere; }
 .back { display: inline-block; margin-bottom: 1rem; }
 .legend .d30 { display: none; }
 @media (max-width: 40rem) {
