@@ -168,7 +168,15 @@ describe('a visitor’s open status page', () => {
     await page.getByText('A failed disk; replacing it.').waitFor({ timeout: 1_000 });
     expect(await page.locator(`#i-${created.body.id} .timeline > li`).count()).toBe(2);
     expect(await page.locator(`#i-${created.body.id} a[href="https://example.com/notes"]`).count()).toBe(1);
+    // "Past incidents" follows too: listed at once, then resolved with how long it lasted.
+    const history = page.locator(`#history #h-${created.body.id}`);
+    expect(await history.locator('.pill').textContent()).toBe('Identified');
+    expect(await page.locator('#history-empty').isHidden()).toBe(true);
     await screenshot(page, 'statuspage-incident');
+    expect((await owner.post(`/orgs/${orgId}/incidents/${created.body.id}/updates`, { status: 'resolved', message: 'Replaced.' })).status).toBe(200);
+    await history.locator('.pill', { hasText: 'Resolved' }).waitFor({ timeout: 1_000 });
+    expect(await history.textContent()).toMatch(/resolved after/);
+    expect(await page.locator('#history li').count()).toBe(1);
   });
 
   it('threw nothing and broke no CSP rule', () => {

@@ -4,7 +4,7 @@
  * owner or incident author wrote can become markup.
  */
 import type { ComponentStatus } from '../../../server/realtime/events';
-import { dayTime } from '../../../server/statuspages/render/format';
+import { day, dayTime, duration } from '../../../server/statuspages/render/format';
 import { parseMarkdown, safeHref, type Block, type Inline } from '../../../server/statuspages/render/markdown';
 import type { PublicIncident, PublicMaintenance } from '../../../server/statuspages/types';
 import {
@@ -166,4 +166,45 @@ export function setUpdated(iso: string): void {
   if (!t) return;
   t.dateTime = iso;
   t.textContent = dayTime(iso);
+}
+
+/**
+ * Brings "Past incidents" in line with pushed incidents: a listed one gets its new status (and
+ * how long it lasted, once resolved); a new one goes on top, under its day.
+ */
+export function syncHistory(incidents: PublicIncident[], base: string): void {
+  const section = document.getElementById('history');
+  if (!section) return;
+  for (const i of [...incidents].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
+    const status: IncidentStatus = known(INCIDENT_LABEL, i.status) ? i.status : 'investigating';
+    let item = document.getElementById(`h-${i.id}`);
+    if (!item) {
+      const link = el('a', { text: i.title });
+      link.href = `${base}/incidents/${encodeURIComponent(i.id)}`;
+      item = el('li', {}, link, document.createTextNode(' '), pill(`i-${status}`, ''));
+      item.id = `h-${i.id}`;
+      dayList(section, i.startedAt.slice(0, 10)).prepend(item);
+    }
+    item.querySelector('a')!.textContent = i.title;
+    const p = item.querySelector('.pill')!;
+    p.className = `pill i-${status}`;
+    p.textContent = INCIDENT_LABEL[status];
+    item.querySelector('.empty')?.remove();
+    if (i.resolvedAt) item.append(' ', el('span', { className: 'empty', text: `resolved after ${duration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt))}` }));
+  }
+  const empty = document.getElementById('history-empty');
+  if (empty) empty.hidden = section.querySelector('li') !== null;
+}
+
+/** The list of one day's incidents in the history, made (newest day first) when missing. */
+function dayList(section: HTMLElement, date: string): HTMLUListElement {
+  const heading = section.querySelector<HTMLElement>(`h3[data-day="${date}"]`);
+  if (heading?.nextElementSibling instanceof HTMLUListElement) return heading.nextElementSibling;
+  const h3 = el('h3', { text: day(date) });
+  h3.dataset.day = date;
+  const list = el('ul');
+  const older = [...section.querySelectorAll<HTMLElement>('h3[data-day]')].find((h) => (h.dataset.day ?? '') < date);
+  if (older) older.before(h3, list);
+  else section.querySelector('h2')!.after(h3, list);
+  return list;
 }

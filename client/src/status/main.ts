@@ -7,7 +7,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../../server/realtime/events';
 import type { PublicIncident, PublicMaintenance, PublicPage } from '../../../server/statuspages/types';
-import { incidentCard, maintenanceCard, setComponent, setList, setOverall, setUpdated } from './dom';
+import { incidentCard, maintenanceCard, setComponent, setList, setOverall, setUpdated, syncHistory } from './dom';
 
 const slug = document.body.dataset.slug;
 const base = document.body.dataset.base ?? '';
@@ -24,7 +24,10 @@ function showLive(state: 'live' | 'reconnecting') {
 function apply(u: Partial<PageUpdate>) {
   for (const c of u.components ?? []) setComponent(c.id, c.status);
   if (u.overall) setOverall(u.overall);
-  if (u.incidents) setList('incidents', 'incident-list', u.incidents as PublicIncident[], (i) => incidentCard(i, base));
+  if (u.incidents) {
+    setList('incidents', 'incident-list', u.incidents as PublicIncident[], (i) => incidentCard(i, base));
+    syncHistory(u.incidents as PublicIncident[], base);
+  }
   if (u.maintenances) setList('maintenances', 'maintenance-list', u.maintenances as PublicMaintenance[], maintenanceCard);
   if (u.at) setUpdated(u.at);
 }

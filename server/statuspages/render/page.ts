@@ -161,16 +161,16 @@ function historyHtml(f: Frame, history: PublicIncident[]): Safe {
     if (last && last[0] === d) last[1].push(i);
     else byDay.push([d, [i]]);
   }
-  return html`<section class="history" aria-labelledby="h-history">
+  // Ids and data-day let the page's script keep the list current (client/src/status/dom.ts).
+  return html`<section class="history" id="history" aria-labelledby="h-history">
 <h2 id="h-history">Past incidents (90 days)</h2>
-${byDay.length
-    ? byDay.map(
-        ([d, list]) => html`<h3>${day(d)}</h3><ul>${list.map(
-          (i) => html`<li><a href="${f.base}/incidents/${i.id}">${i.title}</a> <span class="pill i-${i.status}">${INCIDENT_LABEL[i.status]}</span>${
-            i.resolvedAt ? html` <span class="empty">resolved after ${duration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt))}</span>` : ''
-          }</li>`,
-        )}</ul>`,
-      )
-    : html`<p class="empty">No incidents in the last 90 days.</p>`}
+${byDay.map(
+    ([d, list]) => html`<h3 data-day="${d}">${day(d)}</h3><ul>${list.map(
+      (i) => html`<li id="h-${i.id}"><a href="${f.base}/incidents/${i.id}">${i.title}</a> <span class="pill i-${i.status}">${INCIDENT_LABEL[i.status]}</span>${
+        i.resolvedAt ? html` <span class="empty">resolved after ${duration(Date.parse(i.resolvedAt) - Date.parse(i.startedAt))}</span>` : ''
+      }</li>`,
+    )}</ul>`,
+  )}
+<p class="empty" id="history-empty"${byDay.length ? html` hidden=""` : ''}>No incidents in the last 90 days.</p>
 </section>`;
 }
