@@ -29,10 +29,13 @@ describe('docker-compose.yml', () => {
     expect(compose.services.traefik.ports).toEqual(['80:80', '443:443']);
   });
 
-  it('routes HTTPS to the app, which has a readiness healthcheck and is built from the Dockerfile', () => {
+  it('routes HTTPS to the app, which has a liveness healthcheck and is built from the Dockerfile', () => {
     const app = compose.services.app;
     expect(app.build).toBe('.');
-    expect(app.healthcheck.test.join(' ')).toContain('/readyz');
+    // Traefik's Docker provider drops unhealthy containers: a database outage must not take the
+    // status pages (served from memory) off the air, so health is /healthz, not /readyz.
+    expect(app.healthcheck.test.join(' ')).toContain('/healthz');
+    expect(app.healthcheck.test.join(' ')).not.toContain('/readyz');
     const labels: string[] = app.labels;
     expect(labels).toContain('traefik.enable=true');
     expect(labels).toContain('traefik.http.routers.pingpage.entrypoints=websecure');
@@ -64,10 +67,10 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
-  it('is multi-stage, runs as a non-root user and checks readiness', () => {
+  it('is multi-stage, runs as a non-root user and checks liveness', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/readyz/);
+    expect(dockerfile).toMatch(/HEALTHCHECK[^\n]*\n[^\n]*\/healthz/);
     expect(dockerfile).toContain('npm ci --omit=dev');
   });
 
