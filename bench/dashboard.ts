@@ -211,7 +211,8 @@ async function main() {
   const target = http.createServer((_req, res) => res.end('ok'));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
   const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/health`;
-  const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(db.url ? { DATABASE_URL: db.url } : {}) };
+  // Exactly MONITORS monitors: no monitor of PingPage itself in the bench's org.
+  const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PINGPAGE_SELF_MONITOR: 'false', ...(db.url ? { DATABASE_URL: db.url } : {}) };
   const start = () => startPingPage(loadConfig(env), { clientDir: clientDist, log: createLogger('warn') });
   // First run: migrations and an account, through the API like anyone else.
   let app = await start();

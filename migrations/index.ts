@@ -3,6 +3,7 @@ import { Migration20261129000001Accounts } from './Migration20261129000001Accoun
 import { Migration20261129000002Monitors } from './Migration20261129000002Monitors.js';
 import { Migration20261129000003StatusPages } from './Migration20261129000003StatusPages.js';
 import { Migration20261129000004Alerting } from './Migration20261129000004Alerting.js';
+import { Migration20261130000005Instance } from './Migration20261130000005Instance.js';
 
 /** Every migration, oldest first. Loaded from this static list (not from disk) so tsx, vitest and tsc agree. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000002Monitors', class: Migration20261129000002Monitors },
   { name: 'Migration20261129000003StatusPages', class: Migration20261129000003StatusPages },
   { name: 'Migration20261129000004Alerting', class: Migration20261129000004Alerting },
+  { name: 'Migration20261130000005Instance', class: Migration20261130000005Instance },
 ];

@@ -47,6 +47,8 @@ export const configSchema = z.object({
     .describe('comma-separated npm package names or paths of external probe plugins'),
   PINGPAGE_PRIVATE_TARGETS: z.enum(['allow', 'deny']).default('allow')
     .describe('`deny` refuses probes and webhooks to loopback, private and link-local addresses'),
+  PINGPAGE_SELF_MONITOR: bool.default(true)
+    .describe("the first organization gets a monitor of this install's own PUBLIC_URL/readyz, once"),
   PINGPAGE_TARGET_ALLOWLIST: list.default([])
     .describe('addresses allowed even when refused by the rules above (e.g. a metadata address)'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional()

@@ -13,6 +13,7 @@ import { Metrics, metricsRoutes, processMetrics } from './http/metrics.js';
 import { createRealtime, type Realtime } from './realtime/index.js';
 import { DashboardFeed } from './realtime/feed.js';
 import { forwardToDashboards } from './realtime/forward.js';
+import { ensureSelfMonitor } from './monitors/self.js';
 import { dashboardPreload, dashboardRoutes } from './realtime/routes.js';
 import { connectAlerting, createAlerting, monitorAlertSettings, type Alerting, type AlertingTuning } from './alerting/index.js';
 import { systemMailFromUrl } from './alerting/mail.js';
@@ -165,6 +166,12 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     forwardToDashboards(monitoring.events, realtime);
     statusPages.events.on('incident', (e) => realtime.toOrg(e.orgId, 'incident:upsert', e.incident));
     await monitoring.start();
+    if (cfg.PINGPAGE_SELF_MONITOR) {
+      // Once per install, when the first organization exists (now, or at the first signup).
+      const selfMonitor = () => ensureSelfMonitor(orm.em.fork(), monitoring.service, cfg.PUBLIC_URL, log).catch((err) => log.warn({ err }, 'self-monitoring check failed'));
+      await selfMonitor();
+      auth.events.on('org:created', () => void selfMonitor());
+    }
     await followMaintenance(statusPages.maintenance, monitoring.engine, orm, log);
     await alerting.start();
     // Dashboards' snapshots from memory: read every monitor's last beats now, in the background.

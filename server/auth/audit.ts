@@ -2,6 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from './types.js';
 import { run } from '../db/sql.js';
 
+/** Who asks, for the audit log: a person or an API key, or no principal for PingPage itself. */
+export interface Actor {
+  principal?: Principal;
+  ip?: string;
+}
+
 export interface AuditEntry {
   /** The org the change belongs to; null for account-level events (sign-in of a user). */
   orgId: string | null;

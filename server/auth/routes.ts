@@ -70,6 +70,7 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
       ip: ctx.ip,
     });
     await beginSession(ctx, result.user.id);
+    if (result.org) events.emit('org:created', { orgId: result.org.id });
     ctx.status = 201;
     ctx.body = result;
   });

@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import type { Principal } from '../auth/types.js';
+import type { Actor } from '../auth/audit.js';
 
 export interface MonitorAlertSettings<Input = unknown, Json = unknown> {
   /** Validates `alerts` in a monitor's create and update bodies. */
@@ -19,7 +19,7 @@ export interface MonitorAlertSettings<Input = unknown, Json = unknown> {
    * Gives the monitor settings of its own, inside the caller's transaction. Refuses channels
    * that are not the org's with 400 VALIDATION_FAILED at `alerts.channelIds.<i>`; audited.
    */
-  set(em: EntityManager, orgId: string, monitorId: string, input: Input, actor: { principal: Principal; ip?: string }): Promise<Json>;
+  set(em: EntityManager, orgId: string, monitorId: string, input: Input, actor: Actor): Promise<Json>;
   /** The monitor follows the org's default again, inside the caller's transaction; audited. */
-  reset(em: EntityManager, orgId: string, monitorId: string, actor: { principal: Principal; ip?: string }): Promise<Json>;
+  reset(em: EntityManager, orgId: string, monitorId: string, actor: Actor): Promise<Json>;
 }

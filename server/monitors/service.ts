@@ -6,8 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { recordAudit } from '../auth/audit.js';
-import type { Principal } from '../auth/types.js';
+import { recordAudit, type Actor } from '../auth/audit.js';
 import type { Orm } from '../db/orm.js';
 import { AppError, notFound } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
@@ -23,11 +22,7 @@ import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitor
 import * as store from './store.js';
 import { monitorJson, type Monitor, type MonitorJson } from './types.js';
 
-/** Who asks, for the audit log. */
-export interface Actor {
-  principal: Principal;
-  ip?: string;
-}
+export type { Actor };
 
 export interface MonitorServiceDeps {
   orm: Orm;
@@ -119,7 +114,7 @@ export class MonitorService {
         ...fields,
         id: randomUUID(),
         orgId,
-        createdBy: actor.principal.kind === 'user' ? actor.principal.userId : null,
+        createdBy: actor.principal?.kind === 'user' ? actor.principal.userId : null,
       });
       await this.#audit(em, orgId, actor, 'monitor.created', created, { probe: created.probe });
       // Refused channels roll the monitor back with them.

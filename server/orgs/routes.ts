@@ -53,6 +53,7 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     const body = parse(orgBody, ctx.request.body);
     const org = await em().transactional((tx) => orgs.createOrg(tx, body.name, user.userId));
     await recordAudit(em(), { orgId: org.id, principal: user, action: 'org.created', target: org.id, ip: ctx.ip });
+    events.emit('org:created', { orgId: org.id });
     ctx.status = 201;
     ctx.body = { ...org, role: 'owner' };
   });

@@ -6,8 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { ProbeFailure } from '../../../plugins/sdk.js';
-import { recordAudit } from '../../auth/audit.js';
-import type { Principal } from '../../auth/types.js';
+import { recordAudit, type Actor } from '../../auth/audit.js';
 import { AppError, notFound } from '../../errors.js';
 import { issueDetails } from '../../http/errors.js';
 import { resolveTarget, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
@@ -18,10 +17,7 @@ import type { NotifierRegistry } from '../registry.js';
 import type { CreateChannelInput, PatchChannelInput } from './schema.js';
 import * as store from './store.js';
 
-export interface Actor {
-  principal: Principal;
-  ip?: string;
-}
+export type { Actor };
 
 export interface ChannelJson {
   id: string;
@@ -137,7 +133,7 @@ export class ChannelService {
         signingSecret: secret,
         template: input.template,
         enabled: input.enabled,
-        createdBy: actor.principal.kind === 'user' ? actor.principal.userId : null,
+        createdBy: actor.principal?.kind === 'user' ? actor.principal.userId : null,
       });
       await this.#audit(em, orgId, actor, 'notification_channel.created', created);
       return created;

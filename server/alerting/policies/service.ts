@@ -1,7 +1,6 @@
 /** Alert policies for the API and for the monitors service (a monitor's `alerts`). */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAudit } from '../../auth/audit.js';
-import type { Principal } from '../../auth/types.js';
+import { recordAudit, type Actor } from '../../auth/audit.js';
 import type { MonitorAlertSettings } from '../../monitors/alerts.js';
 import { row } from '../../db/sql.js';
 import { AppError, notFound } from '../../errors.js';
@@ -13,10 +12,7 @@ export interface PolicyJson extends AlertPolicy {
   inherited: boolean;
 }
 
-export interface Actor {
-  principal: Principal;
-  ip?: string;
-}
+export type { Actor };
 
 async function checkMonitor(em: EntityManager, orgId: string, monitorId: string): Promise<void> {
   const found = await row(em, 'SELECT 1 AS one FROM monitors WHERE org_id = ? AND id = ?', [orgId, monitorId]);

@@ -1,0 +1,50 @@
+/**
+ * We monitor PingPage with PingPage. On a new install the first organization gets a monitor of
+ * this install's own `PUBLIC_URL/readyz`: it goes through whatever people reach PingPage by (the
+ * proxy, TLS and its certificate, whose expiry then alerts like any other), and /readyz answers
+ * 503 when the database or the scheduler does not. Its results, uptime and alerts are those of
+ * every other monitor, and it can sit on a status page.
+ *
+ * Made once per install: the `self_monitor` row of instance_settings records it, so a monitor
+ * someone deleted stays deleted. A process cannot report its own death; README says how to watch
+ * it from outside as well.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { row, run } from '../db/sql.js';
+import type { Logger } from '../log.js';
+import type { MonitorService } from './service.js';
+
+const KEY = 'self_monitor';
+
+export async function ensureSelfMonitor(em: EntityManager, service: MonitorService, publicUrl: string, log: Logger): Promise<void> {
+  if (await row(em, 'SELECT 1 AS done FROM instance_settings WHERE key = ?', [KEY])) return;
+  const first = await row<{ id: string }>(em, 'SELECT id FROM orgs ORDER BY created_at, id LIMIT 1');
+  if (!first) return; // no organization yet: the first signup calls again
+  // Claimed first, so two processes starting together make one monitor.
+  const claimed = await row(em, 'INSERT INTO instance_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key', [
+    KEY,
+    JSON.stringify({ orgId: first.id }),
+  ]);
+  if (!claimed) return;
+  try {
+    const input = service.bodies.create.parse({
+      name: 'PingPage',
+      probe: 'http',
+      config: { url: `${publicUrl}/readyz` },
+      intervalSeconds: 60,
+      timeoutSeconds: 10,
+      retries: 1,
+      tags: ['pingpage'],
+    });
+    const m = await service.create(first.id, {}, input);
+    await run(em, 'UPDATE instance_settings SET value = ?, updated_at = now() WHERE key = ?', [
+      JSON.stringify({ orgId: first.id, monitorId: m.id }),
+      KEY,
+    ]);
+    log.info({ orgId: first.id, monitorId: m.id, url: `${publicUrl}/readyz` }, 'self-monitoring: PingPage watches its own /readyz');
+  } catch (err) {
+    // Not made (e.g. no http probe loaded): free the claim, so a later start tries again.
+    await run(em, 'DELETE FROM instance_settings WHERE key = ?', [KEY]);
+    log.warn({ err }, 'self-monitoring: could not create the monitor of /readyz');
+  }
+}
