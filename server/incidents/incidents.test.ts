@@ -98,6 +98,7 @@ describe('bad input', () => {
     ['another org’s page', { title: 't', impact: 'minor', message: 'm', statusPageIds: ['$page'] }, 'statusPageIds.0', 'UNKNOWN_STATUS_PAGE'],
     ['another org’s component', { title: 't', impact: 'minor', message: 'm', components: [{ componentId: '$component', status: 'major_outage' }] }, 'components.0.componentId', 'UNKNOWN_COMPONENT'],
     ['an unknown component status', { title: 't', impact: 'minor', message: 'm', components: [{ componentId: '$component', status: 'down' }] }, 'components.0.status', 'invalid_value'],
+    ['a start an hour from now', { title: 't', impact: 'minor', message: 'm', startedAt: new Date(Date.now() + 3_600_000).toISOString() }, 'startedAt', 'IN_THE_FUTURE'],
   ])('refuses %s: 400 with the field path', async (_n, body, path, code) => {
     const input = JSON.parse(JSON.stringify(body).replace('$page', foreign.pageId).replace('$component', foreign.componentId));
     const res = await h.api(owner, 'POST', `/orgs/${orgId}/incidents`, input);

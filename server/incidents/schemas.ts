@@ -12,6 +12,9 @@ const ids = (max: number) => z.array(z.uuid()).max(max);
 
 export const componentStatusInput = z.strictObject({ componentId: z.uuid(), status: z.enum(COMPONENT_STATUSES) });
 
+/** How far ahead of the server's clock an incident's start may be (a person's clock runs fast). */
+const STARTED_AT_SKEW_MS = 5 * 60_000;
+
 export const incidentCreate = z.strictObject({
   title,
   impact: z.enum(IMPACTS),
@@ -20,8 +23,11 @@ export const incidentCreate = z.strictObject({
   /** Pages that show it; the pages of `components` are added. */
   statusPageIds: ids(50).default([]),
   components: z.array(componentStatusInput).max(200).default([]),
-  /** When it began, if earlier than now (ISO 8601). */
-  startedAt: z.iso.datetime({ offset: true }).optional(),
+  /** When it began, if earlier than now (ISO 8601); a few minutes ahead pass as clock skew. */
+  startedAt: z.iso
+    .datetime({ offset: true })
+    .refine((v) => Date.parse(v) <= Date.now() + STARTED_AT_SKEW_MS, { message: 'Cannot be in the future', params: { code: 'IN_THE_FUTURE' } })
+    .optional(),
 });
 
 export const incidentUpdate = z.strictObject({
