@@ -9,8 +9,9 @@ import { buildClient, clientDist, DESKTOP, launchBrowser, PHONE, watchErrors } f
 /** Everyone's password in the browser tests. */
 export const PASSWORD = 'correct horse battery';
 
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** A JSON call to the API, answering its status and its body (undefined when empty, the text when not JSON). */
-export type Api = <T = any>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, data?: unknown) => Promise<{ status: number; body: T }>;
+export type Api = <T = any>(method: Method, path: string, data?: unknown) => Promise<{ status: number; body: T }>;
 
 export interface BrowserApp {
   app: TestApp;
