@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../server/testing/app.js';
-import { buildClient, clientDist, DESKTOP, launchBrowser, PHONE, watchErrors } from './browser.js';
+import { buildClient, clientDist, launchBrowser, watchErrors } from './browser.js';
 
 /** Everyone's password in the browser tests. */
 export const PASSWORD = 'correct horse battery';
@@ -16,7 +16,7 @@ export type Api = <T = any>(method: Method, path: string, data?: unknown) => Pro
 export interface BrowserApp {
   app: TestApp;
   browser: Browser;
-  /** The owner's browser context: a desktop window unless told otherwise. Nobody is signed in yet. */
+  /** The owner's browser context (nobody is signed in yet). */
   owner: BrowserContext;
   /** The API (`path` after /api/v1) as whoever is signed in in `owner`: its session cookie, and our Origin for the CSRF check. */
   api: Api;
@@ -24,16 +24,16 @@ export interface BrowserApp {
 
 /**
  * Builds the client if needed, starts a whole PingPage serving it (with `env` on top of the test
- * defaults) and Chromium, and opens the owner's context. What started is stopped again if a later
- * step fails; otherwise closing `browser` and stopping `app` is the caller's.
+ * defaults) and Chromium, and opens the owner's context with `context`. What started is stopped
+ * again if a later step fails; otherwise closing `browser` and stopping `app` is the caller's.
  */
-export async function startBrowserApp(opts: { env?: Record<string, string>; context?: BrowserContextOptions } = {}): Promise<BrowserApp> {
+export async function startBrowserApp(opts: { env?: Record<string, string>; context: BrowserContextOptions }): Promise<BrowserApp> {
   await buildClient();
   const app = await startTestApp(opts.env ?? {}, { clientDir: clientDist });
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();
-    const owner = await browser.newContext({ viewport: DESKTOP, ...opts.context });
+    const owner = await browser.newContext(opts.context);
     return { app, browser, owner, api: apiAs(owner, app.url) };
   } catch (e) {
     await browser?.close();
@@ -73,8 +73,8 @@ export async function signUpFirstOwner(page: Page, base: string): Promise<string
 }
 
 /**
- * Someone invited to `orgId` signs up in a browser context of their own (a phone unless told
- * otherwise) and lands on the organization. The sign-up form is reached through the sign-in page's
+ * Someone invited to `orgId` signs up in a browser context of their own, opened with `who.context`,
+ * and lands on the organization. The sign-up form is reached through the sign-in page's
  * "Create your account" link, or opened directly (`start: 'sign-up'`). Answers the context, its
  * page, and the page's errors (watchErrors) for the test to check; closing the context is the test's.
  */
@@ -82,9 +82,9 @@ export async function signUpMember(
   browser: Browser,
   base: string,
   orgId: string,
-  who: { name: string; email: string; start?: 'sign-in' | 'sign-up'; context?: BrowserContextOptions },
+  who: { name: string; email: string; start?: 'sign-in' | 'sign-up'; context: BrowserContextOptions },
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: PHONE, ...who.context });
+  const context = await browser.newContext(who.context);
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);

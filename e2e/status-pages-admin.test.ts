@@ -26,7 +26,7 @@ let pageId = '';
 
 beforeAll(async () => {
   await target.start();
-  ({ app, browser, owner, api: ownerApi } = await startBrowserApp());
+  ({ app, browser, owner, api: ownerApi } = await startBrowserApp({ context: { viewport: DESKTOP } }));
   page = await owner.newPage();
   errors = watchErrors(page);
 }, 180_000);
