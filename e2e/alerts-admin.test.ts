@@ -7,15 +7,12 @@
  * read-only views on a phone; the owner deletes the channel. Screenshots land in test-artifacts/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../server/alerting/notifiers/webhook/index.js';
-import { startTestApp, type TestApp } from '../server/testing/app.js';
+import type { TestApp } from '../server/testing/app.js';
 import { httpReceiver, type HttpReceiver } from '../server/testing/receivers.js';
-import { buildClient, clientDist, launchBrowser, screenshot, watchErrors } from './browser.js';
-
-const PASSWORD = 'correct horse battery';
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 860 };
+import { DESKTOP, PHONE, screenshot, screenshotFailures, watchErrors } from './browser.js';
+import { signUpFirstOwner, signUpMember, startBrowserApp } from './harness.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -30,12 +27,9 @@ let channelId = '';
 let secret = '';
 
 beforeAll(async () => {
-  await buildClient();
   hooks = await httpReceiver(() => ({ status: answer, body: answer === 200 ? 'ok' : 'gone for good' }));
   // The receiver is on 127.0.0.1: private targets must be allowed, as in the other alerting tests.
-  app = await startTestApp({ PINGPAGE_PRIVATE_TARGETS: 'allow' }, { clientDir: clientDist });
-  browser = await launchBrowser();
-  owner = await browser.newContext({ viewport: DESKTOP });
+  ({ app, browser, owner } = await startBrowserApp({ env: { PINGPAGE_PRIVATE_TARGETS: 'allow' }, context: { viewport: DESKTOP } }));
   page = await owner.newPage();
   // Shorter than the test's own timeout, so a step that waits in vain names its locator.
   page.setDefaultTimeout(15_000);
@@ -48,24 +42,14 @@ afterAll(async () => {
   await hooks?.close();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-alerts-${task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-});
+screenshotFailures('failed-alerts-', () => page, 60);
 
 const apiUrl = (path: string) => `${app.url}/api/v1/orgs/${orgId}${path}`;
 const channelRow = (p: Page, name: string) => p.locator('li.channel', { has: p.getByRole('link', { name, exact: true }) });
 
 describe('alerts admin', () => {
   it('signs the owner up and opens an empty Alerts screen', async () => {
-    await page.goto(app.url);
-    await page.waitForURL('**/setup');
-    await page.getByLabel('Your name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Organization name').fill('Acme');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
-    orgId = new URL(page.url()).pathname.split('/')[2]!;
+    orgId = await signUpFirstOwner(page, app.url);
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
     await page.waitForURL(`**/orgs/${orgId}/notifications`);
     await page.getByRole('heading', { name: 'No channels yet' }).waitFor();
@@ -259,17 +243,13 @@ describe('alerts admin', () => {
   it('gives a member read-only views on a phone', async () => {
     const invited = await owner.request.post(apiUrl('/members'), { data: { email: 'bob@example.com', role: 'member' }, headers: { Origin: app.url } });
     expect(invited.ok()).toBe(true);
-    const memberContext = await browser.newContext({ viewport: PHONE });
-    const member = await memberContext.newPage();
-    const memberErrors = watchErrors(member);
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, {
+      name: 'Bob',
+      email: 'bob@example.com',
+      start: 'sign-up',
+      context: { viewport: PHONE },
+    });
     try {
-      await member.goto(`${app.url}/sign-up`);
-      await member.getByLabel('Your name').fill('Bob');
-      await member.getByLabel('Email').fill('bob@example.com');
-      await member.getByLabel('Password').fill(PASSWORD);
-      await member.getByRole('button', { name: 'Create account' }).click();
-      await member.waitForURL(`**/orgs/${orgId}`);
-
       await member.goto(`${app.url}/orgs/${orgId}/notifications`);
       await member.getByText('You can look but not change').waitFor();
       await channelRow(member, 'Ops webhook').waitFor();

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import { clientDist, ensureClientBuilt } from '../server/client-build.js';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'test-artifacts');
@@ -14,6 +15,10 @@ export { clientDist };
 export async function buildClient(): Promise<void> {
   await ensureClientBuilt(() => {});
 }
+
+/** The window sizes the screenshots are taken at. */
+export const DESKTOP = { width: 1280, height: 860 };
+export const PHONE = { width: 390, height: 844 };
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -35,6 +40,17 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   if (size && height > size.height) await page.setViewportSize(size);
   return file;
+}
+
+/**
+ * After each failed test of the file, a screenshot of the page it left behind (if any yet):
+ * test-artifacts/<prefix><the test's name, as a slug of at most `max` characters>.png.
+ */
+export function screenshotFailures(prefix: string, page: () => Page | undefined, max = 60): void {
+  afterEach(async ({ task }) => {
+    const p = page();
+    if (task.result?.state === 'fail' && p) await screenshot(p, `${prefix}${task.name.replace(/\W+/g, '-').slice(0, max)}`).catch(() => {});
+  });
 }
 
 /** Collects uncaught errors and Content-Security-Policy violations, so a test can assert there were none. */

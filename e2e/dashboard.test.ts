@@ -5,17 +5,18 @@
  * Screenshots land in test-artifacts/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestApp, type TestApp } from '../server/testing/app.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestApp } from '../server/testing/app.js';
 import { httpReceiver, type HttpReceiver } from '../server/testing/receivers.js';
-import { buildClient, clientDist, launchBrowser, screenshot, Target, watchErrors } from './browser.js';
+import { DESKTOP, PHONE, screenshot, screenshotFailures, Target, watchErrors } from './browser.js';
+import { signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
 
-const PASSWORD = 'correct horse battery';
 const LIVE = 30_000; // a 10 s monitor must have checked again well within this
 
 let app: TestApp;
 let browser: Browser;
 let owner: BrowserContext;
+let ownerApi: Api;
 let page: Page;
 let errors: string[];
 const target = new Target();
@@ -25,12 +26,9 @@ let monitorUrl = '';
 let channelId = '';
 
 beforeAll(async () => {
-  await buildClient();
   await target.start();
   hooks = await httpReceiver();
-  app = await startTestApp({}, { clientDir: clientDist });
-  browser = await launchBrowser();
-  owner = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  ({ app, browser, owner, api: ownerApi } = await startBrowserApp({ context: { viewport: DESKTOP } }));
   page = await owner.newPage();
   errors = watchErrors(page);
 }, 120_000);
@@ -43,35 +41,22 @@ afterAll(async () => {
 });
 
 // A failed step leaves a picture of the page behind, next to the other screenshots.
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-});
+screenshotFailures('failed-', () => page, 60);
 
 const row = (p: Page, name: string, status?: string) => p.locator(`a.row${status ? '.' + status : ''}`, { hasText: name });
 
 describe('dashboard', () => {
   it('signs the first user up and opens an empty overview', async () => {
-    await page.goto(app.url);
-    await page.waitForURL('**/setup');
-    await page.getByLabel('Your name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Organization name').fill('Acme');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
-    orgId = new URL(page.url()).pathname.split('/')[2]!;
+    orgId = await signUpFirstOwner(page, app.url);
     await page.getByText('No monitors yet').waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
   });
 
   it('creates an HTTP monitor through the form generated from the probe schema', async () => {
     // A channel to pick in the form's Alerts section (channels have no screen of their own yet).
-    const channel = await owner.request.post(`${app.url}/api/v1/orgs/${orgId}/notification-channels`, {
-      data: { name: 'Ops hook', notifier: 'webhook', config: { url: hooks.url } },
-      headers: { Origin: app.url },
-    });
-    expect(channel.status()).toBe(201);
-    channelId = (await channel.json()).id;
+    const channel = await ownerApi('POST', `/orgs/${orgId}/notification-channels`, { name: 'Ops hook', notifier: 'webhook', config: { url: hooks.url } });
+    expect(channel.status).toBe(201);
+    channelId = channel.body.id;
     await page.getByRole('link', { name: 'New monitor' }).first().click();
     await page.waitForURL('**/monitors/new');
     const http = page.getByRole('radio', { name: /HTTP\(S\)/ });
@@ -196,16 +181,7 @@ describe('dashboard', () => {
     await page.getByText('is invited for 14 days').waitFor();
     await page.getByRole('cell', { name: 'bob@example.com' }).waitFor();
 
-    const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const member = await memberContext.newPage();
-    const memberErrors = watchErrors(member);
-    await member.goto(`${app.url}/sign-in`);
-    await member.getByRole('link', { name: 'Create your account' }).click();
-    await member.getByLabel('Your name').fill('Bob');
-    await member.getByLabel('Email').fill('bob@example.com');
-    await member.getByLabel('Password').fill(PASSWORD);
-    await member.getByRole('button', { name: 'Create account' }).click();
-    await member.waitForURL(`**/orgs/${orgId}`);
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, { name: 'Bob', email: 'bob@example.com', context: { viewport: PHONE } });
     await row(member, 'Target API').waitFor();
     expect(await member.getByRole('link', { name: 'New monitor' }).count()).toBe(0);
     expect(await member.getByRole('link', { name: 'API keys' }).count()).toBe(0);

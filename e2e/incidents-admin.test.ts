@@ -5,18 +5,20 @@
  * refusal shown on the right field first) and sees it listed as upcoming and announced publicly;
  * a member sees all of it read-only on a phone. Screenshots land in test-artifacts/incidents-*.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../server/testing/app.js';
-import { buildClient, clientDist, launchBrowser, screenshot, Target, watchErrors } from './browser.js';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../server/testing/app.js';
+import { DESKTOP, PHONE, screenshot, screenshotFailures, Target, watchErrors } from './browser.js';
+import { signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
 
-const PASSWORD = 'correct horse battery';
 /** The browser's zone: inputs are read in it, the API speaks UTC. */
 const ZONE = 'Europe/Berlin';
 
 let app: TestApp;
 let browser: Browser;
 let owner: BrowserContext;
+/** A JSON call as the signed-in owner (the context's cookie; Origin for the CSRF check). */
+let call: Api;
 let page: Page;
 let errors: string[];
 const target = new Target();
@@ -25,11 +27,8 @@ let checkoutMonitor = '';
 let incidentUrl = '';
 
 beforeAll(async () => {
-  await buildClient();
   await target.start();
-  app = await startTestApp({}, { clientDir: clientDist });
-  browser = await launchBrowser();
-  owner = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: ZONE, colorScheme: 'light' });
+  ({ app, browser, owner, api: call } = await startBrowserApp({ context: { viewport: DESKTOP, timezoneId: ZONE, colorScheme: 'light' } }));
   page = await owner.newPage();
   errors = watchErrors(page);
 }, 120_000);
@@ -40,15 +39,7 @@ afterAll(async () => {
   await target.stop();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `incidents-failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-});
-
-/** A JSON call as the signed-in owner (the context's cookie; Origin for the CSRF check). */
-async function call<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<{ status: number; body: T }> {
-  const res = await owner.request.fetch(`${app.url}/api/v1${path}`, { method, data, headers: { Origin: app.url } });
-  return { status: res.status(), body: (res.status() === 204 ? undefined : await res.json()) as T };
-}
+screenshotFailures('incidents-failed-', () => page, 60);
 
 /** Wall-clock parts of an instant in ZONE. */
 function zoned(ms: number): { date: string; offsetMinutes: number } {
@@ -70,17 +61,16 @@ function zonedToIso(local: string): string {
 
 const timeline = (p: Page) => p.locator('ol.timeline > li');
 
+/** The public status page in a new tab of the owner's browser, and the card titled `title` in one of its lists. */
+async function publicCard(list: '#incident-list' | '#maintenance-list', title: string): Promise<{ visitor: Page; card: Locator }> {
+  const visitor = await owner.newPage();
+  await visitor.goto(`${app.url}/status/acme`);
+  return { visitor, card: visitor.locator(`${list} article`, { hasText: title }) };
+}
+
 describe('incidents and maintenance screens', () => {
   it('signs up, and gets a monitor and a status page with a component through the API', async () => {
-    await page.goto(app.url);
-    await page.waitForURL('**/setup');
-    await page.getByLabel('Your name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Organization name').fill('Acme');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
-    orgId = new URL(page.url()).pathname.split('/')[2]!;
+    orgId = await signUpFirstOwner(page, app.url);
 
     const monitor = (name: string) => call<{ id: string }>('POST', `/orgs/${orgId}/monitors`, { name, probe: 'http', config: { url: target.url }, intervalSeconds: 300 });
     const checkout = await monitor('Checkout API');
@@ -154,9 +144,7 @@ describe('incidents and maintenance screens', () => {
   });
 
   it('shows the incident on the public status page', async () => {
-    const visitor = await owner.newPage();
-    await visitor.goto(`${app.url}/status/acme`);
-    const card = visitor.locator('#incident-list article', { hasText: 'Checkout errors' });
+    const { visitor, card } = await publicCard('#incident-list', 'Checkout errors');
     await card.waitFor();
     expect(await card.textContent()).toContain('Identified');
     expect(await card.textContent()).toContain('Checkout (partial outage)');
@@ -200,9 +188,7 @@ describe('incidents and maintenance screens', () => {
     expect(await page.getByRole('region', { name: /Open/ }).getByText('Checkout errors').count()).toBe(0);
     await screenshot(page, 'incidents-list');
 
-    const visitor = await owner.newPage();
-    await visitor.goto(`${app.url}/status/acme`);
-    const card = visitor.locator('#incident-list article', { hasText: 'Checkout errors' });
+    const { visitor, card } = await publicCard('#incident-list', 'Checkout errors');
     // The browser may show its copy of the page from a moment ago (max-age=10); the page's live
     // connection brings it up to date at once, history included.
     await card.locator('.pill', { hasText: 'Resolved' }).waitFor({ timeout: 2_000 });
@@ -254,9 +240,7 @@ describe('incidents and maintenance screens', () => {
     expect(await row.textContent()).toContain('2 h');
     await screenshot(page, 'incidents-maintenances');
 
-    const visitor = await owner.newPage();
-    await visitor.goto(`${app.url}/status/acme`);
-    const card = visitor.locator('#maintenance-list article', { hasText: 'Database upgrade' });
+    const { visitor, card } = await publicCard('#maintenance-list', 'Database upgrade');
     await card.waitFor();
     expect(await card.textContent()).toContain('Scheduled');
     expect(await card.textContent()).toContain('Checkout');
@@ -344,7 +328,7 @@ describe('incidents and maintenance screens', () => {
     await screenshot(page, 'incidents-maintenances-dark');
     await page.emulateMedia({ colorScheme: 'light' });
 
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(PHONE);
     await page.goto(`${app.url}${incidentUrl}`);
     await page.getByRole('heading', { name: 'Checkout errors' }).waitFor();
     await screenshot(page, 'incidents-detail-phone');
@@ -360,22 +344,17 @@ describe('incidents and maintenance screens', () => {
     expect(await page.getByLabel('Title').inputValue()).toBe('Database upgrade');
     await page.getByRole('button', { name: 'Cancel maintenance' }).waitFor();
     await screenshot(page, 'incidents-maintenance-edit-phone');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.setViewportSize(DESKTOP);
     expect(errors).toEqual([]);
   });
 
   it('gives a member both screens read-only', async () => {
     expect((await call('POST', `/orgs/${orgId}/members`, { email: 'bob@example.com', role: 'member' })).status).toBe(201);
-    const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: ZONE });
-    const member = await memberContext.newPage();
-    const memberErrors = watchErrors(member);
-    await member.goto(`${app.url}/sign-in`);
-    await member.getByRole('link', { name: 'Create your account' }).click();
-    await member.getByLabel('Your name').fill('Bob');
-    await member.getByLabel('Email').fill('bob@example.com');
-    await member.getByLabel('Password').fill(PASSWORD);
-    await member.getByRole('button', { name: 'Create account' }).click();
-    await member.waitForURL(`**/orgs/${orgId}`);
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, {
+      name: 'Bob',
+      email: 'bob@example.com',
+      context: { viewport: PHONE, timezoneId: ZONE },
+    });
 
     await member.goto(`${app.url}/orgs/${orgId}/incidents`);
     await member.locator('article', { hasText: 'Slow website' }).waitFor();

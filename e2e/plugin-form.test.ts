@@ -5,16 +5,17 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type Running } from '../plugins/testing/servers.js';
-import { startTestApp, type TestApp } from '../server/testing/app.js';
+import type { TestApp } from '../server/testing/app.js';
 import { signUp } from '../server/testing/client.js';
-import { buildClient, clientDist, launchBrowser, screenshot, watchErrors } from './browser.js';
+import { screenshot, screenshotFailures, watchErrors } from './browser.js';
+import { PASSWORD, startBrowserApp } from './harness.js';
 
-const PASSWORD = 'correct horse battery';
 let app: TestApp;
 let browser: Browser;
+let owner: BrowserContext;
 let page: Page;
 let errors: string[];
 let smtp: Running;
@@ -41,12 +42,13 @@ function fakeSmtp(): net.Server {
 }
 
 beforeAll(async () => {
-  await buildClient();
   smtp = await listen(fakeSmtp());
-  app = await startTestApp({ PINGPAGE_PLUGINS: path.resolve(import.meta.dirname, '../examples/smtp-probe') }, { clientDir: clientDist });
+  ({ app, browser, owner } = await startBrowserApp({
+    env: { PINGPAGE_PLUGINS: path.resolve(import.meta.dirname, '../examples/smtp-probe') },
+    context: { viewport: { width: 1100, height: 900 } },
+  }));
   ({ orgId } = await signUp(app.url, 'ada@example.com', { password: PASSWORD, orgName: 'Acme' }));
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+  page = await owner.newPage();
   errors = watchErrors(page);
   await page.goto(`${app.url}/sign-in`);
   await page.getByLabel('Email').fill('ada@example.com');
@@ -61,9 +63,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `failed-${task.name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
-});
+screenshotFailures('failed-', () => page, 60);
 
 describe('a form for an external plugin', () => {
   it('renders the SMTP plugin form from its schema, with defaults, hints and types', async () => {

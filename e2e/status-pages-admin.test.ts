@@ -5,16 +5,18 @@
  * the owner deletes it. Screenshots (light, dark, phone) land in test-artifacts/status-pages-*.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../server/testing/app.js';
-import { buildClient, clientDist, launchBrowser, screenshot, Target, watchErrors } from './browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../server/testing/app.js';
+import { DESKTOP, PHONE, screenshot, screenshotFailures, Target, watchErrors } from './browser.js';
+import { signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
 
-const PASSWORD = 'correct horse battery';
 const LIVE = 30_000; // a 10 s monitor has checked well within this
 
 let app: TestApp;
 let browser: Browser;
 let owner: BrowserContext;
+/** The owner's API, through the browser context (cookie and CSRF origin). */
+let ownerApi: Api;
 let page: Page;
 let errors: string[];
 const target = new Target();
@@ -23,11 +25,8 @@ let monitorId = '';
 let pageId = '';
 
 beforeAll(async () => {
-  await buildClient();
   await target.start();
-  app = await startTestApp({}, { clientDir: clientDist });
-  browser = await launchBrowser();
-  owner = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  ({ app, browser, owner, api: ownerApi } = await startBrowserApp({ context: { viewport: DESKTOP } }));
   page = await owner.newPage();
   errors = watchErrors(page);
 }, 180_000);
@@ -38,29 +37,13 @@ afterAll(async () => {
   await target.stop();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && page) await screenshot(page, `status-pages-failed-${task.name.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => {});
-});
-
-/** The owner's session, through the browser context (cookie and CSRF origin). */
-const ownerApi = async (method: 'GET' | 'POST', path: string, data?: unknown) => {
-  const res = await owner.request.fetch(`${app.url}/api/v1${path}`, { method, data, headers: { Origin: app.url } });
-  return { status: res.status(), body: res.status() === 204 ? null : await res.json() };
-};
+screenshotFailures('status-pages-failed-', () => page, 50);
 
 const row = (p: Page, title: string) => p.getByRole('list', { name: 'Status pages' }).getByRole('listitem').filter({ hasText: title });
 
 describe('status pages admin', () => {
   it('signs up, creates a monitor through the API, and shows an empty list with a call to action', async () => {
-    await page.goto(app.url);
-    await page.waitForURL('**/setup');
-    await page.getByLabel('Your name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByLabel('Organization name').fill('Acme');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
-    orgId = new URL(page.url()).pathname.split('/')[2]!;
+    orgId = await signUpFirstOwner(page, app.url);
 
     const monitor = await ownerApi('POST', `/orgs/${orgId}/monitors`, { name: 'Checkout API', probe: 'http', config: { url: target.url }, intervalSeconds: 10 });
     expect(monitor.status).toBe(201);
@@ -171,9 +154,9 @@ describe('status pages admin', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'status-pages-edit-dark');
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(PHONE);
     await screenshot(page, 'status-pages-edit-phone');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.setViewportSize(DESKTOP);
 
     const sent = page.waitForRequest((r) => r.url().endsWith(`/status-pages/${pageId}`) && r.method() === 'PATCH');
     await page.getByRole('button', { name: 'Save changes' }).click();
@@ -219,16 +202,7 @@ describe('status pages admin', () => {
 
   it('shows a member the list and the page read-only, at phone width', async () => {
     expect((await ownerApi('POST', `/orgs/${orgId}/members`, { email: 'bob@example.com', role: 'member' })).status).toBe(201);
-    const memberContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const member = await memberContext.newPage();
-    const memberErrors = watchErrors(member);
-    await member.goto(`${app.url}/sign-in`);
-    await member.getByRole('link', { name: 'Create your account' }).click();
-    await member.getByLabel('Your name').fill('Bob');
-    await member.getByLabel('Email').fill('bob@example.com');
-    await member.getByLabel('Password').fill(PASSWORD);
-    await member.getByRole('button', { name: 'Create account' }).click();
-    await member.waitForURL(`**/orgs/${orgId}`);
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, { name: 'Bob', email: 'bob@example.com', context: { viewport: PHONE } });
 
     await member.goto(`${app.url}/orgs/${orgId}/status-pages`);
     await row(member, 'Acme Cloud').waitFor();

@@ -7,14 +7,13 @@
  *   a channel that took it, and one that refused it.
  * Screenshots land in test-artifacts/subscribe-*.png.
  */
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rows } from '../server/db/sql.js';
-import { startTestApp, type TestApp } from '../server/testing/app.js';
+import type { TestApp } from '../server/testing/app.js';
 import { httpReceiver, smtpReceiver, type HttpReceiver, type SmtpReceiver } from '../server/testing/receivers.js';
-import { buildClient, clientDist, launchBrowser, screenshot, Target, watchErrors } from './browser.js';
-
-const PHONE = { width: 390, height: 844 };
+import { PHONE, screenshot, screenshotFailures, Target, watchErrors } from './browser.js';
+import { PASSWORD, startBrowserApp, type Api, type Method } from './harness.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -23,21 +22,21 @@ let hooks: HttpReceiver;
 let refusing: HttpReceiver;
 const target = new Target();
 let owner: BrowserContext;
-let ownerApi: APIRequestContext;
+let ownerApi: Api;
 let orgId: string;
 let components: Array<{ id: string; name: string }>;
 let current: Page | undefined;
 
 beforeAll(async () => {
-  await Promise.all([buildClient(), target.start()]);
+  await target.start();
   smtp = await smtpReceiver({ disabledCommands: ['STARTTLS'] });
   hooks = await httpReceiver();
   refusing = await httpReceiver(() => ({ status: 404, body: 'no such hook' }));
-  app = await startTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}?security=none`, MAIL_FROM: 'status@acme.example', LOG_LEVEL: 'warn' }, { clientDir: clientDist });
-  browser = await launchBrowser();
-  owner = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  ownerApi = owner.request;
-  const signup = await call('POST', '/auth/signup', { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada', orgName: 'Acme' });
+  ({ app, browser, owner, api: ownerApi } = await startBrowserApp({
+    env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}?security=none`, MAIL_FROM: 'status@acme.example', LOG_LEVEL: 'warn' },
+    context: { viewport: { width: 1280, height: 900 } },
+  }));
+  const signup = await call('POST', '/auth/signup', { email: 'ada@example.com', password: PASSWORD, name: 'Ada', orgName: 'Acme' });
   orgId = signup.org.id;
   const page = await call('POST', `/orgs/${orgId}/status-pages`, {
     slug: 'acme',
@@ -57,15 +56,13 @@ afterAll(async () => {
   await target.stop();
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail' && current) await screenshot(current, `subscribe-failed-${task.name.replace(/\W+/g, '-').slice(0, 50)}`).catch(() => {});
-});
+screenshotFailures('subscribe-failed-', () => current, 50);
 
-/** The API as the signed-in owner (the context keeps the session cookie). */
-async function call(method: string, path: string, data?: unknown) {
-  const res = await ownerApi.fetch(`${app.url}/api/v1${path}`, { method, data, headers: { Origin: app.url } });
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-  return res.status() === 204 ? undefined : await res.json();
+/** The API as the signed-in owner (the context keeps the session cookie): its answer's body, or an error. */
+async function call(method: Method, path: string, data?: unknown) {
+  const res = await ownerApi(method, path, data);
+  if (res.status < 200 || res.status > 299) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** The first e-mail to `address`, once the app's delivery worker sent it. */

@@ -1,0 +1,107 @@
+/**
+ * What the browser tests of a whole PingPage share: the app and Chromium started together, the
+ * owner's API through the browser's own session, and signing people up through the pages.
+ */
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../server/testing/app.js';
+import { buildClient, clientDist, launchBrowser, watchErrors } from './browser.js';
+
+/** Everyone's password in the browser tests. */
+export const PASSWORD = 'correct horse battery';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+/** A JSON call to the API, answering its status and its body (undefined when empty, the text when not JSON). */
+export type Api = <T = any>(method: Method, path: string, data?: unknown) => Promise<{ status: number; body: T }>;
+
+export interface BrowserApp {
+  app: TestApp;
+  browser: Browser;
+  /** The owner's browser context (nobody is signed in yet). */
+  owner: BrowserContext;
+  /** The API (`path` after /api/v1) as whoever is signed in in `owner`: its session cookie, and our Origin for the CSRF check. */
+  api: Api;
+}
+
+/**
+ * Builds the client if needed, starts a whole PingPage serving it (with `env` on top of the test
+ * defaults) and Chromium, and opens the owner's context with `context`. What started is stopped
+ * again if a later step fails; otherwise closing `browser` and stopping `app` is the caller's.
+ */
+export async function startBrowserApp(opts: { env?: Record<string, string>; context: BrowserContextOptions }): Promise<BrowserApp> {
+  await buildClient();
+  const app = await startTestApp(opts.env ?? {}, { clientDir: clientDist });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const owner = await browser.newContext(opts.context);
+    return { app, browser, owner, api: apiAs(owner, app.url) };
+  } catch (e) {
+    await browser?.close();
+    await app.stop();
+    throw e;
+  }
+}
+
+function apiAs(context: BrowserContext, base: string): Api {
+  return async (method, path, data) => {
+    const res = await context.request.fetch(`${base}/api/v1${path}`, { method, data, headers: { Origin: base } });
+    const text = await res.text();
+    let body: any = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: res.status(), body };
+  };
+}
+
+/**
+ * Opens a fresh PingPage, which sends its first visitor to /setup, and signs up there as Ada
+ * (ada@example.com), owner of the organization Acme. Answers the new organization's id.
+ */
+export async function signUpFirstOwner(page: Page, base: string): Promise<string> {
+  await page.goto(base);
+  await page.waitForURL('**/setup');
+  await page.getByLabel('Your name').fill('Ada Lovelace');
+  await page.getByLabel('Email').fill('ada@example.com');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Organization name').fill('Acme');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname.split('/')[2]!;
+}
+
+/**
+ * Someone invited to `orgId` signs up in a browser context of their own, opened with `who.context`,
+ * and lands on the organization. The sign-up form is reached through the sign-in page's
+ * "Create your account" link, or opened directly (`start: 'sign-up'`). Answers the context, its
+ * page, and the page's errors (watchErrors) for the test to check; closing the context is the test's.
+ */
+export async function signUpMember(
+  browser: Browser,
+  base: string,
+  orgId: string,
+  who: { name: string; email: string; start?: 'sign-in' | 'sign-up'; context: BrowserContextOptions },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext(who.context);
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    if (who.start === 'sign-up') {
+      await page.goto(`${base}/sign-up`);
+    } else {
+      await page.goto(`${base}/sign-in`);
+      await page.getByRole('link', { name: 'Create your account' }).click();
+    }
+    await page.getByLabel('Your name').fill(who.name);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`**/orgs/${orgId}`);
+    return { context, page, errors };
+  } catch (e) {
+    await context.close();
+    throw e;
+  }
+}
