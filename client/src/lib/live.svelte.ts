@@ -74,6 +74,8 @@ class Live {
   #flushScheduled = false;
   /** The snapshot over HTTP for the org being opened, until subscribe has used its mark. */
   #opening: Promise<DashboardSnapshot | null> | undefined;
+  /** Counts watch() calls that opened an org, so a late answer for an earlier one is dropped. */
+  #watches = 0;
   /** Events are held from subscribe until its answer is applied, then applied after it. */
   #holding = false;
   #held: OrgEvent[] = [];
@@ -103,11 +105,13 @@ class Live {
       return;
     }
     const opening = (this.#opening = fetchSnapshot(orgId));
+    const watching = ++this.#watches;
     performance.mark('pp:snapshot-requested');
     void opening.then((snapshot) => {
       performance.mark('pp:snapshot-received');
-      // Shown at once, unless the socket's own snapshot came first (this one failed, or was slow).
-      if (snapshot && orgId === this.#orgId && !this.ready) this.#applySnapshot(snapshot);
+      // Shown at once, unless the org changed meanwhile (even away and back: a newer request then
+      // holds the mark subscribe uses) or the socket's own snapshot came first.
+      if (snapshot && watching === this.#watches && !this.ready) this.#applySnapshot(snapshot);
     });
     if (!this.#socket) {
       this.#open();
