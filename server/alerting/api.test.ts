@@ -222,6 +222,11 @@ describe('delivery log', () => {
     ]);
     expect(res.body[0].at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
     expect((await owner.get(`/orgs/${orgId}/monitors/${m}/alerts?limit=0`)).body.error.code).toBe('VALIDATION_FAILED');
+    // The channel tells how its latest delivery went, in the list and on its own.
+    const listed = (await owner.get(`/orgs/${orgId}/notification-channels`)).body.find((x: { id: string }) => x.id === c.id);
+    expect(listed.lastDelivery).toEqual({ at: res.body[0].at, ok: true, event: 'monitor.up' });
+    expect((await owner.get(`/orgs/${orgId}/notification-channels/${c.id}`)).body.lastDelivery).toEqual(listed.lastDelivery);
+    expect(c.lastDelivery).toBeNull();
   });
 });
 

@@ -31,6 +31,8 @@ export interface ChannelJson {
   signed: boolean;
   createdAt: string;
   updatedAt: string;
+  /** The latest alert it delivered or gave up on; null before any. */
+  lastDelivery: store.LastDelivery | null;
 }
 
 /** A created or rotated channel: the only answers holding the signing secret. */
@@ -52,7 +54,7 @@ const newSecret = () => 'whsec_' + randomBytes(32).toString('base64url');
 export class ChannelService {
   constructor(private readonly deps: ChannelServiceDeps) {}
 
-  #json(c: store.Channel): ChannelJson {
+  #json(c: store.Channel, last?: store.LastDelivery): ChannelJson {
     return {
       id: c.id,
       name: c.name,
@@ -63,6 +65,7 @@ export class ChannelService {
       signed: c.signingSecret !== null,
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
+      lastDelivery: last ?? null,
     };
   }
 
@@ -112,11 +115,18 @@ export class ChannelService {
   }
 
   async list(orgId: string): Promise<ChannelJson[]> {
-    return (await store.listChannels(this.deps.em(), orgId)).map((c) => this.#json(c));
+    const em = this.deps.em();
+    const channels = await store.listChannels(em, orgId);
+    const last = await store.lastDeliveries(em, channels.map((c) => c.id));
+    return channels.map((c) => this.#json(c, last.get(c.id)));
   }
 
   async get(orgId: string, id: string): Promise<ChannelJson> {
-    return this.#json(await this.#find(this.deps.em(), orgId, id));
+    return this.#withLast(await this.#find(this.deps.em(), orgId, id));
+  }
+
+  async #withLast(c: store.Channel): Promise<ChannelJson> {
+    return this.#json(c, (await store.lastDeliveries(this.deps.em(), [c.id])).get(c.id));
   }
 
   async create(orgId: string, actor: Actor, input: CreateChannelInput): Promise<ChannelWithSecret> {
@@ -163,7 +173,7 @@ export class ChannelService {
       await this.#audit(em, orgId, actor, 'notification_channel.updated', updated, { fields: Object.keys(patch) });
       return updated;
     });
-    return { ...this.#json(c), ...(secret ? { secret } : {}) };
+    return { ...(await this.#withLast(c)), ...(secret ? { secret } : {}) };
   }
 
   async remove(orgId: string, actor: Actor, id: string): Promise<void> {

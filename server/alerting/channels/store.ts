@@ -1,6 +1,6 @@
 /** The notification_channels table. Every org-facing query filters by org_id. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { row, rows, run } from '../../db/sql.js';
+import { iso, row, rows, run, textArray } from '../../db/sql.js';
 import type { Template } from '../templates.js';
 
 export interface Channel {
@@ -46,6 +46,38 @@ const fromRow = (r: Row): Channel => ({
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
 });
+
+/** How a channel's latest finished delivery went (tests sent from the dashboard are not kept). */
+export interface LastDelivery {
+  /** ISO 8601: when it was delivered, or when the last attempt failed. */
+  at: string;
+  ok: boolean;
+  /** e.g. `monitor.down`, `incident.updated`. */
+  event: string;
+  error?: { code: string; message: string };
+}
+
+/** The latest finished delivery of each channel that has one: one index lookup per channel. */
+export async function lastDeliveries(em: EntityManager, channelIds: readonly string[]): Promise<Map<string, LastDelivery>> {
+  if (!channelIds.length) return new Map();
+  const found = await rows<{ channel_id: string; state: string; event: string; at: Date | string; last_error: { code: string; message: string } | null }>(
+    em,
+    `SELECT c.id AS channel_id, d.state, d.event, d.at, d.last_error
+     FROM unnest(?::uuid[]) AS c(id)
+     CROSS JOIN LATERAL (
+       SELECT state, event, coalesce(delivered_at, last_attempt_at, created_at) AS at, last_error
+       FROM alert_outbox o WHERE o.channel_id = c.id AND o.state IN ('delivered', 'failed')
+       ORDER BY o.seq DESC LIMIT 1
+     ) d`,
+    [textArray(channelIds)],
+  );
+  return new Map(
+    found.map((r) => [
+      r.channel_id,
+      { at: iso(r.at)!, ok: r.state === 'delivered', event: r.event, ...(r.state === 'failed' && r.last_error ? { error: r.last_error } : {}) },
+    ]),
+  );
+}
 
 export async function listChannels(em: EntityManager, orgId: string): Promise<Channel[]> {
   return (await rows<Row>(em, `SELECT ${COLUMNS} FROM notification_channels WHERE org_id = ? ORDER BY created_at, id`, [orgId])).map(fromRow);
