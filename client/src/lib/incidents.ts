@@ -1,7 +1,8 @@
 /**
  * Incidents, maintenance windows and the status pages they show on, as the REST API answers them
  * (API.md, "Status pages and incidents"), with the vocabularies' labels and the helpers the
- * incident and maintenance screens share. The vocabularies are the server's own (vocab.ts).
+ * incident and maintenance screens share. The vocabularies and the answers' types are the
+ * server's own (vocab.ts, incidents/service.ts, incidents/maintenances.ts).
  */
 import {
   COMPONENT_LABEL,
@@ -15,68 +16,19 @@ import {
   type Impact,
   type IncidentStatus,
 } from '../../../server/statuspages/vocab';
+import type { MaintenanceJson, MaintenanceState } from '../../../server/incidents/maintenances';
+import type { IncidentJson, IncidentUpdateJson } from '../../../server/incidents/service';
 import { ApiError, messageOf } from './api';
 
 export { COMPONENT_LABEL, COMPONENT_STATUSES, IMPACT_LABEL, IMPACTS, INCIDENT_LABEL, INCIDENT_STATUSES };
 export type { ComponentStatus, Impact, IncidentStatus };
 
-export interface IncidentUpdate {
-  id: string;
-  status: IncidentStatus;
-  /** Markdown, as typed. */
-  message: string;
-  /** ISO 8601 UTC. */
-  at: string;
-  /** The user who posted it; null for API keys and automatic updates. */
-  createdBy: string | null;
-}
-
-export interface AffectedComponent {
-  componentId: string;
-  status: ComponentStatus;
-}
-
-export interface Incident {
-  id: string;
-  title: string;
-  impact: Impact;
-  status: IncidentStatus;
-  /** Opened by a monitor going down (and resolved when it came back, unless people stepped in). */
-  autoCreated: boolean;
-  /** The monitor of an automatic incident. */
-  monitorId: string | null;
-  /** ISO 8601 UTC. */
-  startedAt: string;
-  /** ISO 8601 UTC; null while open. */
-  resolvedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  statusPageIds: string[];
-  components: AffectedComponent[];
-  /** Newest first. */
-  updates: IncidentUpdate[];
-}
-
-export type MaintenanceState = 'scheduled' | 'in_progress' | 'completed';
-
-export interface Maintenance {
-  id: string;
-  title: string;
-  /** Markdown; may be empty. */
-  description: string;
-  /** ISO 8601 UTC. */
-  startsAt: string;
-  /** ISO 8601 UTC (exclusive). */
-  endsAt: string;
-  /** From the server's clock when it answered; stateAt() follows the browser's. */
-  state: MaintenanceState;
-  monitorIds: string[];
-  /** Components named directly (the API takes them; these screens keep them as they are). */
-  componentIds: string[];
-  statusPageIds: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type Incident = IncidentJson;
+export type IncidentUpdate = IncidentUpdateJson;
+export type AffectedComponent = IncidentJson['components'][number];
+export type { MaintenanceState };
+/** `state` is from the server's clock when it answered; phaseAt() follows the browser's. */
+export type Maintenance = MaintenanceJson;
 
 /** What these screens read of a status page (GET /orgs/:org/status-pages). */
 export interface PageComponent {
