@@ -44,13 +44,6 @@ export type PasswordMode = 'keep' | 'set' | 'remove';
 
 export type Errors = Record<string, string>;
 
-export interface ErrorItem {
-  path: string;
-  /** Where the field is, for people: "Component “API” › Name". */
-  label: string;
-  message: string;
-}
-
 const TOP_LABEL: Record<string, string> = {
   title: 'Title',
   slug: 'Address',
@@ -136,13 +129,14 @@ export class StatusPageForm {
   /** The body as it was loaded, to send only what changed and to tell unsaved changes. */
   #initial = $state.raw<Record<string, string>>({});
 
+  /** In page order, as the error summary lists them. */
   errors: Errors = $derived.by(() => {
     if (!this.attempted) return {};
     const out = this.check();
     for (const [path, e] of Object.entries(this.#serverErrors)) {
       if (this.#valueAt(path) === e.value) out[path] ??= e.message;
     }
-    return out;
+    return this.#inPageOrder(out);
   });
 
   /** Components in page order, each with its group. */
@@ -485,8 +479,7 @@ export class StatusPageForm {
     return paths.length > 0;
   }
 
-  /** The errors in page order, named for people. */
-  errorList(): ErrorItem[] {
+  #inPageOrder(errors: Errors): Errors {
     const order = [
       'title', 'slug', 'description',
       ...this.sections.flatMap((s) => [`groups.${s.key}.name`, ...s.components.flatMap((c) => ['name', 'description', 'monitorIds', 'status'].map((f) => `components.${c.key}.${f}`))]),
@@ -495,12 +488,11 @@ export class StatusPageForm {
       'footerLinks', 'customCss',
     ];
     const rank = (p: string) => (order.indexOf(p) < 0 ? order.length : order.indexOf(p));
-    return Object.entries(this.errors)
-      .sort(([a], [b]) => rank(a) - rank(b))
-      .map(([path, message]) => ({ path, message, label: this.#labelOf(path) }));
+    return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
   }
 
-  #labelOf(path: string): string {
+  /** Where a field is, for people: "Component “API” › Name". */
+  labelOf(path: string): string {
     const [head, key, field] = path.split('.');
     if (head === 'components' && key) {
       const c = this.flat.find((f) => f.component.key === key)?.component;
