@@ -4,6 +4,7 @@
  * server's verdict.
  */
 import { api, ApiError } from './api';
+import { judge, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
 import type { AlertDefaults, LatencyAssertion, MonitorAlerts, MonitorWithAlerts, NotificationChannel, Probe } from './types';
 
@@ -54,15 +55,8 @@ export class MonitorForm {
   /** Set by the first submit: from then on, mistakes show (and clear) as the user types. */
   attempted = $state(false);
   /** The server's verdict, each with the value it judged: an error goes away once its field changes. */
-  #serverErrors = $state<Record<string, { message: string; value: string }>>({});
-  errors: Errors = $derived.by(() => {
-    if (!this.attempted) return {};
-    const out: Errors = this.check();
-    for (const [path, e] of Object.entries(this.#serverErrors)) {
-      if (JSON.stringify(this.#valueAt(path)) === e.value) out[path] ??= e.message;
-    }
-    return out;
-  });
+  #serverErrors = $state<Judged>({});
+  errors: Errors = $derived(this.attempted ? withStanding(this.check(), this.#serverErrors, (path) => this.#valueAt(path)) : {});
   /** A message not tied to a field (network, permissions). */
   problem = $state('');
   busy = $state(false);
@@ -200,7 +194,7 @@ export class MonitorForm {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
         const fields = this.#channelErrors(err.fieldErrors(), sent);
-        this.#serverErrors = Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: JSON.stringify(this.#valueAt(path)) }]));
+        this.#serverErrors = judge(fields, (path) => this.#valueAt(path));
         if (!Object.keys(fields).length) this.problem = err.message;
       } else this.problem = err instanceof Error ? err.message : String(err);
       return null;
