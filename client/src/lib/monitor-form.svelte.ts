@@ -3,14 +3,13 @@
  * own config (rendered from its JSON Schema), its alert settings, client-side checks and the
  * server's verdict.
  */
+import { POLICY_LIMITS } from './alerting';
 import { api, ApiError } from './api';
 import { judge, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
 import type { AlertDefaults, LatencyAssertion, MonitorAlerts, MonitorWithAlerts, NotificationChannel, Probe } from './types';
 
 export const INTERVALS = [10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 21600, 86400];
-/** The longest reminder interval the server takes: a week, in minutes. */
-export const MAX_REMIND_MINUTES = 10_080;
 
 /** What the alerts section offers: the organization's channels and its default settings. */
 export interface AlertChoices {
@@ -155,8 +154,9 @@ export class MonitorForm {
     if (this.slowEnabled && (!this.slowMs || this.slowMs < 1 || this.slowMs > 600_000)) errors['assertions.0.maxMs'] = 'Between 1 and 600000 ms';
     if (this.tags.length > 20) errors.tags = 'At most 20 tags';
     const remind = this.remindEveryMinutes;
-    if (!this.followDefault && remind !== undefined && (!Number.isInteger(remind) || remind < 1 || remind > MAX_REMIND_MINUTES)) {
-      errors['alerts.remindEveryMinutes'] = `A whole number of minutes from 1 to ${MAX_REMIND_MINUTES} (a week)`;
+    const { min, max } = POLICY_LIMITS.remindEveryMinutes;
+    if (!this.followDefault && remind !== undefined && (!Number.isInteger(remind) || remind < min || remind > max)) {
+      errors['alerts.remindEveryMinutes'] = `A whole number of minutes from ${min} to ${max} (a week)`;
     }
     return errors;
   }
