@@ -4,7 +4,7 @@
  */
 import { MASK, TEMPLATE_MAX, unknownTemplateFields, type Channel, type ChannelTemplate, type ChannelWithSecret, type Notifier } from './alerting';
 import { api } from './api';
-import { formErrors, judge, withStanding, type Judged } from './form-errors';
+import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
 
 const NAME_MAX = 100;
@@ -112,15 +112,14 @@ export class ChannelForm {
 
   /** The value at a dotted path of what would be sent (`config.url`, `template.body`). */
   #valueAt(path: string): unknown {
-    let node: unknown = {
+    const body = {
       name: this.name,
       notifier: this.notifierId,
       config: this.config,
       template: { subject: this.subject, body: this.body },
       enabled: this.enabled,
     };
-    for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-    return node === undefined ? null : $state.snapshot(node);
+    return valueAtPath($state.snapshot(body), path);
   }
 
   /** Saves; answers the saved channel (with its secret when one was issued), or null when something needs fixing. */

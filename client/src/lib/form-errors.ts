@@ -36,6 +36,13 @@ export function errorsByTarget(
   return out;
 }
 
+/** The value at a dotted path (`config.auth.token`, `tags.0`) of what a form sends; null where there is none. */
+export function valueAtPath(body: unknown, path: string): unknown {
+  let node = body;
+  for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  return node ?? null;
+}
+
 /** Server messages, each with the value it judged (as JSON): a message goes once its field changes. */
 export type Judged = Record<string, { message: string; value: string }>;
 

@@ -5,7 +5,7 @@
  */
 import { POLICY_LIMITS } from './alerting';
 import { api, ApiError } from './api';
-import { judge, withStanding, type Judged } from './form-errors';
+import { judge, valueAtPath, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
 import type { AlertDefaults, LatencyAssertion, MonitorAlerts, MonitorWithAlerts, NotificationChannel, Probe } from './types';
 
@@ -163,7 +163,7 @@ export class MonitorForm {
 
   /** The value at a dotted path of what would be sent (`config.auth.token`, `tags.0`). */
   #valueAt(path: string): unknown {
-    let node: unknown = {
+    const body = {
       name: this.name,
       intervalSeconds: this.intervalSeconds,
       timeoutSeconds: this.timeoutSeconds,
@@ -173,8 +173,7 @@ export class MonitorForm {
       config: this.config,
       alerts: { channelIds: this.alertChannelIds, remindEveryMinutes: this.remindEveryMinutes, onDegraded: this.alertOnDegraded },
     };
-    for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-    return node === undefined ? null : $state.snapshot(node);
+    return valueAtPath($state.snapshot(body), path);
   }
 
   /** Saves; answers the saved monitor, or null when something needs fixing (errors are set). */
