@@ -5,44 +5,9 @@
  */
 import { z } from 'zod';
 import type { AlertEvent, AlertFacts } from './sdk.js';
+import { PLACEHOLDER, TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields, type TemplateField } from './template-fields.js';
 
-/** Every field a template may name, with what it holds. */
-export const TEMPLATE_FIELDS = {
-  event: 'The event, e.g. monitor.down',
-  at: 'When it happened (ISO 8601 UTC)',
-  link: 'Where to look: the monitor in the dashboard or the status page',
-  status: 'The monitor status after the change',
-  previous: 'The monitor status before the change',
-  'monitor.name': 'Monitor name',
-  'monitor.id': 'Monitor id',
-  'reason.code': 'Failure or warning code, e.g. TIMEOUT',
-  'reason.message': 'Failure or warning text',
-  reminder: 'Reminder number (1, 2, …) while down',
-  downSince: 'When the outage began (ISO 8601 UTC)',
-  downFor: 'How long the monitor has been down, e.g. 1h 5m',
-  'certificate.daysLeft': 'Days until the certificate expires',
-  'page.title': 'Status page title',
-  'page.url': 'Status page URL',
-  'incident.title': 'Incident title',
-  'incident.status': 'Incident status',
-  'incident.impact': 'Incident impact',
-  'incident.message': 'Text of the incident update',
-  'incident.components': 'Affected components, comma-separated',
-  'maintenance.title': 'Maintenance title',
-  'maintenance.description': 'Maintenance description',
-  'maintenance.startsAt': 'Start (ISO 8601 UTC)',
-  'maintenance.endsAt': 'End (ISO 8601 UTC)',
-  'maintenance.components': 'Components in maintenance, comma-separated',
-} as const;
-
-export type TemplateField = keyof typeof TEMPLATE_FIELDS;
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z.]+)\s*\}\}/g;
-
-/** The names a template uses that are not in TEMPLATE_FIELDS. */
-export function unknownFields(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((f) => !Object.hasOwn(TEMPLATE_FIELDS, f));
-}
+export { TEMPLATE_FIELDS, unknownFields, type TemplateField };
 
 const templateText = (max: number) =>
   z
@@ -56,8 +21,8 @@ const templateText = (max: number) =>
 
 /** A channel's own texts; either part falls back to the built-in one. */
 export const templateSchema = z.strictObject({
-  subject: templateText(300).optional().describe('One line: the title, the e-mail subject'),
-  body: templateText(4000).optional().describe('The message text'),
+  subject: templateText(TEMPLATE_MAX.subject).optional().describe('One line: the title, the e-mail subject'),
+  body: templateText(TEMPLATE_MAX.body).optional().describe('The message text'),
 });
 export type Template = z.output<typeof templateSchema>;
 

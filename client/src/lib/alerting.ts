@@ -1,9 +1,13 @@
 /**
  * Notifiers, notification channels and alert policies as the API answers them (API.md
- * "Alerting", server/alerting/README.md), and what the alerting screens say about them. Imports
- * nothing at run time, so tests run it against the server's own pieces (e2e/alerting-client.test.ts).
+ * "Alerting", server/alerting/README.md), and what the alerting screens say about them. The
+ * template fields and certificate thresholds are the server's own (pure modules, no copies);
+ * e2e/alerting-client.test.ts runs the rest against the server's pieces.
  */
-import type { TemplateField } from '../../../server/alerting/templates.js';
+import { CERT_THRESHOLDS } from '../../../server/alerting/decide.js';
+import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../server/alerting/template-fields.js';
+
+export { CERT_THRESHOLDS, TEMPLATE_FIELDS, TEMPLATE_MAX };
 
 /** GET /notifiers: a notifier plugin, shaped like a probe. */
 export interface Notifier {
@@ -66,49 +70,9 @@ export const POLICY_LIMITS = {
   flapWindowMinutes: { min: 1, max: 1440 },
 } as const;
 
-/** Days left at which a certificate warning goes out, each once (server/alerting/decide.ts). */
-export const CERT_THRESHOLDS = [30, 14, 7, 1] as const;
-
-/**
- * The fields a template may name (server/alerting/templates.ts TEMPLATE_FIELDS; the type keeps
- * the keys in step, e2e/alerting-client.test.ts the texts).
- */
-export const TEMPLATE_FIELDS: Record<TemplateField, string> = {
-  event: 'The event, e.g. monitor.down',
-  at: 'When it happened (ISO 8601 UTC)',
-  link: 'Where to look: the monitor in the dashboard or the status page',
-  status: 'The monitor status after the change',
-  previous: 'The monitor status before the change',
-  'monitor.name': 'Monitor name',
-  'monitor.id': 'Monitor id',
-  'reason.code': 'Failure or warning code, e.g. TIMEOUT',
-  'reason.message': 'Failure or warning text',
-  reminder: 'Reminder number (1, 2, …) while down',
-  downSince: 'When the outage began (ISO 8601 UTC)',
-  downFor: 'How long the monitor has been down, e.g. 1h 5m',
-  'certificate.daysLeft': 'Days until the certificate expires',
-  'page.title': 'Status page title',
-  'page.url': 'Status page URL',
-  'incident.title': 'Incident title',
-  'incident.status': 'Incident status',
-  'incident.impact': 'Incident impact',
-  'incident.message': 'Text of the incident update',
-  'incident.components': 'Affected components, comma-separated',
-  'maintenance.title': 'Maintenance title',
-  'maintenance.description': 'Maintenance description',
-  'maintenance.startsAt': 'Start (ISO 8601 UTC)',
-  'maintenance.endsAt': 'End (ISO 8601 UTC)',
-  'maintenance.components': 'Components in maintenance, comma-separated',
-};
-
-/** The server's limits for template texts (characters). */
-export const TEMPLATE_MAX = { subject: 300, body: 4000 } as const;
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z.]+)\s*\}\}/g;
-
-/** Names a template uses that the server would refuse (it substitutes only TEMPLATE_FIELDS). */
+/** Names a template uses that the server would refuse, each once. */
 export function unknownTemplateFields(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))].filter((f) => !Object.hasOwn(TEMPLATE_FIELDS, f));
+  return [...new Set(unknownFields(text))];
 }
 
 /** The little of a config's JSON Schema a summary reads: which top-level fields are URLs or secret. */

@@ -62,6 +62,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 }
 
+/** A GET whose answer does not change while the server runs: asked once per page load, and again after a failure. */
+export function getOnce<T>(path: string): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () =>
+    (cached ??= api<T>('GET', path).catch((err) => {
+      cached = undefined;
+      throw err;
+    }));
+}
+
 /** A message for people from anything a request may throw. */
 export function messageOf(err: unknown): string {
   if (err instanceof ApiError) return err.message;

@@ -3,7 +3,8 @@
  * JSON Schema), name, enabled and message template, client-side checks and the server's verdict.
  */
 import { MASK, TEMPLATE_MAX, unknownTemplateFields, type Channel, type ChannelTemplate, type ChannelWithSecret, type Notifier } from './alerting';
-import { api, ApiError } from './api';
+import { api } from './api';
+import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
 
 const NAME_MAX = 100;
@@ -23,15 +24,8 @@ export class ChannelForm {
   /** Set by the first submit: from then on, mistakes show (and clear) as the user types. */
   attempted = $state(false);
   /** The server's verdict, each with the value it judged: an error goes away once its field changes. */
-  #serverErrors = $state<Record<string, { message: string; value: string }>>({});
-  errors: Errors = $derived.by(() => {
-    if (!this.attempted) return {};
-    const out: Errors = this.check();
-    for (const [path, e] of Object.entries(this.#serverErrors)) {
-      if (JSON.stringify(this.#valueAt(path)) === e.value) out[path] ??= e.message;
-    }
-    return out;
-  });
+  #serverErrors = $state<Judged>({});
+  errors: Errors = $derived(this.attempted ? withStanding(this.check(), this.#serverErrors, (path) => this.#valueAt(path)) : {});
   /** A message not tied to a field (network, permissions). */
   problem = $state('');
   busy = $state(false);
@@ -118,15 +112,14 @@ export class ChannelForm {
 
   /** The value at a dotted path of what would be sent (`config.url`, `template.body`). */
   #valueAt(path: string): unknown {
-    let node: unknown = {
+    const body = {
       name: this.name,
       notifier: this.notifierId,
       config: this.config,
       template: { subject: this.subject, body: this.body },
       enabled: this.enabled,
     };
-    for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-    return node === undefined ? null : $state.snapshot(node);
+    return valueAtPath($state.snapshot(body), path);
   }
 
   /** Saves; answers the saved channel (with its secret when one was issued), or null when something needs fixing. */
@@ -148,10 +141,9 @@ export class ChannelForm {
       this.#saved = this.#snapshot();
       return saved;
     } catch (err) {
-      const fields = err instanceof ApiError ? err.fieldErrors() : {};
-      if (Object.keys(fields).length) {
-        this.#serverErrors = Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: JSON.stringify(this.#valueAt(path)) }]));
-      } else this.problem = err instanceof Error ? err.message : String(err);
+      const f = formErrors(err);
+      this.#serverErrors = judge(f.fields, (path) => this.#valueAt(path));
+      this.problem = f.problem;
       return null;
     } finally {
       this.busy = false;

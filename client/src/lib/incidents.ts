@@ -1,7 +1,8 @@
 /**
  * Incidents, maintenance windows and the status pages they show on, as the REST API answers them
  * (API.md, "Status pages and incidents"), with the vocabularies' labels and the helpers the
- * incident and maintenance screens share. The vocabularies are the server's own (vocab.ts).
+ * incident and maintenance screens share. The vocabularies and the answers' types are the
+ * server's own (vocab.ts, incidents/service.ts, incidents/maintenances.ts).
  */
 import {
   COMPONENT_LABEL,
@@ -15,68 +16,18 @@ import {
   type Impact,
   type IncidentStatus,
 } from '../../../server/statuspages/vocab';
-import { ApiError, messageOf } from './api';
+import type { MaintenanceJson, MaintenanceState } from '../../../server/incidents/maintenances';
+import type { IncidentJson, IncidentUpdateJson } from '../../../server/incidents/service';
 
 export { COMPONENT_LABEL, COMPONENT_STATUSES, IMPACT_LABEL, IMPACTS, INCIDENT_LABEL, INCIDENT_STATUSES };
 export type { ComponentStatus, Impact, IncidentStatus };
 
-export interface IncidentUpdate {
-  id: string;
-  status: IncidentStatus;
-  /** Markdown, as typed. */
-  message: string;
-  /** ISO 8601 UTC. */
-  at: string;
-  /** The user who posted it; null for API keys and automatic updates. */
-  createdBy: string | null;
-}
-
-export interface AffectedComponent {
-  componentId: string;
-  status: ComponentStatus;
-}
-
-export interface Incident {
-  id: string;
-  title: string;
-  impact: Impact;
-  status: IncidentStatus;
-  /** Opened by a monitor going down (and resolved when it came back, unless people stepped in). */
-  autoCreated: boolean;
-  /** The monitor of an automatic incident. */
-  monitorId: string | null;
-  /** ISO 8601 UTC. */
-  startedAt: string;
-  /** ISO 8601 UTC; null while open. */
-  resolvedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  statusPageIds: string[];
-  components: AffectedComponent[];
-  /** Newest first. */
-  updates: IncidentUpdate[];
-}
-
-export type MaintenanceState = 'scheduled' | 'in_progress' | 'completed';
-
-export interface Maintenance {
-  id: string;
-  title: string;
-  /** Markdown; may be empty. */
-  description: string;
-  /** ISO 8601 UTC. */
-  startsAt: string;
-  /** ISO 8601 UTC (exclusive). */
-  endsAt: string;
-  /** From the server's clock when it answered; stateAt() follows the browser's. */
-  state: MaintenanceState;
-  monitorIds: string[];
-  /** Components named directly (the API takes them; these screens keep them as they are). */
-  componentIds: string[];
-  statusPageIds: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type Incident = IncidentJson;
+export type IncidentUpdate = IncidentUpdateJson;
+export type AffectedComponent = IncidentJson['components'][number];
+export type { MaintenanceState };
+/** `state` is from the server's clock when it answered; phaseAt() follows the browser's. */
+export type Maintenance = MaintenanceJson;
 
 /** What these screens read of a status page (GET /orgs/:org/status-pages). */
 export interface PageComponent {
@@ -150,38 +101,6 @@ export function plainExcerpt(markdown: string, max = 160): string {
   return text.length > max ? text.slice(0, max - 1).trimEnd() + '…' : text;
 }
 
-/** What went wrong with a form's request: messages by field path, or one for the whole form. */
-export interface FormErrors {
-  fields: Record<string, string>;
-  problem: string;
-}
-
-export function formErrors(err: unknown): FormErrors {
-  if (err instanceof ApiError) {
-    const fields = err.fieldErrors();
-    return Object.keys(fields).length ? { fields, problem: '' } : { fields: {}, problem: err.message };
-  }
-  return { fields: {}, problem: messageOf(err) };
-}
-
-/**
- * Renames indexed paths of a body's id lists to the ids themselves, so a message reaches the row
- * it is about: `statusPageIds.1` → `page:<id>`, `components.0.status` → `component:<id>`.
- */
-export function errorsByTarget(
-  fields: Record<string, string>,
-  lists: Record<string, { prefix: string; ids: readonly string[] }>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [path, message] of Object.entries(fields)) {
-    const m = /^([A-Za-z]+)\.(\d+)(?:\.|$)/.exec(path);
-    const list = m ? lists[m[1]!] : undefined;
-    const id = list && m ? list.ids[Number(m[2])] : undefined;
-    out[list && id ? `${list.prefix}:${id}` : path] ??= message;
-  }
-  return out;
-}
-
 /** Where a window stands at `now` (epoch ms), by the browser's clock. */
 export function phaseAt(m: { startsAt: string; endsAt: string }, now: number): MaintenanceState {
   return now < Date.parse(m.startsAt) ? 'scheduled' : now < Date.parse(m.endsAt) ? 'in_progress' : 'completed';
@@ -189,17 +108,3 @@ export function phaseAt(m: { startsAt: string; endsAt: string }, now: number): M
 
 /** The longest window the API takes (ms). */
 export const MAINTENANCE_MAX_MS = 31 * 86_400_000;
-
-/** Server messages, each with the value it judged (as JSON): a message goes once its field changes. */
-export type Judged = Record<string, { message: string; value: string }>;
-
-export function judge(fields: Record<string, string>, valueOf: (path: string) => unknown): Judged {
-  return Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: JSON.stringify(valueOf(path)) ?? '' }]));
-}
-
-/** The messages whose field still holds the value the server judged. */
-export function standing(judged: Judged, valueOf: (path: string) => unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [path, j] of Object.entries(judged)) if ((JSON.stringify(valueOf(path)) ?? '') === j.value) out[path] = j.message;
-  return out;
-}

@@ -3,13 +3,13 @@
  * own config (rendered from its JSON Schema), its alert settings, client-side checks and the
  * server's verdict.
  */
+import { POLICY_LIMITS } from './alerting';
 import { api, ApiError } from './api';
+import { judge, valueAtPath, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
 import type { AlertDefaults, LatencyAssertion, MonitorAlerts, MonitorWithAlerts, NotificationChannel, Probe } from './types';
 
 export const INTERVALS = [10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 21600, 86400];
-/** The longest reminder interval the server takes: a week, in minutes. */
-export const MAX_REMIND_MINUTES = 10_080;
 
 /** What the alerts section offers: the organization's channels and its default settings. */
 export interface AlertChoices {
@@ -54,15 +54,8 @@ export class MonitorForm {
   /** Set by the first submit: from then on, mistakes show (and clear) as the user types. */
   attempted = $state(false);
   /** The server's verdict, each with the value it judged: an error goes away once its field changes. */
-  #serverErrors = $state<Record<string, { message: string; value: string }>>({});
-  errors: Errors = $derived.by(() => {
-    if (!this.attempted) return {};
-    const out: Errors = this.check();
-    for (const [path, e] of Object.entries(this.#serverErrors)) {
-      if (JSON.stringify(this.#valueAt(path)) === e.value) out[path] ??= e.message;
-    }
-    return out;
-  });
+  #serverErrors = $state<Judged>({});
+  errors: Errors = $derived(this.attempted ? withStanding(this.check(), this.#serverErrors, (path) => this.#valueAt(path)) : {});
   /** A message not tied to a field (network, permissions). */
   problem = $state('');
   busy = $state(false);
@@ -161,15 +154,16 @@ export class MonitorForm {
     if (this.slowEnabled && (!this.slowMs || this.slowMs < 1 || this.slowMs > 600_000)) errors['assertions.0.maxMs'] = 'Between 1 and 600000 ms';
     if (this.tags.length > 20) errors.tags = 'At most 20 tags';
     const remind = this.remindEveryMinutes;
-    if (!this.followDefault && remind !== undefined && (!Number.isInteger(remind) || remind < 1 || remind > MAX_REMIND_MINUTES)) {
-      errors['alerts.remindEveryMinutes'] = `A whole number of minutes from 1 to ${MAX_REMIND_MINUTES} (a week)`;
+    const { min, max } = POLICY_LIMITS.remindEveryMinutes;
+    if (!this.followDefault && remind !== undefined && (!Number.isInteger(remind) || remind < min || remind > max)) {
+      errors['alerts.remindEveryMinutes'] = `A whole number of minutes from ${min} to ${max} (a week)`;
     }
     return errors;
   }
 
   /** The value at a dotted path of what would be sent (`config.auth.token`, `tags.0`). */
   #valueAt(path: string): unknown {
-    let node: unknown = {
+    const body = {
       name: this.name,
       intervalSeconds: this.intervalSeconds,
       timeoutSeconds: this.timeoutSeconds,
@@ -179,8 +173,7 @@ export class MonitorForm {
       config: this.config,
       alerts: { channelIds: this.alertChannelIds, remindEveryMinutes: this.remindEveryMinutes, onDegraded: this.alertOnDegraded },
     };
-    for (const part of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-    return node === undefined ? null : $state.snapshot(node);
+    return valueAtPath($state.snapshot(body), path);
   }
 
   /** Saves; answers the saved monitor, or null when something needs fixing (errors are set). */
@@ -200,7 +193,7 @@ export class MonitorForm {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
         const fields = this.#channelErrors(err.fieldErrors(), sent);
-        this.#serverErrors = Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: JSON.stringify(this.#valueAt(path)) }]));
+        this.#serverErrors = judge(fields, (path) => this.#valueAt(path));
         if (!Object.keys(fields).length) this.problem = err.message;
       } else this.problem = err instanceof Error ? err.message : String(err);
       return null;

@@ -5,6 +5,7 @@
  * the server's verdict on the right field.
  */
 import { api, ApiError } from './api';
+import { judge, withStanding, type Judged } from './form-errors';
 import { slugify, type ComponentStatus, type StatusPage } from './status-pages';
 import type { MonitorJson } from './types';
 
@@ -43,13 +44,6 @@ export interface LinkDraft {
 export type PasswordMode = 'keep' | 'set' | 'remove';
 
 export type Errors = Record<string, string>;
-
-export interface ErrorItem {
-  path: string;
-  /** Where the field is, for people: "Component “API” › Name". */
-  label: string;
-  message: string;
-}
 
 const TOP_LABEL: Record<string, string> = {
   title: 'Title',
@@ -126,7 +120,7 @@ export class StatusPageForm {
   /** Set by the first submit: from then on, mistakes show (and clear) as the user types. */
   attempted = $state(false);
   /** The server's verdict, each with the value it judged: an error goes away once its field changes. */
-  #serverErrors = $state<Record<string, { message: string; value: string }>>({});
+  #serverErrors = $state<Judged>({});
   /** A message not tied to a field (network, permissions, a page deleted meanwhile). */
   problem = $state('');
   busy = $state(false);
@@ -136,14 +130,8 @@ export class StatusPageForm {
   /** The body as it was loaded, to send only what changed and to tell unsaved changes. */
   #initial = $state.raw<Record<string, string>>({});
 
-  errors: Errors = $derived.by(() => {
-    if (!this.attempted) return {};
-    const out = this.check();
-    for (const [path, e] of Object.entries(this.#serverErrors)) {
-      if (this.#valueAt(path) === e.value) out[path] ??= e.message;
-    }
-    return out;
-  });
+  /** In page order, as the error summary lists them. */
+  errors: Errors = $derived(this.attempted ? this.#inPageOrder(withStanding(this.check(), this.#serverErrors, (path) => this.#valueAt(path))) : {});
 
   /** Components in page order, each with its group. */
   flat = $derived(this.sections.flatMap((s) => s.components.map((c) => ({ component: c, section: s }))));
@@ -403,18 +391,18 @@ export class StatusPageForm {
     return e;
   }
 
-  /** The value the control at `path` holds, as JSON, to tell whether a server error still applies. */
-  #valueAt(path: string): string {
+  /** The value the control at `path` holds, to tell whether a server error still applies. */
+  #valueAt(path: string): unknown {
     const [head, key, field] = path.split('.');
     if (head === 'components' && key) {
       const c = this.flat.find((f) => f.component.key === key)?.component;
-      return JSON.stringify(c ? (field === 'monitorIds' ? (c.manual ? [] : c.monitorIds) : (c as unknown as Record<string, unknown>)[field!]) : null);
+      return c ? (field === 'monitorIds' ? (c.manual ? [] : c.monitorIds) : (c as unknown as Record<string, unknown>)[field!]) : null;
     }
-    if (head === 'groups') return JSON.stringify(this.sections.find((s) => s.key === key)?.name ?? null);
-    if (head === 'footerLinks' && key) return JSON.stringify(this.footerLinks.find((l) => l.key === key)?.[field as 'label' | 'url'] ?? null);
-    if (head === 'password') return JSON.stringify([this.passwordMode, this.password]);
-    if (head === 'components') return JSON.stringify(this.flat.map((f) => f.component.key));
-    return JSON.stringify((this.#fields() as Record<string, unknown>)[head!] ?? null);
+    if (head === 'groups') return this.sections.find((s) => s.key === key)?.name ?? null;
+    if (head === 'footerLinks' && key) return this.footerLinks.find((l) => l.key === key)?.[field as 'label' | 'url'] ?? null;
+    if (head === 'password') return [this.passwordMode, this.password];
+    if (head === 'components') return this.flat.map((f) => f.component.key);
+    return (this.#fields() as Record<string, unknown>)[head!] ?? null;
   }
 
   /** The server names components and links by their place in what was sent; the form, by key. */
@@ -470,7 +458,7 @@ export class StatusPageForm {
       else if (err instanceof ApiError && err.status === 404 && this.existing) this.problem = 'This status page no longer exists: someone deleted it meanwhile.';
       else this.problem = err instanceof Error ? err.message : String(err);
       if (!Object.keys(fields).length && !this.problem && err instanceof Error) this.problem = err.message;
-      this.#serverErrors = Object.fromEntries(Object.entries(fields).map(([path, message]) => [path, { message, value: this.#valueAt(path) }]));
+      this.#serverErrors = judge(fields, (path) => this.#valueAt(path));
       this.#openWithErrors(fields);
       return null;
     } finally {
@@ -485,8 +473,7 @@ export class StatusPageForm {
     return paths.length > 0;
   }
 
-  /** The errors in page order, named for people. */
-  errorList(): ErrorItem[] {
+  #inPageOrder(errors: Errors): Errors {
     const order = [
       'title', 'slug', 'description',
       ...this.sections.flatMap((s) => [`groups.${s.key}.name`, ...s.components.flatMap((c) => ['name', 'description', 'monitorIds', 'status'].map((f) => `components.${c.key}.${f}`))]),
@@ -495,12 +482,11 @@ export class StatusPageForm {
       'footerLinks', 'customCss',
     ];
     const rank = (p: string) => (order.indexOf(p) < 0 ? order.length : order.indexOf(p));
-    return Object.entries(this.errors)
-      .sort(([a], [b]) => rank(a) - rank(b))
-      .map(([path, message]) => ({ path, message, label: this.#labelOf(path) }));
+    return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
   }
 
-  #labelOf(path: string): string {
+  /** Where a field is, for people: "Component “API” › Name". */
+  labelOf(path: string): string {
     const [head, key, field] = path.split('.');
     if (head === 'components' && key) {
       const c = this.flat.find((f) => f.component.key === key)?.component;
