@@ -193,6 +193,16 @@ describe('recent alerts on the monitor page', () => {
     await target.start();
     await page.getByRole('button', { name: 'Run check now' }).click();
     await rowsOf.filter({ hasText: 'Recovered' }).filter({ hasText: 'Ops hook' }).filter({ hasText: 'Sent' }).waitFor({ timeout: 15_000 });
+    await rowsOf.filter({ hasText: 'Recovered' }).filter({ hasText: 'Old pager' }).filter({ hasText: 'Failed' }).waitFor({ timeout: 15_000 });
+
+    // The Alerts screen tells how each channel's latest alert went.
+    await page.goto(`${app.url}/orgs/${orgId}/notifications`);
+    const channelRow = (name: string) => page.locator('li.channel', { hasText: name }).locator('.last');
+    await channelRow('Ops hook').waitFor();
+    expect(await channelRow('Ops hook').textContent()).toMatch(/^\s*Last alert: Recovered, delivered\s+(just now|\d+s ago)\s*$/);
+    expect(await channelRow('Old pager').textContent()).toMatch(/Last alert: Recovered, not delivered .*: [A-Z_]+ /);
+    await screenshot(page, 'alerts-list-last-delivery');
+    await page.goBack();
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize(PHONE);

@@ -40,7 +40,18 @@ export interface Channel {
   signed: boolean;
   createdAt: string;
   updatedAt: string;
+  /** The latest alert it delivered or gave up on; null before any. */
+  lastDelivery: { at: string; ok: boolean; event: string; error?: { code: string; message: string } } | null;
 }
+
+/** How an alert's event reads (the delivery log adds reminder numbers and certificate days). */
+export const EVENT_LABEL: Record<string, string> = {
+  'monitor.down': 'Down',
+  'monitor.up': 'Recovered',
+  'monitor.degraded': 'Degraded',
+  'monitor.flapping': 'Flapping',
+  test: 'Test',
+};
 
 /** A created or rotated channel: the only answers that hold the signing secret. */
 export type ChannelWithSecret = Channel & { secret?: string };
