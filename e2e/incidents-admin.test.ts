@@ -246,6 +246,16 @@ describe('incidents and maintenance screens', () => {
     expect(await card.textContent()).toContain('Checkout');
     await screenshot(visitor, 'incidents-public-maintenance');
     await visitor.close();
+
+    // Scheduled and deleted elsewhere (an API key, a colleague): the open list follows, no reload.
+    await page.evaluate('window.marker = 8');
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const elsewhere = await call<{ id: string }>('POST', `/orgs/${orgId}/maintenances`, { title: 'Network switch swap', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
+    expect(elsewhere.status).toBe(201);
+    await upcoming.locator('li.row', { hasText: 'Network switch swap' }).waitFor({ timeout: 2_000 });
+    expect((await call('DELETE', `/orgs/${orgId}/maintenances/${elsewhere.body.id}`)).status).toBe(204);
+    await upcoming.locator('li.row', { hasText: 'Network switch swap' }).waitFor({ state: 'detached', timeout: 2_000 });
+    expect(await page.evaluate('window.marker')).toBe(8);
   });
 
   it('edits an incident, and deletes one after asking', async () => {

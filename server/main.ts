@@ -165,6 +165,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
     forwardToDashboards(monitoring.events, realtime);
     statusPages.events.on('incident', (e) => realtime.toOrg(e.orgId, 'incident:upsert', e.incident));
+    statusPages.events.on('maintenance', (e) => realtime.toOrg(e.orgId, 'maintenance:upsert', e.maintenance));
     await monitoring.start();
     if (cfg.PINGPAGE_SELF_MONITOR) {
       // Once per install, when the first organization exists (now, or at the first signup).

@@ -238,6 +238,26 @@ describe('the snapshot over REST, then the socket from its mark', () => {
   });
 });
 
+describe('/dashboard fed by incidents and maintenance', () => {
+  it("pushes every change of the org's maintenance windows and incidents, deletions included", async () => {
+    const s = open({ cookie: alice.cookie });
+    await connected(s);
+    expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(true);
+    const got: string[] = [];
+    s.on('maintenance:upsert', (e: { id: string; title: string }) => got.push(`maintenance ${e.title}`));
+    s.on('incident:upsert', (e: { id: string; title: string; status: string }) => got.push(`incident ${e.title} ${e.status}`));
+    const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const m = await alice.post(`/orgs/${orgA}/maintenances`, { title: 'Swap', startsAt, endsAt: new Date(Date.parse(startsAt) + 60_000).toISOString() });
+    expect(m.status).toBe(201);
+    expect((await alice.delete(`/orgs/${orgA}/maintenances/${m.body.id}`)).status).toBe(204);
+    const i = await alice.post(`/orgs/${orgA}/incidents`, { title: 'Outage', impact: 'minor', message: 'Looking' });
+    expect(i.status).toBe(201);
+    expect((await alice.delete(`/orgs/${orgA}/incidents/${i.body.id}`)).status).toBe(204);
+    for (let n = 0; n < 40 && got.length < 4; n++) await sleep(50);
+    expect(got).toEqual(['maintenance Swap', 'maintenance Swap', 'incident Outage investigating', 'incident Outage investigating']);
+  });
+});
+
 describe('/dashboard fed by monitoring', () => {
   it('a real check result reaches a subscribed dashboard, and the next snapshot holds it', async () => {
     const http = await import('node:http');

@@ -128,12 +128,22 @@ export interface IncidentEvent {
   updatedAt: string;
 }
 
+/** A maintenance window that was created, changed, started, ended or deleted: read it again. */
+export interface MaintenanceEvent {
+  id: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  monitorIds: string[];
+}
+
 export interface DashboardServerEvents {
   heartbeat: (e: HeartbeatEvent) => void;
   'monitor:status': (e: MonitorStatusEvent) => void;
   'monitor:upsert': (m: MonitorJson) => void;
   'monitor:delete': (e: { monitorId: string }) => void;
   'incident:upsert': (e: IncidentEvent) => void;
+  'maintenance:upsert': (e: MaintenanceEvent) => void;
 }
 
 export interface DashboardClientEvents {

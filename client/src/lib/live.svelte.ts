@@ -16,6 +16,7 @@ import type {
   DashboardSnapshot,
   HeartbeatEvent,
   IncidentEvent,
+  MaintenanceEvent,
   MonitorJson,
   MonitorStatus,
   MonitorStatusEvent,
@@ -85,6 +86,7 @@ class Live {
   #upsertListeners = new Set<Listener<MonitorJson>>();
   #deleteListeners = new Set<Listener<string>>();
   #incidentListeners = new Set<Listener<IncidentEvent>>();
+  #maintenanceListeners = new Set<Listener<MaintenanceEvent>>();
 
   get(id: string): MonitorRow | undefined {
     return this.#byId.get(id);
@@ -145,6 +147,11 @@ class Live {
     this.#incidentListeners.add(fn);
     return () => this.#incidentListeners.delete(fn);
   }
+  /** A maintenance window of the org was created, changed, started, ended or deleted. */
+  onMaintenance(fn: Listener<MaintenanceEvent>) {
+    this.#maintenanceListeners.add(fn);
+    return () => this.#maintenanceListeners.delete(fn);
+  }
 
   /** Applies a monitor the REST API just answered (after create, edit, pause) without waiting for the push. */
   upsert(m: MonitorJson) {
@@ -188,6 +195,7 @@ class Live {
     socket.on('monitor:upsert', (m) => this.#receive(['monitor:upsert', m]));
     socket.on('monitor:delete', (e) => this.#receive(['monitor:delete', e]));
     socket.on('incident:upsert', (e) => this.#receive(['incident:upsert', e]));
+    socket.on('maintenance:upsert', (e) => this.#receive(['maintenance:upsert', e]));
   }
 
   #receive(e: OrgEvent) {
@@ -201,6 +209,7 @@ class Live {
     else if (name === 'monitor:upsert') this.upsert(payload);
     else if (name === 'monitor:delete') this.remove(payload.monitorId);
     else if (name === 'incident:upsert') for (const fn of this.#incidentListeners) fn(payload);
+    else if (name === 'maintenance:upsert') for (const fn of this.#maintenanceListeners) fn(payload);
   }
 
   /** Stops holding: applies what was held, in the order it came. */

@@ -19,3 +19,19 @@ export class Loading {
     }
   }
 }
+
+/**
+ * Loads again a moment after each push `subscribe` reports (a burst of them: one load), for pages
+ * that show what colleagues, API keys or the server itself change. Answers the cleanup.
+ */
+export function reloadOn(subscribe: (fn: () => void) => () => void, load: () => unknown, waitMs = 250): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stop = subscribe(() => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void load(), waitMs);
+  });
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
+}
