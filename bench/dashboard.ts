@@ -239,9 +239,9 @@ async function main() {
   try {
     // A running server: its warm-up read every monitor's last beats into memory (timed from here).
     const warmStarted = performance.now();
-    await app.realtime.recent.warming;
+    await app.realtime.feed.recent.warming;
     const warmMs = performance.now() - warmStarted;
-    log(`recent beats of ${app.realtime.recent.size} monitors in memory ${warmMs.toFixed(0)} ms after the server was up`);
+    log(`recent beats of ${app.realtime.feed.recent.size} monitors in memory ${warmMs.toFixed(0)} ms after the server was up`);
     await new Promise((r) => setTimeout(r, 1000));
 
     const cookies = client.cookie.split('; ').map((pair) => {

@@ -177,7 +177,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     await alerting.start();
     // Dashboards' snapshots from memory: read every monitor's last beats now, in the background.
     const warming = performance.now();
-    realtime.recent.warm().then(
+    feed.recent.warm().then(
       (n) => log.info({ monitors: n, ms: Math.round(performance.now() - warming) }, 'realtime: recent heartbeats loaded'),
       (err) => log.warn({ err }, 'realtime: recent heartbeats not loaded; snapshots read them on demand'),
     );

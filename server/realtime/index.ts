@@ -13,16 +13,13 @@ import type { DashboardServerEvents, OrgEvent } from './events.js';
 import { LIMITS } from './limits.js';
 import type { DashboardFeed } from './feed.js';
 import { packSnapshot } from './pack.js';
-import type { RecentBeats } from './recent.js';
 import { setupStatus, type StatusFeed } from './status.js';
 
 export interface Realtime {
   io: Server;
   /** Sends to every dashboard watching the org, on every server process. */
   toOrg<E extends keyof DashboardServerEvents>(orgId: string, event: E, ...args: Parameters<DashboardServerEvents[E]>): void;
-  /** Every monitor's last beats and 24 h counts, for snapshots (forward.ts keeps it current). */
-  recent: RecentBeats;
-  /** Snapshots and what was sent since (shared with the REST route). */
+  /** Snapshots (every monitor's last beats, kept current by forward.ts) and what was sent since; shared with the REST route. */
   feed: DashboardFeed;
   close(): Promise<void>;
 }
@@ -101,7 +98,6 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
 
   return {
     io,
-    recent: feed.recent,
     feed,
     toOrg(orgId, event, ...args) {
       feed.sent(orgId, [event, ...args] as unknown as OrgEvent);
