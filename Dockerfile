@@ -1,11 +1,21 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, build the dashboard.
-FROM node:20-bookworm-slim AS build
+# The toolchain native modules build with when no prebuilt binary fits (re2 compiles RE2 from source).
+FROM node:20-bookworm-slim AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+
+# Build stage: install everything, build the dashboard.
+FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
+
+# Production dependencies only, native modules built here so the runtime image needs no compiler.
+FROM toolchain AS deps
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # Runtime stage: production dependencies, the built dashboard, the server sources (run by tsx).
 FROM node:20-bookworm-slim
@@ -16,7 +26,7 @@ ENV NODE_ENV=production \
     PINGPAGE_SKIP_CLIENT_BUILD=1
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/client/dist ./client/dist
 COPY tsconfig.json ./
 COPY server ./server
