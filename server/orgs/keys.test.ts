@@ -97,23 +97,21 @@ describe("an admin's keys", () => {
     const pages = await keyOf(admin, 'pages', ['status-pages:write']);
     // A key made by a key answers to the same person.
     const minted = (await full.api.post(`/orgs/${orgA}/api-keys`, { name: 'minted', scopes: ['monitors:write', 'status-pages:read'] })).body;
-    expect(minted.createdBy).toBe(adminId);
     const sFull = await watching(full.key);
     const sRw = await watching(rw.key);
     const sRead = await watching(read.key);
 
     const demoted = await owner.patch(`/orgs/${orgA}/members/${adminId}`, { role: 'member' });
     expect(demoted.status).toBe(200);
-    await Promise.all([dropped(sFull), dropped(sRw)]);
-
+    const write = await rw.api.post(`/orgs/${orgA}/monitors`, tcp('by a narrowed key'));
+    expect(write.status).toBe(403);
+    expect(write.body.error.code).toBe('FORBIDDEN');
     for (const gone of [full, pages]) {
       const res = await gone.api.get(`/orgs/${orgA}`);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('INVALID_API_KEY');
     }
-    const write = await rw.api.post(`/orgs/${orgA}/monitors`, tcp('by a narrowed key'));
-    expect(write.status).toBe(403);
-    expect(write.body.error.code).toBe('FORBIDDEN');
+    await Promise.all([dropped(sFull), dropped(sRw)]);
     expect((await rw.api.get(`/orgs/${orgA}/monitors`)).status).toBe(200);
     const mintedApi = new TestClient(app.url, { apiKey: minted.key });
     expect((await mintedApi.post(`/orgs/${orgA}/monitors`, tcp('by a minted key'))).status).toBe(403);
@@ -141,6 +139,7 @@ describe("an admin's keys", () => {
       expect((await auditOf(id)).find((e) => e.action === 'api_key.revoked'), id).toMatchObject({ actor: { userId: ownerId }, details: { reason: 'role_lowered' } });
     }
     expect(await auditOf(read.id)).toEqual([expect.objectContaining({ action: 'api_key.created' })]);
+    expect(minted.createdBy).toBe(adminId);
   });
 
   it('all get 401 at once when the person is removed, and every socket they opened drops', async () => {
