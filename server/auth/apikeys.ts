@@ -102,7 +102,7 @@ export async function fitKeysToRole(em: EntityManager, orgId: string, userId: st
   const changes = keys.map((k) => ({ ...k, kept: scopesWithin(role, k.scopes) })).filter((k) => k.kept.length < k.scopes.length);
   for (const k of changes) {
     const entry = k.kept.length ? { action: 'api_key.narrowed', details: { reason, from: k.scopes, to: k.kept } } : { action: 'api_key.revoked', details: { reason } };
-    await recordAudit(em, { orgId, ...actor, ...entry, target: k.id });
+    await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, ...entry, target: k.id });
   }
   for (const k of changes) {
     if (k.kept.length) await run(em, 'UPDATE api_keys SET scopes = ?::text[] WHERE id = ?', [textArray(k.kept), k.id]);
