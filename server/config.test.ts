@@ -21,6 +21,7 @@ describe('loadConfig', () => {
     ['PINGPAGE_SIGNUP', 'everyone', /^PINGPAGE_SIGNUP: /],
     ['TRUST_PROXY', 'maybe', /^TRUST_PROXY: /],
     ['BODY_LIMIT_BYTES', '-1', /^BODY_LIMIT_BYTES: /],
+    ['PINGPAGE_ADMINS', 'ops@example.com, not an email', /^PINGPAGE_ADMINS: /],
   ])('refuses %s=%s with one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {
@@ -48,8 +49,9 @@ describe('loadConfig', () => {
   });
 
   it('parses lists, booleans and https', () => {
-    const c = loadConfig({ ...base, PINGPAGE_PLUGINS: ' a, ./b ,', TRUST_PROXY: 'true', PUBLIC_URL: 'https://status.example.com/' });
+    const c = loadConfig({ ...base, PINGPAGE_PLUGINS: ' a, ./b ,', PINGPAGE_ADMINS: 'ops@example.com, noc@example.com', TRUST_PROXY: 'true', PUBLIC_URL: 'https://status.example.com/' });
     expect(c.PINGPAGE_PLUGINS).toEqual(['a', './b']);
+    expect(c.PINGPAGE_ADMINS).toEqual(['ops@example.com', 'noc@example.com']);
     expect(c.TRUST_PROXY).toBe(true);
     expect(c.PUBLIC_URL).toBe('https://status.example.com');
     expect(c.secure).toBe(true);

@@ -58,7 +58,9 @@ export const configSchema = z.object({
   MAIL_FROM: z.email().optional()
     .describe('sender address of subscriber e-mail (needs SMTP_URL)'),
   METRICS_TOKEN: z.string().min(16).optional()
-    .describe('bearer token that may read /metrics besides org:admin API keys'),
+    .describe('bearer token that may read /metrics (besides the signed-in instance administrators)'),
+  PINGPAGE_ADMINS: list.pipe(z.array(z.email())).default([])
+    .describe('comma-separated emails of instance administrators besides the first account; they may read /metrics signed in'),
   RAW_RETENTION_DAYS: positiveInt.default(90)
     .describe('days raw heartbeats are kept'),
   ROLLUP_RETENTION_DAYS: positiveInt.default(730)

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Router from '@koa/router';
+import type Koa from 'koa';
 import { createAuth } from './auth/index.js';
 import { withListenPort, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
@@ -142,13 +143,18 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       ...statusPages.routers,
       ...alerting.routers,
     ];
+    // /metrics answers ahead of the session middleware (a METRICS_TOKEN is no API key): it reads the cookie itself.
+    const signedInUser = async (ctx: Koa.Context) => {
+      const p = await auth.authenticate(ctx.app, ctx.req);
+      return p?.kind === 'user' ? p.userId : undefined;
+    };
     const app = createApp({
       config: cfg,
       log,
       middleware: auth.middleware,
       // Before sessions and the JSON parser: visitors cost no session lookup; forms post urlencoded.
       // Alerting's subscriber routes first: the status pages answer any other /status/:slug/* path.
-      operations: [metricsRoutes(metrics, cfg, () => orm.em.fork()), alerting.publicRouter, statusPages.publicRouter],
+      operations: [metricsRoutes(metrics, cfg, { em: () => orm.em.fork(), signedInUser }), alerting.publicRouter, statusPages.publicRouter],
       metrics,
       api,
       readiness: [{ name: 'database', check: async () => (await orm.checkConnection()).ok }, ...monitoring.readiness],

@@ -43,6 +43,22 @@ export function scopesAllowing(action: Action): Scope[] {
   return (Object.keys(BY_SCOPE) as Scope[]).filter((s) => BY_SCOPE[s].includes(action));
 }
 
+/**
+ * The scopes of `scopes` a person with `role` could have granted: a scope survives when every
+ * action it grants is one the role allows (BY_ROLE, whatever the org's policy). No role (not a
+ * member) allows none.
+ */
+export function scopesWithin(role: Role | null, scopes: readonly Scope[]): Scope[] {
+  if (!role) return [];
+  return scopes.filter((s) => BY_SCOPE[s].every((a) => BY_ROLE[role].has(a)));
+}
+
+/** Guards a route that is not about one org but still needs someone: a signed-in person or any valid API key. */
+export const requirePrincipal: Middleware = async (ctx, next) => {
+  if (!ctx.state.principal) throw unauthorized();
+  await next();
+};
+
 /** Looks up a user's membership: role and the org's policy, or undefined when not a member. */
 export type MembershipLookup = (orgId: string, userId: string) => Promise<{ role: Role; policy: OrgPolicy } | undefined>;
 /** The org's policy, or undefined when the org does not exist. */

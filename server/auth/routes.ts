@@ -5,9 +5,9 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { parse } from '../http/body.js';
-import { AppError, notFound, unauthorized } from '../errors.js';
+import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
 import { orgsOfUser } from '../orgs/service.js';
-import { recordAudit } from './audit.js';
+import { accountActivity, auditQuery, recordAudit } from './audit.js';
 import type { AuthEvents } from './events.js';
 import { FailureLimiter } from './limiter.js';
 import { hashPassword, passwordSchema, verifyPassword } from './passwords.js';
@@ -141,7 +141,16 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
     if (!revoked.length) throw notFound('Session');
     if (id.data === p.sessionId) ctx.session = null;
     events.emit('sessions:revoked', { sessionIds: revoked });
+    await recordAudit(em(), { orgId: null, principal: p, action: 'auth.session_revoked', target: p.userId, ip: ctx.ip, details: { sessionId: id.data } });
     ctx.status = 204;
+  });
+
+  // The person's own account events, never anyone else's: there is no parameter naming whose.
+  router.get('/auth/security-activity', async (ctx) => {
+    const p = ctx.state.principal as Principal | undefined;
+    if (p?.kind === 'key') throw forbidden('Security activity belongs to a person: sign in to read it');
+    const user = userOf(ctx);
+    ctx.body = await accountActivity(em(), user.userId, parse(auditQuery, ctx.query));
   });
 
   return router;

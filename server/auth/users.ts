@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, conflict } from '../errors.js';
 import { acceptInvitations, createOrg, type OrgJson } from '../orgs/service.js';
+import { recordFirstUser } from './admins.js';
 import { recordAudit } from './audit.js';
 
 export interface UserJson {
@@ -66,6 +67,7 @@ export async function signup(em: EntityManager, config: Config, input: SignupInp
       input.name,
       input.passwordHash,
     ]);
+    if (first) await recordFirstUser(tx, user!.id);
     const joined = await acceptInvitations(tx, user!.id, input.email);
     let org: OrgJson | null = null;
     if (first || config.PINGPAGE_SIGNUP === 'open' || input.orgName) {

@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Router from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { keyPrincipal } from '../auth/apikeys.js';
+import type Koa from 'koa';
+import { isInstanceAdmin } from '../auth/admins.js';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, forbidden } from '../errors.js';
 
 type Labels = Record<string, string>;
 const key = (labels: Labels) => Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
@@ -81,15 +82,32 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** GET /metrics: for the configured METRICS_TOKEN or an API key with the org:admin scope. */
-export function metricsRoutes(metrics: Metrics, config: Config, em: () => EntityManager): Router {
+export interface MetricsAccess {
+  em: () => EntityManager;
+  /** The user id of the request's signed-in session, if any. */
+  signedInUser(ctx: Koa.Context): Promise<string | undefined>;
+}
+
+const noCredentials = () =>
+  new AppError(401, 'UNAUTHORIZED', 'Metrics need METRICS_TOKEN or a signed-in instance administrator (API keys cannot read them)', undefined, {
+    'WWW-Authenticate': 'Bearer',
+  });
+
+/**
+ * GET /metrics spans every organization: it answers the configured METRICS_TOKEN or a signed-in
+ * instance administrator's session, never an API key (any org's admin can make one of those).
+ */
+export function metricsRoutes(metrics: Metrics, config: Config, access: MetricsAccess): Router {
   const router = new Router();
   router.get('/metrics', async (ctx) => {
-    const token = ctx.get('authorization').match(/^Bearer (\S+)$/)?.[1];
-    let allowed = false;
-    if (token && config.METRICS_TOKEN && sameSecret(token, config.METRICS_TOKEN)) allowed = true;
-    else if (token) allowed = (await keyPrincipal(em(), token))?.scopes.includes('org:admin') ?? false;
-    if (!allowed) throw new AppError(401, 'UNAUTHORIZED', 'Metrics need METRICS_TOKEN or an org:admin API key', undefined, { 'WWW-Authenticate': 'Bearer' });
+    if (ctx.get('authorization')) {
+      const token = ctx.get('authorization').match(/^Bearer (\S+)$/)?.[1];
+      if (!token || !config.METRICS_TOKEN || !sameSecret(token, config.METRICS_TOKEN)) throw noCredentials();
+    } else {
+      const userId = await access.signedInUser(ctx);
+      if (!userId) throw noCredentials();
+      if (!(await isInstanceAdmin(access.em(), userId, config))) throw forbidden('Metrics span every organization: only instance administrators may read them');
+    }
     ctx.type = 'text/plain; version=0.0.4; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');
     ctx.body = metrics.render();

@@ -12,12 +12,13 @@ import { createChannelBody, patchChannelBody } from '../alerting/channels/schema
 import { alertPolicySchema } from '../alerting/policies/schema.js';
 import { subscribeBody } from '../alerting/subscribers/service.js';
 import { scopesAllowing } from '../auth/authorize.js';
+import { auditQuery } from '../auth/audit.js';
 import { loginBody, passwordBody, signupBody } from '../auth/routes.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import type { Action } from '../auth/types.js';
 import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from '../incidents/schemas.js';
 import { dailyQuery, heartbeatsQuery, monitorBodies, uptimeQuery } from '../monitors/schema.js';
-import { auditQuery, keyBody, memberBody, orgBody, orgPatch, rolePatch } from '../orgs/routes.js';
+import { keyBody, memberBody, orgBody, orgPatch, rolePatch } from '../orgs/routes.js';
 import { pageCreate, pagePatch, slugSchema } from '../statuspages/schemas.js';
 import { inputJsonSchema, type JsonSchema } from './json-schema.js';
 
@@ -62,6 +63,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/auth/password', summary: 'Change the password; every other session is revoked', tag: 'Auth', auth: 'session', body: passwordBody, status: 204 },
   { method: 'get', path: '/auth/sessions', summary: "The user's sessions", tag: 'Auth', auth: 'session', status: 200 },
   { method: 'delete', path: '/auth/sessions/{id}', summary: 'Revoke a session', tag: 'Auth', auth: 'session', status: 204 },
+  { method: 'get', path: '/auth/security-activity', summary: 'Your own sign-ins, failed sign-ins, password changes and session revocations, newest first', tag: 'Auth', auth: 'session', query: auditQuery, status: 200 },
 
   { method: 'get', path: '/orgs', summary: 'Organizations of the user (or of the API key)', tag: 'Organizations', auth: 'session-or-key', status: 200 },
   { method: 'post', path: '/orgs', summary: 'Create an organization (you become its owner)', tag: 'Organizations', auth: 'session', body: orgBody, status: 201 },
@@ -77,9 +79,9 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: `${org}/api-keys`, summary: 'API keys (never the keys themselves)', tag: 'Organizations', auth: 'keys:manage', status: 200 },
   { method: 'post', path: `${org}/api-keys`, summary: 'Create an API key; the key is in this answer only', tag: 'Organizations', auth: 'keys:manage', body: keyBody, status: 201 },
   { method: 'delete', path: `${org}/api-keys/{id}`, summary: 'Revoke an API key', tag: 'Organizations', auth: 'keys:manage', status: 204 },
-  { method: 'get', path: `${org}/audit-log`, summary: 'Audit log, newest first', tag: 'Organizations', auth: 'audit:read', query: auditQuery, status: 200 },
+  { method: 'get', path: `${org}/audit-log`, summary: "The org's audit log (its own events only), newest first", tag: 'Organizations', auth: 'audit:read', query: auditQuery, status: 200 },
 
-  { method: 'get', path: '/probes', summary: 'Probe types with their config as JSON Schema', tag: 'Monitors', auth: 'none', status: 200 },
+  { method: 'get', path: '/probes', summary: 'Probe types with their config as JSON Schema', tag: 'Monitors', auth: 'session-or-key', status: 200 },
   { method: 'get', path: `${org}/monitors`, summary: 'Monitors', tag: 'Monitors', auth: 'monitors:read', status: 200 },
   { method: 'post', path: `${org}/monitors`, summary: "Create a monitor (config is checked against the probe's schema)", tag: 'Monitors', auth: 'monitors:write', body: monitorBody.create, status: 201 },
   { method: 'get', path: monitor, summary: 'A monitor', tag: 'Monitors', auth: 'monitors:read', status: 200 },
@@ -93,7 +95,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: `${monitor}/daily`, summary: 'Uptime, checks and mean latency per day', tag: 'Monitors', auth: 'monitors:read', query: dailyQuery, status: 200 },
   { method: 'get', path: `${org}/dashboard`, summary: "Every monitor with its last checks and 24 h uptime, as the dashboard socket's snapshot (with its mark for subscribe's resume)", tag: 'Monitors', auth: 'monitors:read', status: 200 },
 
-  { method: 'get', path: '/notifiers', summary: 'Notifier types with their config as JSON Schema', tag: 'Alerting', auth: 'none', status: 200 },
+  { method: 'get', path: '/notifiers', summary: 'Notifier types with their config as JSON Schema', tag: 'Alerting', auth: 'session-or-key', status: 200 },
   { method: 'get', path: `${org}/notification-channels`, summary: 'Notification channels (secrets masked)', tag: 'Alerting', auth: 'monitors:read', status: 200 },
   { method: 'post', path: `${org}/notification-channels`, summary: "Create a channel (config is checked against the notifier's schema)", tag: 'Alerting', auth: 'channels:manage', body: createChannelBody, status: 201 },
   { method: 'get', path: `${org}/notification-channels/{id}`, summary: 'A notification channel (secrets masked)', tag: 'Alerting', auth: 'monitors:read', status: 200 },

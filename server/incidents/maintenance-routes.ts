@@ -1,7 +1,7 @@
 /** /orgs/:org/maintenances: thin routes; every write is audited, re-reads the schedule and refreshes the pages. */
 import Router, { type RouterContext } from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAudit } from '../auth/audit.js';
+import { auditedWrite, type AuditEntry } from '../auth/audit.js';
 import type { RequireOrg } from '../auth/authorize.js';
 import type { OrgState } from '../auth/types.js';
 import { parse } from '../http/body.js';
@@ -26,8 +26,8 @@ export interface MaintenanceRoutesDeps {
 export function maintenanceRoutes(deps: MaintenanceRoutesDeps): Router<OrgState> {
   const { em, requireOrg, clock, schedule, refresh, events } = deps;
   const router = new Router<OrgState>();
-  const audit = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>) =>
-    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const entry = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>): AuditEntry =>
+    ({ orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
   const changed = async (ctx: Ctx, event: 'maintenance.created' | 'maintenance.updated' | 'maintenance.deleted', m: maintenances.MaintenanceJson, pageIds: string[]) => {
     await schedule.reload();
     await refresh(pageIds);
@@ -41,8 +41,9 @@ export function maintenanceRoutes(deps: MaintenanceRoutesDeps): Router<OrgState>
   router.post('/orgs/:org/maintenances', requireOrg('incidents:write'), async (ctx) => {
     const body = parse(maintenanceCreate, ctx.request.body);
     const actor = { userId: ctx.state.principal.kind === 'user' ? ctx.state.principal.userId : null };
-    const m = await maintenances.createMaintenance(em(), ctx.state.orgId, body, actor, clock.now());
-    await audit(ctx, 'maintenance.created', m.id, { title: m.title, startsAt: m.startsAt, endsAt: m.endsAt, monitors: m.monitorIds.length });
+    const m = await auditedWrite(em(), (tx) => maintenances.createMaintenance(tx, ctx.state.orgId, body, actor, clock.now()), (w) =>
+      entry(ctx, 'maintenance.created', w.id, { title: w.title, startsAt: w.startsAt, endsAt: w.endsAt, monitors: w.monitorIds.length }),
+    );
     await changed(ctx, 'maintenance.created', m, m.statusPageIds);
     ctx.status = 201;
     ctx.body = m;
@@ -56,8 +57,7 @@ export function maintenanceRoutes(deps: MaintenanceRoutesDeps): Router<OrgState>
     const id = uuidParam(ctx, 'id', 'Maintenance');
     const body = parse(maintenancePatch, ctx.request.body);
     const before = await maintenances.getMaintenance(em(), ctx.state.orgId, id, clock.now());
-    const m = await maintenances.patchMaintenance(em(), ctx.state.orgId, id, body, clock.now());
-    await audit(ctx, 'maintenance.updated', id, { fields: Object.keys(body) });
+    const m = await auditedWrite(em(), (tx) => maintenances.patchMaintenance(tx, ctx.state.orgId, id, body, clock.now()), () => entry(ctx, 'maintenance.updated', id, { fields: Object.keys(body) }));
     await changed(ctx, 'maintenance.updated', m, [...before.statusPageIds, ...m.statusPageIds]);
     ctx.body = m;
   });
@@ -66,8 +66,7 @@ export function maintenanceRoutes(deps: MaintenanceRoutesDeps): Router<OrgState>
   router.delete('/orgs/:org/maintenances/:id', requireOrg('incidents:write'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'Maintenance');
     const m = await maintenances.getMaintenance(em(), ctx.state.orgId, id, clock.now());
-    await maintenances.deleteMaintenance(em(), ctx.state.orgId, id);
-    await audit(ctx, 'maintenance.deleted', id, { title: m.title });
+    await auditedWrite(em(), (tx) => maintenances.deleteMaintenance(tx, ctx.state.orgId, id), () => entry(ctx, 'maintenance.deleted', id, { title: m.title }));
     await changed(ctx, 'maintenance.deleted', m, m.statusPageIds);
     ctx.status = 204;
   });

@@ -1,7 +1,7 @@
 /** /orgs/:org/incidents: thin routes over service.ts; every write is audited, announced and refreshes the pages. */
 import Router, { type RouterContext } from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recordAudit } from '../auth/audit.js';
+import { auditedWrite, type AuditEntry } from '../auth/audit.js';
 import type { RequireOrg } from '../auth/authorize.js';
 import type { OrgState } from '../auth/types.js';
 import { parse } from '../http/body.js';
@@ -28,8 +28,8 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
   const { em, requireOrg, clock, events, refresh } = deps;
   const router = new Router<OrgState>();
   const now = () => new Date(clock.now());
-  const audit = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>) =>
-    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const entry = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>): AuditEntry =>
+    ({ orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
   const announce = (ctx: Ctx, event: 'incident.created' | 'incident.updated' | 'incident.resolved' | 'incident.deleted', i: incidents.IncidentJson) =>
     events.emit('incident', { orgId: ctx.state.orgId, event, incident: incidents.incidentSummary(i) });
 
@@ -39,8 +39,9 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
 
   router.post('/orgs/:org/incidents', requireOrg('incidents:write'), async (ctx) => {
     const body = parse(incidentCreate, ctx.request.body);
-    const incident = await incidents.createIncident(em(), ctx.state.orgId, body, actorOf(ctx), now());
-    await audit(ctx, 'incident.created', incident.id, { title: incident.title, impact: incident.impact, status: incident.status });
+    const incident = await auditedWrite(em(), (tx) => incidents.createIncident(tx, ctx.state.orgId, body, actorOf(ctx), now()), (i) =>
+      entry(ctx, 'incident.created', i.id, { title: i.title, impact: i.impact, status: i.status }),
+    );
     await refresh(incident.statusPageIds);
     announce(ctx, 'incident.created', incident);
     ctx.status = 201;
@@ -55,8 +56,7 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
     const id = uuidParam(ctx, 'id', 'Incident');
     const body = parse(incidentPatch, ctx.request.body);
     const before = await incidents.pagesOf(em(), id);
-    const incident = await incidents.patchIncident(em(), ctx.state.orgId, id, body, now());
-    await audit(ctx, 'incident.updated', id, { fields: Object.keys(body) });
+    const incident = await auditedWrite(em(), (tx) => incidents.patchIncident(tx, ctx.state.orgId, id, body, now()), () => entry(ctx, 'incident.updated', id, { fields: Object.keys(body) }));
     await refresh([...before, ...incident.statusPageIds]);
     announce(ctx, 'incident.updated', incident);
     ctx.body = incident;
@@ -65,8 +65,7 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
   router.delete('/orgs/:org/incidents/:id', requireOrg('incidents:write'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'Incident');
     const incident = await incidents.getIncident(em(), ctx.state.orgId, id);
-    await incidents.deleteIncident(em(), ctx.state.orgId, id);
-    await audit(ctx, 'incident.deleted', id, { title: incident.title });
+    await auditedWrite(em(), (tx) => incidents.deleteIncident(tx, ctx.state.orgId, id), () => entry(ctx, 'incident.deleted', id, { title: incident.title }));
     await refresh(incident.statusPageIds);
     announce(ctx, 'incident.deleted', incident);
     ctx.status = 204;
@@ -75,8 +74,7 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
   router.post('/orgs/:org/incidents/:id/updates', requireOrg('incidents:write'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'Incident');
     const body = parse(incidentUpdate, ctx.request.body);
-    const incident = await incidents.postUpdate(em(), ctx.state.orgId, id, body, actorOf(ctx), now());
-    await audit(ctx, 'incident.update_posted', id, { status: body.status });
+    const incident = await auditedWrite(em(), (tx) => incidents.postUpdate(tx, ctx.state.orgId, id, body, actorOf(ctx), now()), () => entry(ctx, 'incident.update_posted', id, { status: body.status }));
     await refresh(incident.statusPageIds);
     announce(ctx, body.status === 'resolved' ? 'incident.resolved' : 'incident.updated', incident);
     ctx.body = incident; // API.md: answers the incident (200), like the other actions on one
@@ -86,8 +84,7 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
     const id = uuidParam(ctx, 'id', 'Incident');
     const updateId = uuidParam(ctx, 'updateId', 'Incident update');
     const body = parse(updatePatch, ctx.request.body);
-    const incident = await incidents.editUpdateMessage(em(), ctx.state.orgId, id, updateId, body.message, now());
-    await audit(ctx, 'incident.update_edited', id, { updateId });
+    const incident = await auditedWrite(em(), (tx) => incidents.editUpdateMessage(tx, ctx.state.orgId, id, updateId, body.message, now()), () => entry(ctx, 'incident.update_edited', id, { updateId }));
     await refresh(incident.statusPageIds);
     announce(ctx, 'incident.updated', incident);
     ctx.body = incident;

@@ -1,5 +1,6 @@
 /** Rows and stand-ins the monitoring tests share (test-only). */
 import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
 import { loadConfig, type Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { createLogger } from '../log.js';
@@ -42,6 +43,14 @@ export async function seedMonitors(
     );
   }
   return ids;
+}
+
+/** Middleware that treats every request as `principal`'s, for routes outside an org (GET /probes needs someone). */
+export function signedInAs(principal: Principal): Middleware {
+  return async (ctx, next) => {
+    ctx.state.principal = principal;
+    await next();
+  };
 }
 
 /** A guard that lets every request through as `principal` (route wiring is tested with the real one). */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm, type Orm } from '../db/orm.js';
 import { createApp } from '../http/app.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import { allowAll, seedOrg, silentLog, testConfig } from './fixtures.js';
+import { allowAll, seedOrg, signedInAs, silentLog, testConfig } from './fixtures.js';
 import { createMonitoring, loadProbes, type Monitoring } from './index.js';
 
 let db: TestDatabase;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     tuning: { reconcileMs: 0, retention: false },
   });
   await monitoring.start();
-  const app = createApp({ config, log: silentLog, api: monitoring.routers, readiness: monitoring.readiness, isStopping: () => false });
+  const app = createApp({ config, log: silentLog, middleware: () => [signedInAs(seeded.principal)], api: monitoring.routers, readiness: monitoring.readiness, isStopping: () => false });
   server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

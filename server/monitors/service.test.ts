@@ -59,7 +59,8 @@ afterAll(async () => {
 
 const actor = () => ({ principal: org.principal, ip: '127.0.0.1' });
 const create = (body: Record<string, unknown>, orgId = org.orgId) =>
-  monitoring.service.create(orgId, actor(), parse(createMonitorBody, body));
+  // Each org's monitors are made by its own member: an audited write checks the actor holds the org.
+  monitoring.service.create(orgId, orgId === org.orgId ? actor() : { principal: other.principal, ip: '127.0.0.1' }, parse(createMonitorBody, body));
 
 async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<{ status: number; code: string; details?: unknown }> {
   try {

@@ -2,8 +2,8 @@ import Router, { type RouterContext } from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
 import { z } from 'zod';
-import { createApiKey, listApiKeys, revokeApiKey } from '../auth/apikeys.js';
-import { recordAudit } from '../auth/audit.js';
+import { createApiKey, listApiKeys, revokeApiKey, type KeyChanges } from '../auth/apikeys.js';
+import { auditedWrite, auditQuery, recordAudit, type AuditEntry } from '../auth/audit.js';
 import { can, type RequireOrg } from '../auth/authorize.js';
 import type { AuthEvents } from '../auth/events.js';
 import { userOf } from '../auth/routes.js';
@@ -18,10 +18,6 @@ export const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite:
 export const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
 export const rolePatch = z.strictObject({ role: z.enum(ROLES) });
 export const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
-export const auditQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,19}$/).optional(),
-});
 
 type Ctx = RouterContext<OrgState>;
 
@@ -35,8 +31,14 @@ function uuidParam(ctx: Ctx, key: string, what: string): string {
 export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOrg; events: AuthEvents }): Router<OrgState> {
   const { em, requireOrg, events } = deps;
   const router = new Router<OrgState>();
-  const audit = (ctx: Ctx, action: string, target?: string, details?: Record<string, unknown>) =>
-    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const entry = (ctx: Ctx, action: string, target?: string, details?: Record<string, unknown>): AuditEntry =>
+    ({ orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const actor = (ctx: Ctx) => ({ principal: ctx.state.principal, ip: ctx.ip, canManageOwners: can(ctx.state, 'owners:manage') });
+  // After the commit: the sockets of keys that lost scopes reconnect with what is left (or not at all).
+  const announceKeys = (keys: KeyChanges) => {
+    for (const keyId of keys.revoked) events.emit('key:revoked', { keyId });
+    for (const keyId of keys.narrowed) events.emit('key:narrowed', { keyId });
+  };
 
   router.get('/orgs', async (ctx) => {
     const p = ctx.state.principal as Principal | undefined;
@@ -64,8 +66,7 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
 
   router.patch('/orgs/:org', requireOrg('org:update'), async (ctx) => {
     const body = parse(orgPatch, ctx.request.body);
-    const org = await orgs.updateOrg(em(), ctx.state.orgId, body);
-    await audit(ctx, 'org.updated', org.id, body);
+    const org = await auditedWrite(em(), (tx) => orgs.updateOrg(tx, ctx.state.orgId, body), (o) => entry(ctx, 'org.updated', o.id, body));
     ctx.body = { ...org, role: ctx.state.role ?? null };
   });
 
@@ -82,9 +83,11 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     const body = parse(memberBody, ctx.request.body);
     if (body.role === 'owner' && !can(ctx.state, 'owners:manage')) throw forbidden('Only owners can add owners');
     const inviter = ctx.state.principal.kind === 'user' ? ctx.state.principal.userId : null;
-    const added = await orgs.addMember(em(), ctx.state.orgId, body.email, body.role, inviter);
-    if ('member' in added) await audit(ctx, 'member.added', added.member.userId, { role: body.role });
-    else await audit(ctx, 'member.invited', added.invitation.id, { email: body.email, role: body.role });
+    const added = await auditedWrite(
+      em(),
+      (tx) => orgs.addMember(tx, ctx.state.orgId, body.email, body.role, inviter),
+      (a) => ('member' in a ? entry(ctx, 'member.added', a.member.userId, { role: body.role }) : entry(ctx, 'member.invited', a.invitation.id, { email: body.email, role: body.role })),
+    );
     ctx.status = 201;
     ctx.body = 'member' in added ? { ...added.member, pending: false } : { ...added.invitation, pending: true };
   });
@@ -92,10 +95,8 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
   router.patch('/orgs/:org/members/:userId', requireOrg('members:manage'), async (ctx) => {
     const userId = uuidParam(ctx, 'userId', 'Member');
     const body = parse(rolePatch, ctx.request.body);
-    const member = await em().transactional((tx) =>
-      orgs.changeRole(tx, ctx.state.orgId, userId, body.role, { canManageOwners: can(ctx.state, 'owners:manage') }),
-    );
-    await audit(ctx, 'member.role_changed', userId, { role: body.role });
+    const { member, keys } = await em().transactional((tx) => orgs.changeRole(tx, ctx.state.orgId, userId, body.role, actor(ctx)));
+    announceKeys(keys);
     ctx.body = member;
   });
 
@@ -105,11 +106,9 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     const p = ctx.state.principal;
     const self = p.kind === 'user' && p.userId === userId;
     if (!self && !can(ctx.state, 'members:manage')) throw forbidden();
-    await em().transactional((tx) =>
-      orgs.removeMember(tx, ctx.state.orgId, userId, { canManageOwners: can(ctx.state, 'owners:manage'), self }),
-    );
+    const keys = await em().transactional((tx) => orgs.removeMember(tx, ctx.state.orgId, userId, { ...actor(ctx), self }));
     events.emit('member:removed', { orgId: ctx.state.orgId, userId });
-    await audit(ctx, self ? 'member.left' : 'member.removed', userId);
+    announceKeys(keys);
     ctx.status = 204;
   });
 
@@ -119,8 +118,7 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
 
   router.delete('/orgs/:org/invitations/:id', requireOrg('members:manage'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'Invitation');
-    await orgs.revokeInvitation(em(), ctx.state.orgId, id);
-    await audit(ctx, 'member.invitation_revoked', id);
+    await auditedWrite(em(), (tx) => orgs.revokeInvitation(tx, ctx.state.orgId, id), () => entry(ctx, 'member.invitation_revoked', id));
     ctx.status = 204;
   });
 
@@ -130,9 +128,11 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
 
   router.post('/orgs/:org/api-keys', requireOrg('keys:manage'), async (ctx) => {
     const body = parse(keyBody, ctx.request.body);
-    const p = ctx.state.principal;
-    const created = await createApiKey(em(), ctx.state.orgId, body.name, [...new Set(body.scopes)], p.kind === 'user' ? p.userId : null);
-    await audit(ctx, 'api_key.created', created.id, { name: body.name, scopes: created.scopes });
+    const created = await auditedWrite(
+      em(),
+      (tx) => createApiKey(tx, ctx.state.orgId, body.name, [...new Set(body.scopes)], ctx.state.principal),
+      (k) => entry(ctx, 'api_key.created', k.id, { name: body.name, scopes: k.scopes }),
+    );
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 201;
     ctx.body = created;
@@ -140,9 +140,12 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
 
   router.delete('/orgs/:org/api-keys/:id', requireOrg('keys:manage'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'API key');
-    if (!(await revokeApiKey(em(), ctx.state.orgId, id))) throw notFound('API key');
+    // Recorded first: a key revoking itself is still live when its entry is checked.
+    await em().transactional(async (tx) => {
+      await recordAudit(tx, entry(ctx, 'api_key.revoked', id));
+      if (!(await revokeApiKey(tx, ctx.state.orgId, id))) throw notFound('API key');
+    });
     events.emit('key:revoked', { keyId: id });
-    await audit(ctx, 'api_key.revoked', id);
     ctx.status = 204;
   });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { fitKeysToRole, type KeyChanges } from '../auth/apikeys.js';
+import { auditEntries, recordAudit, type Actor, type AuditJson, type AuditPage } from '../auth/audit.js';
 import type { OrgPolicy } from '../auth/authorize.js';
 import type { Role } from '../auth/types.js';
 import { iso, row, rows, run } from '../db/sql.js';
@@ -187,67 +189,45 @@ export interface ActorRights {
   canManageOwners: boolean;
 }
 
-export async function changeRole(em: EntityManager, orgId: string, userId: string, role: Role, actor: ActorRights): Promise<MemberJson> {
+/**
+ * Changes a member's role; the keys they are answerable for lose the scopes the new role does
+ * not allow. Audited, with the keys, in the caller's transaction. Answers the member and the keys changed.
+ */
+export async function changeRole(
+  em: EntityManager,
+  orgId: string,
+  userId: string,
+  role: Role,
+  actor: ActorRights & Actor,
+): Promise<{ member: MemberJson; keys: KeyChanges }> {
   const current = await lockedRoles(em, orgId, userId);
   if ((current.role === 'owner' || role === 'owner') && !actor.canManageOwners) throw forbidden('Only owners can change owners');
   if (current.role === 'owner' && role !== 'owner' && current.ownerCount === 1) {
     throw conflict('LAST_OWNER', 'An organization needs at least one owner');
   }
+  await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'member.role_changed', target: userId, details: { role } });
+  const keys = await fitKeysToRole(em, orgId, userId, role, actor, 'role_lowered');
   await run(em, 'UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?', [role, orgId, userId]);
-  return (await listMembers(em, orgId)).find((m) => m.userId === userId)!;
-}
-
-export async function removeMember(em: EntityManager, orgId: string, userId: string, actor: ActorRights & { self: boolean }): Promise<void> {
-  const current = await lockedRoles(em, orgId, userId);
-  if (current.role === 'owner' && !actor.canManageOwners && !actor.self) throw forbidden('Only owners can remove owners');
-  if (current.role === 'owner' && current.ownerCount === 1) throw conflict('LAST_OWNER', 'An organization needs at least one owner');
-  await run(em, 'DELETE FROM memberships WHERE org_id = ? AND user_id = ?', [orgId, userId]);
-}
-
-export interface AuditJson {
-  id: string;
-  at: string;
-  action: string;
-  actor: { userId: string | null; email: string | null; keyId: string | null };
-  target: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
+  return { member: (await listMembers(em, orgId)).find((m) => m.userId === userId)!, keys };
 }
 
 /**
- * The org's audit log, newest first: its own events plus account events (sign-ins, failed
- * sign-ins) of its current members.
+ * Removes a member (or lets one leave) and revokes every key they are answerable for in the org,
+ * audited in the caller's transaction. The entries are written before the membership goes: the
+ * one leaving is still a member when their own entries are checked.
  */
-export async function auditLog(em: EntityManager, orgId: string, opts: { limit: number; before?: string }): Promise<AuditJson[]> {
-  const list = await rows<{
-    id: string;
-    at: Date;
-    action: string;
-    actor_user_id: string | null;
-    email: string | null;
-    actor_key_id: string | null;
-    target: string | null;
-    ip: string | null;
-    details: Record<string, unknown> | null;
-  }>(
-    em,
-    `SELECT a.id, a.at, a.action, a.actor_user_id, u.email, a.actor_key_id, a.target, a.ip, a.details
-     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
-     WHERE (a.org_id = ? OR (a.org_id IS NULL AND (
-              a.actor_user_id IN (SELECT user_id FROM memberships WHERE org_id = ?)
-           OR a.target IN (SELECT user_id::text FROM memberships WHERE org_id = ?))))
-       AND (?::bigint IS NULL OR a.id < ?::bigint)
-     ORDER BY a.id DESC LIMIT ?`,
-    [orgId, orgId, orgId, opts.before ?? null, opts.before ?? null, opts.limit],
-  );
-  return list.map((a) => ({
-    id: String(a.id),
-    at: iso(a.at)!,
-    action: a.action,
-    actor: { userId: a.actor_user_id, email: a.email, keyId: a.actor_key_id },
-    target: a.target,
-    ip: a.ip,
-    details: a.details,
-  }));
+export async function removeMember(em: EntityManager, orgId: string, userId: string, actor: ActorRights & Actor & { self: boolean }): Promise<KeyChanges> {
+  const current = await lockedRoles(em, orgId, userId);
+  if (current.role === 'owner' && !actor.canManageOwners && !actor.self) throw forbidden('Only owners can remove owners');
+  if (current.role === 'owner' && current.ownerCount === 1) throw conflict('LAST_OWNER', 'An organization needs at least one owner');
+  const action = actor.self ? 'member.left' : 'member.removed';
+  await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action, target: userId });
+  const keys = await fitKeysToRole(em, orgId, userId, null, actor, actor.self ? 'member_left' : 'member_removed');
+  await run(em, 'DELETE FROM memberships WHERE org_id = ? AND user_id = ?', [orgId, userId]);
+  return keys;
 }
 
+/** The org's audit log, newest first: its own events only (a person's account events are theirs, see accountActivity). */
+export function auditLog(em: EntityManager, orgId: string, page: AuditPage): Promise<AuditJson[]> {
+  return auditEntries(em, 'a.org_id = ?', [orgId], page);
+}

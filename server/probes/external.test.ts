@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm, type Orm } from '../db/orm.js';
 import { createApp } from '../http/app.js';
-import { allowAll, seedOrg, silentLog, testConfig } from '../monitors/fixtures.js';
+import { allowAll, seedOrg, signedInAs, silentLog, testConfig } from '../monitors/fixtures.js';
 import { createMonitoring, loadProbes, type Monitoring } from '../monitors/index.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const config = testConfig({ PINGPAGE_PLUGINS: './examples/smtp-probe' });
   monitoring = createMonitoring({ config, log: silentLog, orm, requireOrg: allowAll(seeded.principal), probes: await loadProbes(config), tuning: { reconcileMs: 0, retention: false } });
   await monitoring.start();
-  const app = createApp({ config, log: silentLog, api: monitoring.routers, readiness: [], isStopping: () => false });
+  const app = createApp({ config, log: silentLog, middleware: () => [signedInAs(seeded.principal)], api: monitoring.routers, readiness: [], isStopping: () => false });
   server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

@@ -114,6 +114,12 @@ export function setupDashboard(nsp: DashboardNamespace, deps: DashboardDeps): vo
       // Join first: checks that end while the snapshot is built reach the client too, which
       // keeps those newer than the snapshot.
       await socket.join(room);
+      // Asked again once in the room: a removal (or revocation) that made the socket leave while
+      // the first answer was on its way would otherwise be undone by this join.
+      if (!(await deps.canWatch(p, orgId))) {
+        await socket.leave(room);
+        return problem('NOT_FOUND', 'Organization not found');
+      }
       socket.data.subscriptions.add(room);
       // The client has a snapshot (from REST): what was sent since its mark closes the gap up to the
       // join. What is sent between the join and this read comes both ways; clients take it once.

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type Koa from 'koa';
 import type { Auth } from '../auth/index.js';
+import { liveKeyPrincipal } from '../auth/apikeys.js';
 import { authorize } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import { allowedOrigins } from '../auth/csrf.js';
@@ -75,7 +76,10 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       return deps.auth.authenticate(deps.app, socket.request, typeof token === 'string' ? token : undefined);
     },
     async canWatch(p, orgId) {
-      if (p.kind === 'key') return p.orgId === orgId && authorize(p, undefined, 'monitors:read', { membersCanWrite: false });
+      if (p.kind === 'key') {
+        const now = await liveKeyPrincipal(em(), p.keyId);
+        return now?.orgId === orgId && authorize(now, undefined, 'monitors:read', { membersCanWrite: false });
+      }
       return (await membership(em(), orgId, p.userId)) !== undefined;
     },
     snapshot: (orgId) => feed.snapshot(orgId),
@@ -95,6 +99,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   ev.on('sessions:revoked', onSessions);
   ev.on('member:removed', onMember);
   ev.on('key:revoked', onKey);
+  ev.on('key:narrowed', onKey);
 
   return {
     io,
@@ -107,6 +112,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       ev.off('sessions:revoked', onSessions);
       ev.off('member:removed', onMember);
       ev.off('key:revoked', onKey);
+      ev.off('key:narrowed', onKey);
       stopStatus();
       io.disconnectSockets(true);
       io.engine.close(); // not io.close(): that would also close the HTTP server before it drained

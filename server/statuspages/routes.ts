@@ -2,7 +2,7 @@
 import Router, { type RouterContext } from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { recordAudit } from '../auth/audit.js';
+import { auditedWrite, type AuditEntry } from '../auth/audit.js';
 import type { RequireOrg } from '../auth/authorize.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { OrgState } from '../auth/types.js';
@@ -33,8 +33,8 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
   const { em, requireOrg, refresh } = deps;
   const ownHost = hostName(new URL(deps.publicUrl).host);
   const router = new Router<OrgState>();
-  const audit = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>) =>
-    recordAudit(em(), { orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
+  const entry = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>): AuditEntry =>
+    ({ orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
   const checkDomain = (domain: string | null | undefined) => {
     if (domain && domain === ownHost) {
       throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path: 'customDomain', code: 'DOMAIN_RESERVED', message: "This is the dashboard's own host" }]);
@@ -50,8 +50,10 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
   router.post('/orgs/:org/status-pages', requireOrg('status-pages:write'), async (ctx) => {
     const body = parse(pageCreate, ctx.request.body);
     checkDomain(body.customDomain);
-    const page = await pages.createPage(em(), ctx.state.orgId, body, { passwordHash: await passwordHash(body.password) });
-    await audit(ctx, 'status_page.created', page.id, { slug: page.slug, title: page.title });
+    const secrets = { passwordHash: await passwordHash(body.password) };
+    const page = await auditedWrite(em(), (tx) => pages.createPage(tx, ctx.state.orgId, body, secrets), (p) =>
+      entry(ctx, 'status_page.created', p.id, { slug: p.slug, title: p.title }),
+    );
     await refresh([page.id]);
     ctx.status = 201;
     ctx.body = page;
@@ -65,17 +67,17 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
     const id = uuidParam(ctx, 'id', 'Status page');
     const body = parse(pagePatch, ctx.request.body);
     checkDomain(body.customDomain);
-    const page = await pages.updatePage(em(), ctx.state.orgId, id, body, { passwordHash: await passwordHash(body.password) });
+    const secrets = { passwordHash: await passwordHash(body.password) };
     // Which fields changed, never their values (a password, a stylesheet).
-    await audit(ctx, 'status_page.updated', id, { fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined) });
+    const fields = Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined);
+    const page = await auditedWrite(em(), (tx) => pages.updatePage(tx, ctx.state.orgId, id, body, secrets), () => entry(ctx, 'status_page.updated', id, { fields }));
     await refresh([id]);
     ctx.body = page;
   });
 
   router.delete('/orgs/:org/status-pages/:id', requireOrg('status-pages:write'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'Status page');
-    await pages.deletePage(em(), ctx.state.orgId, id);
-    await audit(ctx, 'status_page.deleted', id);
+    await auditedWrite(em(), (tx) => pages.deletePage(tx, ctx.state.orgId, id), () => entry(ctx, 'status_page.deleted', id));
     await refresh([id]);
     ctx.status = 204;
   });

@@ -1,7 +1,7 @@
 /** /notifiers and /orgs/:org/notification-channels…: parse, call the service, shape the answer. */
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { RequireOrg } from '../../auth/authorize.js';
+import { requirePrincipal, type RequireOrg } from '../../auth/authorize.js';
 import type { OrgState } from '../../auth/types.js';
 import { notFound } from '../../errors.js';
 import { parse } from '../../http/body.js';
@@ -23,7 +23,7 @@ export function channelRoutes(service: ChannelService, registry: NotifierRegistr
   };
   const actor = (ctx: { state: OrgState; ip: string }) => ({ principal: ctx.state.principal, ip: ctx.ip });
 
-  r.get('/notifiers', (ctx) => {
+  r.get('/notifiers', requirePrincipal, (ctx) => {
     ctx.body = registry.list();
   });
   // Whoever sets up monitors picks their channels; secrets are masked in every answer.
