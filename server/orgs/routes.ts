@@ -15,7 +15,6 @@ import * as orgs from './service.js';
 const name = z.string().trim().min(1).max(100);
 export const orgBody = z.strictObject({ name });
 export const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite: z.boolean().optional() });
-export const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
 export const rolePatch = z.strictObject({ role: z.enum(ROLES) });
 export const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
 export const auditQuery = z.strictObject({
@@ -31,7 +30,7 @@ function uuidParam(ctx: Ctx, key: string, what: string): string {
   return v.data;
 }
 
-/** Organizations, members, invitations, API keys and the audit log. */
+/** Organizations, members, API keys and the audit log (invitations: invitation-routes.ts). */
 export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOrg; events: AuthEvents }): Router<OrgState> {
   const { em, requireOrg, events } = deps;
   const router = new Router<OrgState>();
@@ -78,17 +77,6 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     ctx.body = await orgs.listMembers(em(), ctx.state.orgId);
   });
 
-  router.post('/orgs/:org/members', requireOrg('members:manage'), async (ctx) => {
-    const body = parse(memberBody, ctx.request.body);
-    if (body.role === 'owner' && !can(ctx.state, 'owners:manage')) throw forbidden('Only owners can add owners');
-    const inviter = ctx.state.principal.kind === 'user' ? ctx.state.principal.userId : null;
-    const added = await orgs.addMember(em(), ctx.state.orgId, body.email, body.role, inviter);
-    if ('member' in added) await audit(ctx, 'member.added', added.member.userId, { role: body.role });
-    else await audit(ctx, 'member.invited', added.invitation.id, { email: body.email, role: body.role });
-    ctx.status = 201;
-    ctx.body = 'member' in added ? { ...added.member, pending: false } : { ...added.invitation, pending: true };
-  });
-
   router.patch('/orgs/:org/members/:userId', requireOrg('members:manage'), async (ctx) => {
     const userId = uuidParam(ctx, 'userId', 'Member');
     const body = parse(rolePatch, ctx.request.body);
@@ -110,17 +98,6 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     );
     events.emit('member:removed', { orgId: ctx.state.orgId, userId });
     await audit(ctx, self ? 'member.left' : 'member.removed', userId);
-    ctx.status = 204;
-  });
-
-  router.get('/orgs/:org/invitations', requireOrg('members:manage'), async (ctx) => {
-    ctx.body = await orgs.listInvitations(em(), ctx.state.orgId);
-  });
-
-  router.delete('/orgs/:org/invitations/:id', requireOrg('members:manage'), async (ctx) => {
-    const id = uuidParam(ctx, 'id', 'Invitation');
-    await orgs.revokeInvitation(em(), ctx.state.orgId, id);
-    await audit(ctx, 'member.invitation_revoked', id);
     ctx.status = 204;
   });
 
