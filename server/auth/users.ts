@@ -64,8 +64,8 @@ export interface SignupResult {
  * Creates an account under the signup policy: the very first user always (and owns the first
  * organization), with the set-up code unless asked from this machine; then, with
  * PINGPAGE_SIGNUP=invite, only someone holding an invitation link for this email; with `open`,
- * anyone, each getting an organization of their own. An invited address gives nothing without
- * its link.
+ * anyone, each getting an organization of their own (but for those joining through a link). An
+ * invited address gives nothing without its link.
  */
 export async function signup(em: EntityManager, config: Config, input: SignupInput): Promise<SignupResult> {
   return em.transactional(async (tx) => {
@@ -96,7 +96,8 @@ export async function signup(em: EntityManager, config: Config, input: SignupInp
       await recordAudit(tx, { orgId: joined.id, principal, ...acceptedAudit(user!, accepted), ip: input.ip });
     }
     let org: OrgJson | null = null;
-    if (first || config.PINGPAGE_SIGNUP === 'open' || input.orgName) {
+    // Joining through a link is what the account came for: no organization of its own unless named.
+    if (first || input.orgName || (config.PINGPAGE_SIGNUP === 'open' && !joined)) {
       org = await createOrg(tx, input.orgName ?? `${input.name}'s organization`, user!.id);
       await recordAudit(tx, { orgId: org.id, principal, action: 'member.joined', target: user!.id, ip: input.ip });
     }
