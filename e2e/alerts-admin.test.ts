@@ -243,10 +243,10 @@ describe('alerts admin', () => {
   it('gives a member read-only views on a phone', async () => {
     const invited = await owner.request.post(apiUrl('/members'), { data: { email: 'bob@example.com', role: 'member' }, headers: { Origin: app.url } });
     expect(invited.ok()).toBe(true);
-    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, {
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, orgId, {
       name: 'Bob',
       email: 'bob@example.com',
-      start: 'sign-up',
+      link: (await invited.json()).link,
       context: { viewport: PHONE },
     });
     try {

@@ -72,30 +72,33 @@ export async function signUpFirstOwner(page: Page, base: string): Promise<string
   return new URL(page.url()).pathname.split('/')[2]!;
 }
 
+/** Invites `email` into `orgId` through the API as whoever `api` is signed in as, and answers the invitation link (no SMTP: it is answered once). */
+export async function inviteLink(api: Api, orgId: string, email: string, role: 'owner' | 'admin' | 'member' = 'member'): Promise<string> {
+  const res = await api<{ link?: string }>('POST', `/orgs/${orgId}/members`, { email, role });
+  if (res.status !== 201 || !res.body.link) throw new Error(`invite ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.link;
+}
+
 /**
- * Someone invited to `orgId` signs up in a browser context of their own, opened with `who.context`,
- * and lands on the organization. The sign-up form is reached through the sign-in page's
- * "Create your account" link, or opened directly (`start: 'sign-up'`). Answers the context, its
- * page, and the page's errors (watchErrors) for the test to check; closing the context is the test's.
+ * Someone invited to `orgId` opens their invitation `link` in a browser context of their own
+ * (opened with `who.context`), creates their account there (the email is the invitation's) and
+ * lands on the organization. Answers the context, its page, and the page's errors (watchErrors)
+ * for the test to check; closing the context is the test's.
  */
 export async function signUpMember(
   browser: Browser,
-  base: string,
   orgId: string,
-  who: { name: string; email: string; start?: 'sign-in' | 'sign-up'; context: BrowserContextOptions },
+  who: { name: string; email: string; link: string; context: BrowserContextOptions },
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext(who.context);
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
-    if (who.start === 'sign-up') {
-      await page.goto(`${base}/sign-up`);
-    } else {
-      await page.goto(`${base}/sign-in`);
-      await page.getByRole('link', { name: 'Create your account' }).click();
-    }
+    await page.goto(who.link);
+    await page.getByTestId('invitation').waitFor();
+    const email = page.getByLabel('Email');
+    if ((await email.inputValue()) !== who.email || (await email.getAttribute('readonly')) === null) throw new Error(`the invitation page does not lock the email to ${who.email}`);
     await page.getByLabel('Your name').fill(who.name);
-    await page.getByLabel('Email').fill(who.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`**/orgs/${orgId}`);

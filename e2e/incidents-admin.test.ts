@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../server/testing/app.js';
 import { DESKTOP, PHONE, screenshot, screenshotFailures, Target, watchErrors } from './browser.js';
-import { signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
+import { inviteLink, signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
 
 /** The browser's zone: inputs are read in it, the API speaks UTC. */
 const ZONE = 'Europe/Berlin';
@@ -359,10 +359,11 @@ describe('incidents and maintenance screens', () => {
   });
 
   it('gives a member both screens read-only', async () => {
-    expect((await call('POST', `/orgs/${orgId}/members`, { email: 'bob@example.com', role: 'member' })).status).toBe(201);
-    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, {
+    const link = await inviteLink(call, orgId, 'bob@example.com');
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, orgId, {
       name: 'Bob',
       email: 'bob@example.com',
+      link,
       context: { viewport: PHONE, timezoneId: ZONE },
     });
 

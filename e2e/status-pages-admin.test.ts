@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../server/testing/app.js';
 import { DESKTOP, PHONE, screenshot, screenshotFailures, Target, watchErrors } from './browser.js';
-import { signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
+import { inviteLink, signUpFirstOwner, signUpMember, startBrowserApp, type Api } from './harness.js';
 
 const LIVE = 30_000; // a 10 s monitor has checked well within this
 
@@ -201,8 +201,8 @@ describe('status pages admin', () => {
   });
 
   it('shows a member the list and the page read-only, at phone width', async () => {
-    expect((await ownerApi('POST', `/orgs/${orgId}/members`, { email: 'bob@example.com', role: 'member' })).status).toBe(201);
-    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, app.url, orgId, { name: 'Bob', email: 'bob@example.com', context: { viewport: PHONE } });
+    const link = await inviteLink(ownerApi, orgId, 'bob@example.com');
+    const { context: memberContext, page: member, errors: memberErrors } = await signUpMember(browser, orgId, { name: 'Bob', email: 'bob@example.com', link, context: { viewport: PHONE } });
 
     await member.goto(`${app.url}/orgs/${orgId}/status-pages`);
     await row(member, 'Acme Cloud').waitFor();

@@ -54,9 +54,9 @@ export const configSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional()
     .describe('Redis for Socket.IO fan-out between several server processes'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional()
-    .describe('SMTP server for status-page subscriber e-mail: `smtp://user:pass@host:587` (STARTTLS), `smtps://…` (TLS)'),
+    .describe('SMTP server for invitations and status-page subscriber e-mail: `smtp://user:pass@host:587` (STARTTLS), `smtps://…` (TLS)'),
   MAIL_FROM: z.email().optional()
-    .describe('sender address of subscriber e-mail (needs SMTP_URL)'),
+    .describe('sender address of invitations and subscriber e-mail (needs SMTP_URL)'),
   METRICS_TOKEN: z.string().min(16).optional()
     .describe('bearer token that may read /metrics (besides the signed-in instance administrators)'),
   PINGPAGE_ADMINS: list.pipe(z.array(z.email())).default([])

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { createAuth } from './auth/index.js';
+import { issueSetupCode } from './auth/setup.js';
 import { withListenPort, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
@@ -18,6 +19,7 @@ import { ensureSelfMonitor } from './monitors/self.js';
 import { dashboardPreload, dashboardRoutes } from './realtime/routes.js';
 import { connectAlerting, createAlerting, monitorAlertSettings, type Alerting, type AlertingTuning } from './alerting/index.js';
 import { systemMailFromUrl } from './alerting/mail.js';
+import type { AlertMessage } from './alerting/sdk.js';
 import { statusScriptUrl } from './client-build.js';
 import { followMaintenance } from './monitors/maintenance.js';
 import { createStatusPages, type StatusPages } from './statuspages/index.js';
@@ -40,6 +42,8 @@ export interface PingPage {
   url: string;
   /** The embedded PostgreSQL, when DATABASE_URL was unset. */
   embedded?: EmbeddedPostgres;
+  /** The one-time code that creating the first account from another machine needs; absent once an account exists. */
+  setupCode?: string;
   /** Stops accepting, lets in-flight requests finish, flushes writes, closes the database. */
   close(): Promise<void>;
 }
@@ -104,11 +108,17 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const cfg = withListenPort(config, addr.port);
 
-    const auth = createAuth({ config: cfg, orm });
+    const setupCode = await issueSetupCode(orm.em.fork());
+    if (setupCode) {
+      log.warn({ url: cfg.PUBLIC_URL, setupCode }, `No account exists yet. Create the first one at ${cfg.PUBLIC_URL}; from another machine it asks for the set-up code ${setupCode}`);
+    }
+    const systemMail = cfg.SMTP_URL && cfg.MAIL_FROM ? systemMailFromUrl(cfg.SMTP_URL, cfg.MAIL_FROM) : undefined;
+    // Alerting (made below) owns the e-mail notifier and its timeouts.
+    const sendMail = systemMail && ((to: string, message: AlertMessage) => alerting.sender.toAddress(to, message));
+    const auth = createAuth({ config: cfg, orm, sendMail });
     // A monitor's `alerts` are alerting's policies; handed in, since alerting listens to monitoring.
     const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, alerts: monitorAlertSettings, tuning: opts.monitoring });
     stopMonitoring = () => monitoring.stop();
-    const systemMail = cfg.SMTP_URL && cfg.MAIL_FROM ? systemMailFromUrl(cfg.SMTP_URL, cfg.MAIL_FROM) : undefined;
     const statusPages = createStatusPages({
       config: cfg,
       log,
@@ -205,6 +215,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       statusPages,
       alerting,
       embedded,
+      setupCode,
       url: `http://${host}:${addr.port}`,
       close() {
         closing ??= (async () => {

@@ -131,6 +131,10 @@ describe('embedded PostgreSQL', () => {
     expect(Date.now() - t0).toBeLessThan(30_000); // first start, initdb included
     expect(await getJson(url + '/readyz')).toMatchObject({ status: 'ready' });
     expect((await getJson(url + '/api/v1/instance')).needsSetup).toBe(true);
+    // The set-up code is on stdout next to the URL (and in the log), for a first account made from another machine.
+    const code = /^Set-up code for the first account \(asked only from another machine\): ([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})$/m.exec(first.stdout())?.[1];
+    expect(code).toBeDefined();
+    expect(first.stdout()).toContain(`"setupCode":"${code}"`);
 
     // Write a row directly, to see it again after a restart.
     const { pid, port } = postgresFor(dataDir);
@@ -155,6 +159,7 @@ describe('embedded PostgreSQL', () => {
     const again = start({ DATA_DIR: dataDir });
     const url2 = await again.ready;
     expect((await getJson(url2 + '/api/v1/instance')).needsSetup).toBe(false);
+    expect(again.stdout()).not.toMatch(/set-up code/i); // an account exists: no code is printed
     const tree2 = postgresTree(postgresFor(dataDir).pid);
     again.child.kill('SIGINT');
     expect(await again.exit).toBe(0);

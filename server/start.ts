@@ -42,7 +42,8 @@ async function main() {
   const app = await starting;
   if (signalled) return;
   log.info({ url: app.config.PUBLIC_URL, listen: app.url }, 'PingPage is running');
-  process.stdout.write(`\nPingPage is running at ${app.config.PUBLIC_URL}\n\n`);
+  const setup = app.setupCode ? `Set-up code for the first account (asked only from another machine): ${app.setupCode}\n` : '';
+  process.stdout.write(`\nPingPage is running at ${app.config.PUBLIC_URL}\n${setup}\n`);
 }
 
 main().catch((err) => {

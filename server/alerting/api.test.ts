@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlertingHarness, type AlertingHarness } from '../testing/alerting.js';
-import { signUp, TestClient } from '../testing/client.js';
+import { signUp, signUpInvited, TestClient } from '../testing/client.js';
 import { httpReceiver, type HttpReceiver } from '../testing/receivers.js';
 import { insertChannel } from './channels/store.js';
 import { monitorPolicies } from './policies/service.js';
@@ -22,8 +22,7 @@ beforeAll(async () => {
   receiver = await httpReceiver();
   ({ client: owner, orgId } = await signUp(h.url, 'owner@example.com', { orgName: 'Acme' }));
   ({ client: other, orgId: otherOrg } = await signUp(h.url, 'other@example.com', { orgName: 'Other' }));
-  await owner.post(`/orgs/${orgId}/members`, { email: 'member@example.com', role: 'member' });
-  ({ client: member } = await signUp(h.url, 'member@example.com'));
+  ({ client: member } = await signUpInvited(owner, orgId, 'member@example.com'));
 });
 afterAll(async () => {
   await receiver?.close();

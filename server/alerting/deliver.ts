@@ -102,6 +102,16 @@ export class Sender {
     return this.run(plugin, this.#context(plugin.signed ? channel.signingSecret : undefined), parsed.config, message);
   }
 
+  /** Sends `message` to one address through the operator's SMTP server (subscribers, invitations). */
+  async toAddress(email: string, message: AlertMessage): Promise<SendResult> {
+    const plugin = this.deps.registry.get('email');
+    if (!plugin || !this.deps.systemMail) return fail('EMAIL_NOT_CONFIGURED', 'This server has no SMTP settings for e-mail', true);
+    const parsed = this.#parse(plugin, { ...this.deps.systemMail, to: [email] });
+    if (!parsed.ok) return parsed.result;
+    // The operator's own mail server: not a user-given target, so no outbound policy.
+    return this.run(plugin, this.#context(undefined, systemResolve), parsed.config, message);
+  }
+
   /** Delivers one claimed outbox row. */
   async deliver(row: OutboxRow): Promise<SendResult> {
     if (row.channelId) {
@@ -139,14 +149,7 @@ export class Sender {
       publicUrl: this.deps.publicUrl,
       unsubscribeUrl: `${base}/unsubscribe?token=${makeToken(this.deps.secret, 'unsubscribe', s.id)}`,
     });
-    if (s.email) {
-      const plugin = this.deps.registry.get('email');
-      if (!plugin || !this.deps.systemMail) return fail('EMAIL_NOT_CONFIGURED', 'This server has no SMTP settings for subscriber e-mail', true);
-      const parsed = this.#parse(plugin, { ...this.deps.systemMail, to: [s.email] });
-      if (!parsed.ok) return parsed.result;
-      // The operator's own mail server: not a user-given target, so no outbound policy.
-      return this.run(plugin, this.#context(undefined, systemResolve), parsed.config, message);
-    }
+    if (s.email) return this.toAddress(s.email, message);
     const webhook = this.deps.registry.get('webhook');
     if (!webhook || !s.webhookUrl) return fail('UNKNOWN_NOTIFIER', 'The webhook notifier is not loaded on this server');
     const parsed = this.#parse(webhook, { url: s.webhookUrl });

@@ -19,7 +19,8 @@ export const PAGE_EVENTS = [
   'maintenance.completed',
   'subscription.confirm',
 ] as const;
-export type AlertEvent = (typeof MONITOR_EVENTS)[number] | (typeof PAGE_EVENTS)[number] | 'test';
+/** `invitation`: an invitation into an organization, e-mailed to the invited address only. */
+export type AlertEvent = (typeof MONITOR_EVENTS)[number] | (typeof PAGE_EVENTS)[number] | 'test' | 'invitation';
 
 /** What went wrong, for people and for code: SNAKE_CASE and stable (e.g. HTTP_STATUS, TIMEOUT). */
 export interface SendProblem {

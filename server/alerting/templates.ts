@@ -119,6 +119,10 @@ export const DEFAULT_TEMPLATES: Record<AlertEvent, { subject: string; body: stri
     subject: 'Confirm your subscription to {{page.title}}',
     body: 'Someone (hopefully you) asked to get updates from the {{page.title}} status page.\nIf it was not you, ignore this message: nothing will be sent without confirmation.',
   },
+  invitation: {
+    subject: 'You are invited to PingPage',
+    body: 'Open the link to accept the invitation.',
+  },
   test: {
     subject: 'PingPage test message',
     body: 'If you can read this, the channel works.',

@@ -4,6 +4,8 @@ import type Koa from 'koa';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { membership, orgPolicy } from '../orgs/service.js';
+import { invitationRoutes } from '../orgs/invitation-routes.js';
+import type { SendMail } from '../orgs/invitation-mail.js';
 import { orgRoutes } from '../orgs/routes.js';
 import { orgGuard, type RequireOrg } from './authorize.js';
 import { csrfGuard } from './csrf.js';
@@ -27,7 +29,8 @@ export interface Auth {
   routers: Router<any>[];
 }
 
-export function createAuth(deps: { config: Config; orm: Orm }): Auth {
+/** `sendMail`: the operator's SMTP server, when configured (invitations are e-mailed through it). */
+export function createAuth(deps: { config: Config; orm: Orm; sendMail?: SendMail }): Auth {
   const em = () => deps.orm.em.fork();
   const events = new AuthEvents();
   const store = sessionStore(em, deps.config.SESSION_IDLE_HOURS * 3600 * 1000);
@@ -44,6 +47,10 @@ export function createAuth(deps: { config: Config; orm: Orm }): Auth {
       const data = (await store.get(sid)) as SessionData | null;
       return data?.userId && data._dbId ? { kind: 'user', userId: data.userId, sessionId: data._dbId } : undefined;
     },
-    routers: [authRoutes({ config: deps.config, em, events }), orgRoutes({ em, requireOrg, events })],
+    routers: [
+      authRoutes({ config: deps.config, em, events }),
+      orgRoutes({ em, requireOrg, events }),
+      invitationRoutes({ em, requireOrg, publicUrl: deps.config.PUBLIC_URL, sendMail: deps.sendMail }),
+    ],
   };
 }

@@ -12,6 +12,7 @@ import type { AuthEvents } from './events.js';
 import { FailureLimiter } from './limiter.js';
 import { hashPassword, passwordSchema, verifyPassword } from './passwords.js';
 import { listSessions, revokeSessions, type SessionData } from './sessions.js';
+import { isLocalRequest } from './setup.js';
 import type { Principal } from './types.js';
 import { findUser, findUserByEmail, setPassword, signup, userJson } from './users.js';
 
@@ -21,6 +22,10 @@ export const signupBody = z.strictObject({
   password: passwordSchema,
   name: z.string().trim().min(1).max(100),
   orgName: z.string().trim().min(1).max(100).optional(),
+  /** The secret of an invitation link (`pp_inv_…`): the new account accepts it at once. */
+  invitationToken: z.string().max(200).optional(),
+  /** The set-up code PingPage printed at start: the first account needs it unless created from this machine. */
+  setupCode: z.string().max(64).optional(),
 });
 export const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
 export const passwordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
@@ -51,6 +56,9 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
   const perAccount = new FailureLimiter(50, WINDOW_MS);
   // Per address, across accounts: one source trying many accounts.
   const perIp = new FailureLimiter(100, WINDOW_MS);
+  // Set-up code attempts from the network (59-bit codes: this only keeps guessing pointless).
+  const setupPerIp = new FailureLimiter(10, WINDOW_MS);
+  const setupAll = new FailureLimiter(200, WINDOW_MS);
   const router = new Router();
 
   const limited = (keys: Array<[FailureLimiter, string]>) => {
@@ -62,12 +70,22 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
 
   router.post('/auth/signup', async (ctx) => {
     const body = parse(signupBody, ctx.request.body);
+    const local = isLocalRequest(ctx);
+    if (body.setupCode !== undefined && !local) {
+      // Counted before it is judged, so parallel guesses cannot all slip in under the limit.
+      const keys: Array<[FailureLimiter, string]> = [[setupPerIp, ctx.ip], [setupAll, '*']];
+      limited(keys);
+      for (const [l, k] of keys) l.fail(k);
+    }
     const result = await signup(em(), config, {
       email: body.email,
       name: body.name,
       orgName: body.orgName,
       passwordHash: await hashPassword(body.password),
       ip: ctx.ip,
+      invitationToken: body.invitationToken,
+      local,
+      setupCode: body.setupCode,
     });
     await beginSession(ctx, result.user.id);
     if (result.org) events.emit('org:created', { orgId: result.org.id });

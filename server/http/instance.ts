@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { isLocalRequest } from '../auth/setup.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { rows } from '../db/sql.js';
@@ -8,7 +9,14 @@ export function instanceRoutes(orm: Orm, config: Config): Router {
   const router = new Router();
   router.get('/instance', async (ctx) => {
     const [row] = await rows<{ has_users: boolean }>(orm.em.fork(), 'SELECT EXISTS (SELECT 1 FROM users) AS has_users');
-    ctx.body = { needsSetup: !row!.has_users, signup: config.PINGPAGE_SIGNUP, version: '0.1.0' };
+    const needsSetup = !row!.has_users;
+    ctx.body = {
+      needsSetup,
+      // The first account is asked for the set-up code PingPage printed at start, unless made from this machine.
+      setupCodeRequired: needsSetup && !isLocalRequest(ctx),
+      signup: config.PINGPAGE_SIGNUP,
+      version: '0.1.0',
+    };
   });
   return router;
 }

@@ -18,7 +18,9 @@ import { SESSION_COOKIE } from '../auth/sessions.js';
 import type { Action } from '../auth/types.js';
 import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from '../incidents/schemas.js';
 import { dailyQuery, heartbeatsQuery, monitorBodies, uptimeQuery } from '../monitors/schema.js';
-import { keyBody, memberBody, orgBody, orgPatch, rolePatch } from '../orgs/routes.js';
+import { acceptBody, memberBody } from '../orgs/invitation-routes.js';
+import { TOKEN_PATTERN } from '../orgs/invitations.js';
+import { keyBody, orgBody, orgPatch, rolePatch } from '../orgs/routes.js';
 import { pageCreate, pagePatch, slugSchema } from '../statuspages/schemas.js';
 import { inputJsonSchema, type JsonSchema } from './json-schema.js';
 
@@ -71,11 +73,14 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'patch', path: org, summary: 'Rename an organization or change its policy', tag: 'Organizations', auth: 'org:update', body: orgPatch, status: 200 },
   { method: 'delete', path: org, summary: 'Delete an organization and everything in it', tag: 'Organizations', auth: 'org:delete', status: 204 },
   { method: 'get', path: `${org}/members`, summary: 'Members', tag: 'Organizations', auth: 'members:read', status: 200 },
-  { method: 'post', path: `${org}/members`, summary: 'Add a member, or invite an email without an account', tag: 'Organizations', auth: 'members:manage', body: memberBody, status: 201 },
+  { method: 'post', path: `${org}/members`, summary: 'Invite an email (with or without an account): e-mails the link, or answers it once', tag: 'Organizations', auth: 'members:manage', body: memberBody, status: 201 },
   { method: 'patch', path: `${org}/members/{userId}`, summary: "Change a member's role", tag: 'Organizations', auth: 'members:manage', body: rolePatch, status: 200 },
   { method: 'delete', path: `${org}/members/{userId}`, summary: 'Leave (yourself) or remove a member (members:manage)', tag: 'Organizations', auth: 'org:read', status: 204 },
-  { method: 'get', path: `${org}/invitations`, summary: 'Pending invitations', tag: 'Organizations', auth: 'members:manage', status: 200 },
-  { method: 'delete', path: `${org}/invitations/{id}`, summary: 'Revoke an invitation', tag: 'Organizations', auth: 'members:manage', status: 204 },
+  { method: 'get', path: `${org}/invitations`, summary: 'Pending and expired invitations (never their links)', tag: 'Organizations', auth: 'members:manage', status: 200 },
+  { method: 'post', path: `${org}/invitations/{id}/resend`, summary: 'A new link for an invitation (the old one dies); e-mailed, or answered once', tag: 'Organizations', auth: 'members:manage', status: 200 },
+  { method: 'delete', path: `${org}/invitations/{id}`, summary: 'Revoke an invitation (its link dies at once)', tag: 'Organizations', auth: 'members:manage', status: 204 },
+  { method: 'get', path: '/invitations/{token}', summary: 'What an invitation link offers: organization, inviter, role, email, expiry', tag: 'Organizations', auth: 'none', status: 200 },
+  { method: 'post', path: '/invitations/{token}/accept', summary: 'Accept an invitation as the signed-in account of the invited email', tag: 'Organizations', auth: 'session', body: acceptBody, status: 200 },
   { method: 'get', path: `${org}/api-keys`, summary: 'API keys (never the keys themselves)', tag: 'Organizations', auth: 'keys:manage', status: 200 },
   { method: 'post', path: `${org}/api-keys`, summary: 'Create an API key; the key is in this answer only', tag: 'Organizations', auth: 'keys:manage', body: keyBody, status: 201 },
   { method: 'delete', path: `${org}/api-keys/{id}`, summary: 'Revoke an API key', tag: 'Organizations', auth: 'keys:manage', status: 204 },
@@ -140,6 +145,7 @@ const PATH_PARAMS: Record<string, { schema: z.ZodType; description: string }> = 
   userId: { schema: z.uuid(), description: 'User id of the member' },
   updateId: { schema: z.uuid(), description: 'Incident update id' },
   slug: { schema: slugSchema, description: "The status page's slug" },
+  token: { schema: z.string().regex(TOKEN_PATTERN), description: 'The secret of an invitation link (`pp_inv_…`)' },
 };
 
 const TAGS: Record<Tag, string> = {

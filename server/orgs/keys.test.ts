@@ -10,8 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scopesWithin } from '../auth/authorize.js';
 import { SCOPES } from '../auth/types.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
-import { signUp, TestClient } from '../testing/client.js';
-import { addMembership } from '../testing/members.js';
+import { addMember, signUp, TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket } from '../testing/sockets.js';
 
 let app: TestApp;
@@ -31,7 +30,7 @@ afterAll(() => app?.stop());
 /** Someone with an account (and an org of their own) who is also `role` in org A. */
 async function memberOfA(email: string, role: 'admin' | 'member') {
   const { client, user } = await signUp(app.url, email);
-  await addMembership(app, orgA, user.id, role);
+  await addMember(owner, orgA, client, role);
   return { client, id: user.id };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
-import { signUp, TestClient } from '../testing/client.js';
+import { signUp, signUpInvited, TestClient } from '../testing/client.js';
 
 let app: TestApp;
 const PASSWORD = 'correct horse battery';
@@ -16,10 +16,8 @@ const sql = <T = any>(text: string, params: unknown[] = []) => app.orm.em.fork()
 beforeAll(async () => {
   app = await startTestApp(); // PINGPAGE_SIGNUP=invite
   ({ client: owner, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' }));
-  expect((await owner.post(`/orgs/${orgId}/members`, { email: 'admin@example.com', role: 'admin' })).body.pending).toBe(true);
-  expect((await owner.post(`/orgs/${orgId}/members`, { email: 'member@example.com', role: 'member' })).status).toBe(201);
-  ({ client: admin } = await signUp(app.url, 'admin@example.com'));
-  ({ client: member } = await signUp(app.url, 'member@example.com'));
+  ({ client: admin } = await signUpInvited(owner, orgId, 'admin@example.com', 'admin'));
+  ({ client: member } = await signUpInvited(owner, orgId, 'member@example.com', 'member'));
   const members = (await owner.get(`/orgs/${orgId}/members`)).body as Array<{ userId: string; email: string; role: string }>;
   adminId = members.find((m) => m.email === 'admin@example.com')!.userId;
   memberId = members.find((m) => m.email === 'member@example.com')!.userId;
@@ -36,8 +34,7 @@ describe('signup policy (invite)', () => {
   });
 
   it('refuses a second account for the same email, whatever its case', async () => {
-    await owner.post(`/orgs/${orgId}/members`, { email: 'dupe@example.com', role: 'member' });
-    await signUp(app.url, 'dupe@example.com');
+    await signUpInvited(owner, orgId, 'dupe@example.com');
     await owner.post(`/orgs/${orgId}/members`, { email: 'other@example.com', role: 'member' });
     const res = await new TestClient(app.url).post('/auth/signup', { email: 'DUPE@Example.com', password: PASSWORD, name: 'D' });
     // Invite mode answers 403 (the invitation was used) or 409; the case-insensitive EMAIL_TAKEN
@@ -104,10 +101,7 @@ describe('roles', () => {
   });
 
   it('a member may leave; then the org is a 404 to them', async () => {
-    const { client: leaver } = await (async () => {
-      await owner.post(`/orgs/${orgId}/members`, { email: 'leaver@example.com', role: 'member' });
-      return signUp(app.url, 'leaver@example.com');
-    })();
+    const { client: leaver } = await signUpInvited(owner, orgId, 'leaver@example.com');
     const me = (await leaver.get('/auth/me')).body.user.id;
     expect((await leaver.delete(`/orgs/${orgId}/members/${me}`)).status).toBe(204);
     expect((await leaver.get(`/orgs/${orgId}`)).status).toBe(404);
@@ -116,8 +110,7 @@ describe('roles', () => {
 
 describe('tenancy', () => {
   it("org A's credentials see none of org B: 404, never 403", async () => {
-    await owner.post(`/orgs/${orgId}/members`, { email: 'other-owner@example.com', role: 'member' });
-    const { client: other } = await signUp(app.url, 'other-owner@example.com');
+    const { client: other } = await signUpInvited(owner, orgId, 'other-owner@example.com');
     const orgB = (await other.post('/orgs', { name: 'Other Co' })).body.id as string;
     const keyB = (await other.post(`/orgs/${orgB}/api-keys`, { name: 'b', scopes: ['org:admin'] })).body;
     const keyA = (await owner.post(`/orgs/${orgId}/api-keys`, { name: 'a', scopes: ['org:admin'] })).body;
@@ -211,7 +204,7 @@ describe('audit log', () => {
     await new TestClient(app.url).post('/auth/login', { email: 'member@example.com', password: PASSWORD });
     const log = (await owner.get(`/orgs/${orgId}/audit-log?limit=500`)).body as Array<{ action: string; target: string }>;
     const actions = new Set(log.map((e) => e.action));
-    for (const a of ['member.invited', 'member.joined', 'member.role_changed', 'member.left', 'api_key.created', 'api_key.revoked']) {
+    for (const a of ['member.invited', 'member.invitation_accepted', 'member.joined', 'member.role_changed', 'member.left', 'api_key.created', 'api_key.revoked']) {
       expect(actions, a).toContain(a);
     }
     // Account events are the person's own (auth/activity.test.ts), never the org's.

@@ -15,7 +15,6 @@ import * as orgs from './service.js';
 const name = z.string().trim().min(1).max(100);
 export const orgBody = z.strictObject({ name });
 export const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite: z.boolean().optional() });
-export const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
 export const rolePatch = z.strictObject({ role: z.enum(ROLES) });
 export const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
 
@@ -27,7 +26,7 @@ function uuidParam(ctx: Ctx, key: string, what: string): string {
   return v.data;
 }
 
-/** Organizations, members, invitations, API keys and the audit log. */
+/** Organizations, members, API keys and the audit log (invitations: invitation-routes.ts). */
 export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOrg; events: AuthEvents }): Router<OrgState> {
   const { em, requireOrg, events } = deps;
   const router = new Router<OrgState>();
@@ -79,19 +78,6 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     ctx.body = await orgs.listMembers(em(), ctx.state.orgId);
   });
 
-  router.post('/orgs/:org/members', requireOrg('members:manage'), async (ctx) => {
-    const body = parse(memberBody, ctx.request.body);
-    if (body.role === 'owner' && !can(ctx.state, 'owners:manage')) throw forbidden('Only owners can add owners');
-    const inviter = ctx.state.principal.kind === 'user' ? ctx.state.principal.userId : null;
-    const added = await auditedWrite(
-      em(),
-      (tx) => orgs.addMember(tx, ctx.state.orgId, body.email, body.role, inviter),
-      (a) => ('member' in a ? entry(ctx, 'member.added', a.member.userId, { role: body.role }) : entry(ctx, 'member.invited', a.invitation.id, { email: body.email, role: body.role })),
-    );
-    ctx.status = 201;
-    ctx.body = 'member' in added ? { ...added.member, pending: false } : { ...added.invitation, pending: true };
-  });
-
   router.patch('/orgs/:org/members/:userId', requireOrg('members:manage'), async (ctx) => {
     const userId = uuidParam(ctx, 'userId', 'Member');
     const body = parse(rolePatch, ctx.request.body);
@@ -109,16 +95,6 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     const keys = await em().transactional((tx) => orgs.removeMember(tx, ctx.state.orgId, userId, { ...actor(ctx), self }));
     events.emit('member:removed', { orgId: ctx.state.orgId, userId });
     announceKeys(keys);
-    ctx.status = 204;
-  });
-
-  router.get('/orgs/:org/invitations', requireOrg('members:manage'), async (ctx) => {
-    ctx.body = await orgs.listInvitations(em(), ctx.state.orgId);
-  });
-
-  router.delete('/orgs/:org/invitations/:id', requireOrg('members:manage'), async (ctx) => {
-    const id = uuidParam(ctx, 'id', 'Invitation');
-    await auditedWrite(em(), (tx) => orgs.revokeInvitation(tx, ctx.state.orgId, id), () => entry(ctx, 'member.invitation_revoked', id));
     ctx.status = 204;
   });
 

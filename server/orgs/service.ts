@@ -7,9 +7,6 @@ import type { Role } from '../auth/types.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 
-// A pending invitation is valid this long.
-const INVITE_TTL_DAYS = 14;
-
 export interface OrgJson {
   id: string;
   name: string;
@@ -102,75 +99,6 @@ export async function listMembers(em: EntityManager, orgId: string): Promise<Mem
     [orgId],
   );
   return list.map(memberJson);
-}
-
-export interface InvitationJson {
-  id: string;
-  email: string;
-  role: Role;
-  invitedBy: string | null;
-  createdAt: string;
-  expiresAt: string;
-}
-
-/**
- * Adds a person by email: an existing account becomes a member at once; an unknown email gets a
- * pending invitation that turns into a membership when that address signs up.
- */
-export async function addMember(
-  em: EntityManager,
-  orgId: string,
-  email: string,
-  role: Role,
-  invitedBy: string | null,
-): Promise<{ member: MemberJson } | { invitation: InvitationJson }> {
-  const user = await row<{ id: string }>(em, 'SELECT id FROM users WHERE lower(email) = lower(?)', [email]);
-  if (user) {
-    const added = await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [orgId, user.id, role]);
-    if (!added) throw conflict('ALREADY_MEMBER', 'This person is already a member');
-    const m = await row<MemberRow>(
-      em,
-      'SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND m.user_id = ?',
-      [orgId, user.id],
-    );
-    return { member: memberJson(m!) };
-  }
-  const inv = await row<{ id: string; email: string; role: Role; invited_by: string | null; created_at: Date; expires_at: Date }>(
-    em,
-    `INSERT INTO invitations (id, org_id, email, role, invited_by, expires_at) VALUES (?, ?, ?, ?, ?, now() + ? * interval '1 day')
-     ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by, expires_at = excluded.expires_at
-     RETURNING *`,
-    [randomUUID(), orgId, email, role, invitedBy, INVITE_TTL_DAYS],
-  );
-  return {
-    invitation: { id: inv!.id, email: inv!.email, role: inv!.role, invitedBy: inv!.invited_by, createdAt: iso(inv!.created_at)!, expiresAt: iso(inv!.expires_at)! },
-  };
-}
-
-export async function listInvitations(em: EntityManager, orgId: string): Promise<InvitationJson[]> {
-  const list = await rows<{ id: string; email: string; role: Role; invited_by: string | null; created_at: Date; expires_at: Date }>(
-    em,
-    'SELECT * FROM invitations WHERE org_id = ? AND expires_at > now() ORDER BY created_at DESC',
-    [orgId],
-  );
-  return list.map((i) => ({ id: i.id, email: i.email, role: i.role, invitedBy: i.invited_by, createdAt: iso(i.created_at)!, expiresAt: iso(i.expires_at)! }));
-}
-
-export async function revokeInvitation(em: EntityManager, orgId: string, id: string): Promise<void> {
-  if (!(await run(em, 'DELETE FROM invitations WHERE id = ? AND org_id = ?', [id, orgId]))) throw notFound('Invitation');
-}
-
-/** Turns every pending invitation for this email into a membership (at signup). */
-export async function acceptInvitations(em: EntityManager, userId: string, email: string): Promise<string[]> {
-  const invites = await rows<{ org_id: string; role: Role }>(
-    em,
-    'DELETE FROM invitations WHERE lower(email) = lower(?) AND expires_at > now() RETURNING org_id, role',
-    [email],
-  );
-  for (const i of invites) {
-    await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [i.org_id, userId, i.role]);
-  }
-  return invites.map((i) => i.org_id);
 }
 
 /**

@@ -3,7 +3,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync } from 'node:zlib';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
-import { signUp, TestClient } from '../testing/client.js';
+import { signUp, signUpInvited, TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket, sleep } from '../testing/sockets.js';
 import type { DashboardSnapshot, HeartbeatEvent } from './events.js';
 
@@ -119,8 +119,7 @@ describe('/dashboard', () => {
   });
 
   it('after member removal the socket stops receiving that org within 1 s', async () => {
-    await alice.post(`/orgs/${orgA}/members`, { email: 'carol@example.com', role: 'member' });
-    const { client: carol, user } = await signUp(app.url, 'carol@example.com');
+    const { client: carol, user } = await signUpInvited(alice, orgA, 'carol@example.com');
     const s = open({ cookie: carol.cookie });
     await connected(s);
     expect((await emitAck(s, 'subscribe', { orgId: orgA })).ok).toBe(true);

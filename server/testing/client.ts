@@ -66,15 +66,48 @@ export class TestClient {
   }
 }
 
-/** Signs up (or logs in) and answers the client and the user's first org id. */
-export async function signUp(base: string, email: string, opts: { name?: string; password?: string; orgName?: string } = {}) {
+/** Signs up and answers the client and the user's first org id (the one joined by invitation, else its own). */
+export async function signUp(
+  base: string,
+  email: string,
+  opts: { name?: string; password?: string; orgName?: string; invitationToken?: string; setupCode?: string; headers?: Record<string, string> } = {},
+) {
   const client = new TestClient(base);
-  const res = await client.post('/auth/signup', {
-    email,
-    password: opts.password ?? 'correct horse battery',
-    name: opts.name ?? email.split('@')[0],
-    ...(opts.orgName ? { orgName: opts.orgName } : {}),
-  });
+  const res = await client.post(
+    '/auth/signup',
+    {
+      email,
+      password: opts.password ?? 'correct horse battery',
+      name: opts.name ?? email.split('@')[0],
+      ...(opts.orgName ? { orgName: opts.orgName } : {}),
+      ...(opts.invitationToken ? { invitationToken: opts.invitationToken } : {}),
+      ...(opts.setupCode ? { setupCode: opts.setupCode } : {}),
+    },
+    opts.headers,
+  );
   if (res.status !== 201) throw new Error(`signup ${email}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { client, user: res.body.user as { id: string; email: string }, orgId: res.body.org?.id as string };
+  return { client, user: res.body.user as { id: string; email: string }, orgId: (res.body.joined?.id ?? res.body.org?.id) as string };
+}
+
+/** The secret of an invitation link (`…/invite/<token>`). */
+export const tokenOf = (link: string) => link.slice(link.lastIndexOf('/invite/') + '/invite/'.length);
+
+/** Invites `email` into `orgId` as `role` through the API (no SMTP: the link is answered) and answers the link's token. */
+export async function invite(inviter: TestClient, orgId: string, email: string, role = 'member'): Promise<string> {
+  const res = await inviter.post(`/orgs/${orgId}/members`, { email, role });
+  if (res.status !== 201 || typeof res.body.link !== 'string') throw new Error(`invite ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return tokenOf(res.body.link);
+}
+
+/** Puts an existing account into `orgId` the real way: invited by `inviter`, accepted by `member` through the link. */
+export async function addMember(inviter: TestClient, orgId: string, member: TestClient, role = 'member'): Promise<void> {
+  const email = (await member.get('/auth/me')).body.user.email as string;
+  const token = await invite(inviter, orgId, email, role);
+  const res = await member.post(`/invitations/${token}/accept`);
+  if (res.status !== 200) throw new Error(`accept ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** A new account that joins `orgId` through its invitation link at signup (the way in under PINGPAGE_SIGNUP=invite). */
+export async function signUpInvited(inviter: TestClient, orgId: string, email: string, role = 'member', opts: { name?: string; password?: string } = {}) {
+  return signUp(inviter.base, email, { ...opts, invitationToken: await invite(inviter, orgId, email, role) });
 }

@@ -7,6 +7,7 @@ export type RouteName =
   | 'setup'
   | 'sign-in'
   | 'sign-up'
+  | 'invite'
   | 'home'
   | 'overview'
   | 'monitor-new'
@@ -41,6 +42,7 @@ const TABLE: Array<[string, RouteName]> = [
   ['/setup', 'setup'],
   ['/sign-in', 'sign-in'],
   ['/sign-up', 'sign-up'],
+  ['/invite/:token', 'invite'],
   ['/account', 'account'],
   ['/orgs/:org', 'overview'],
   ['/orgs/:org/monitors/new', 'monitor-new'],

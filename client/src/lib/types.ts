@@ -56,11 +56,23 @@ export interface AlertDelivery {
 export type Role = 'owner' | 'admin' | 'member';
 export const ROLES: Role[] = ['owner', 'admin', 'member'];
 
+/** What each role may do, in a sentence. */
+export const ROLE_HELP: Record<Role, string> = {
+  owner: 'Everything, including owners and deleting the organization',
+  admin: 'Everything inside the organization except owners',
+  member: 'Sees everything; changes monitors only if the organization allows it',
+};
+
+/** "an admin", "a member". */
+export const withArticle = (role: Role) => `${role === 'owner' || role === 'admin' ? 'an' : 'a'} ${role}`;
+
 export const SCOPES = ['monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write', 'org:admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Instance {
   needsSetup: boolean;
+  /** The first account must give the set-up code PingPage printed at start (asked from another machine). */
+  setupCodeRequired: boolean;
   signup: 'invite' | 'open';
   version: string;
 }
@@ -106,6 +118,36 @@ export interface Invitation {
   role: Role;
   invitedBy: string | null;
   createdAt: string;
+  /** When the current link was issued (creation or the latest resend). */
+  sentAt: string;
+  expiresAt: string;
+  state: 'pending' | 'expired';
+  /** The current link went out by e-mail; false: it was shown to whoever invited. */
+  emailed: boolean;
+}
+
+/** An invitation as made or resent: its link comes with it once, unless it was e-mailed. */
+export interface IssuedInvitation extends Invitation {
+  pending: true;
+  link?: string;
+}
+
+/** What POST /auth/signup answers (the session cookie comes with it). */
+export interface SignedUp {
+  user: User;
+  /** The organization the account got of its own, if any. */
+  org: Org | null;
+  /** The organization joined through an invitation link. */
+  joined: OrgRef | null;
+}
+
+/** What an invitation link offers, before it is accepted. */
+export interface InvitationPreview {
+  org: { id: string; name: string };
+  /** Null when an API key invited, or the inviter's account is gone. */
+  inviter: string | null;
+  email: string;
+  role: Role;
   expiresAt: string;
 }
 

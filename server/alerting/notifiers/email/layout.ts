@@ -28,7 +28,7 @@ export function emailHtml(m: AlertMessage): string {
     `<h2 style="margin:0 0 12px;font-size:18px">${escapeHtml(m.title)}</h2>`,
     paragraphs,
     m.facts.confirmUrl ? `<p style="margin:16px 0">${link(m.facts.confirmUrl, 'Confirm subscription')}</p>` : '',
-    m.link ? `<p style="margin:16px 0">${link(m.link, 'Open')}</p>` : '',
+    m.link ? `<p style="margin:16px 0">${link(m.link, m.event === 'invitation' ? 'Open the invitation' : 'Open')}</p>` : '',
     '</div>',
     m.unsubscribeUrl ? `<p style="font-size:12px;color:#667085">${link(m.unsubscribeUrl, 'Unsubscribe')}</p>` : '',
     '</body></html>',
