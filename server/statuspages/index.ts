@@ -101,7 +101,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
     ],
     publicMiddleware,
     publicRouter,
-    fastPath: createFastPath({ store, hsts: deps.config.secure, trustProxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),
+    fastPath: createFastPath({ store, hsts: deps.config.secure, proxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),
     hub: store,
     store,
     maintenance,
