@@ -134,6 +134,8 @@ describe('live updates of a protected page', () => {
       expect(await emitAck(socket, 'subscribe', { slug: 'alpha', token: token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })).toMatchObject({ ok: false });
       expect(await emitAck(socket, 'subscribe', { slug: 'alphabet', token })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(await emitAck(socket, 'subscribe', { slug: 'alpha', token: cookie.split('=')[1] })).toMatchObject({ ok: false }); // the cookie's value is not a live token
+      expect(await emitAck(socket, 'subscribe', { slug: 'alpha', token: 'x'.repeat(101) })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emitAck(socket, 'subscribe', { slug: 'alpha', token: 42 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
       expect(await emitAck(socket, 'subscribe', { slug: 'alpha', token })).toMatchObject({ ok: true, data: { title: 'Page alpha' } });
     } finally {
       socket.disconnect();
