@@ -43,7 +43,7 @@ describe('count first, judge after', () => {
     // Only the judged ones left a trace; the right password from that address waits too.
     expect(await failedLogins(email)).toBe(LIMITS.login.accountAddress.max);
     expect((await login(email, PASSWORD, ip)).status).toBe(429);
-  });
+  }, 120_000);
 
   it('rotating through one IPv6 /64 is one address', async () => {
     const email = 'v6@example.com';
