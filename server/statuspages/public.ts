@@ -201,10 +201,11 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 429) throw err;
       const wait = Number(err.headers?.['Retry-After'] ?? 1);
+      const minutes = Math.ceil(wait / 60);
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       ctx.type = HTML;
-      ctx.body = passwordPageHtml(frame, err.code === 'BUSY' ? 'The server is busy. Try again in a moment.' : `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`);
+      ctx.body = passwordPageHtml(frame, err.code === 'BUSY' ? 'The server is busy. Try again in a moment.' : `Too many attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`);
       return;
     }
     if (!judged.ok) {
