@@ -7,6 +7,7 @@ import { Migration20261130000005Instance } from './Migration20261130000005Instan
 import { Migration20261130000006ChannelLastDelivery } from './Migration20261130000006ChannelLastDelivery.js';
 import { Migration20261207000007Invitations } from './Migration20261207000007Invitations.js';
 import { Migration20261207000008Walls } from './Migration20261207000008Walls.js';
+import { Migration20261207000009LoginAttempts } from './Migration20261207000009LoginAttempts.js';
 
 /** Every migration, oldest first. Loaded from this static list (not from disk) so tsx, vitest and tsc agree. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130000006ChannelLastDelivery', class: Migration20261130000006ChannelLastDelivery },
   { name: 'Migration20261207000007Invitations', class: Migration20261207000007Invitations },
   { name: 'Migration20261207000008Walls', class: Migration20261207000008Walls },
+  { name: 'Migration20261207000009LoginAttempts', class: Migration20261207000009LoginAttempts },
 ];

@@ -3,9 +3,11 @@
  * A plugin is `defineProbe({...})` exported as default from a module; the server validates its
  * shape, gives it a context and an AbortSignal per run, and turns whatever it does into a result.
  */
-import dns from 'node:dns/promises';
 import net from 'node:net';
 import type { z } from 'zod';
+import { systemNameResolver } from './resolver.js';
+
+export { createNameResolver, systemNameResolver, type NameResolver, type NameResolverOptions, type ResolvedAddress } from './resolver.js';
 
 /** The SDK contract version a plugin is written for. The server refuses versions it does not know. */
 export const PROBE_API_VERSION = 1 as const;
@@ -99,8 +101,9 @@ export function since(start: number): number {
 }
 
 /**
- * A resolver with no outbound policy: the system resolver (getaddrinfo, /etc/hosts) and IP
- * literals as they are. The server wraps it with the operator's policy; tests use it directly.
+ * A resolver with no outbound policy: /etc/hosts, then the system's DNS servers through c-ares
+ * (never getaddrinfo, which waits on libuv's thread pool), and IP literals as they are. The
+ * server wraps a resolver like it with the operator's policy; tests use it directly.
  */
 export async function systemResolve(host: string, signal: AbortSignal): Promise<ResolvedTarget> {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
@@ -108,8 +111,8 @@ export async function systemResolve(host: string, signal: AbortSignal): Promise<
   if (family) return { address: bare, family: family as 4 | 6 };
   signal.throwIfAborted();
   try {
-    const { address, family: fam } = await dns.lookup(bare);
-    return { address, family: fam as 4 | 6 };
+    const [first] = await systemNameResolver().lookup(bare);
+    return first!;
   } catch (err) {
     throw new ProbeFailure('DNS_FAILED', `Cannot resolve ${bare}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

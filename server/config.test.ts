@@ -20,6 +20,9 @@ describe('loadConfig', () => {
     ['SESSION_SECRET', 'short', /^SESSION_SECRET: must be at least 32 characters$/],
     ['PINGPAGE_SIGNUP', 'everyone', /^PINGPAGE_SIGNUP: /],
     ['TRUST_PROXY', 'maybe', /^TRUST_PROXY: /],
+    ['TRUST_PROXY', '10.0.0.0/40', /^TRUST_PROXY: /],
+    ['PINGPAGE_DNS_SERVERS', 'dns.example.com', /^PINGPAGE_DNS_SERVERS: /],
+    ['PINGPAGE_DNS_SERVERS', '127.0.0.1:99999', /^PINGPAGE_DNS_SERVERS: /],
     ['BODY_LIMIT_BYTES', '-1', /^BODY_LIMIT_BYTES: /],
     ['PINGPAGE_ADMINS', 'ops@example.com, not an email', /^PINGPAGE_ADMINS: /],
   ])('refuses %s=%s with one line naming the variable', (name, value, message) => {
@@ -52,7 +55,10 @@ describe('loadConfig', () => {
     const c = loadConfig({ ...base, PINGPAGE_PLUGINS: ' a, ./b ,', PINGPAGE_ADMINS: 'ops@example.com, noc@example.com', TRUST_PROXY: 'true', PUBLIC_URL: 'https://status.example.com/' });
     expect(c.PINGPAGE_PLUGINS).toEqual(['a', './b']);
     expect(c.PINGPAGE_ADMINS).toEqual(['ops@example.com', 'noc@example.com']);
-    expect(c.TRUST_PROXY).toBe(true);
+    expect(c.TRUST_PROXY).toEqual({ kind: 'hops', hops: 1 }); // `true` is one proxy, as docker-compose.yml has
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.5,172.18.0.0/16' }).TRUST_PROXY).toEqual({ kind: 'addresses', ranges: ['10.0.0.5', '172.18.0.0/16'] });
+    expect(loadConfig(base).TRUST_PROXY).toEqual({ kind: 'none' });
+    expect(loadConfig({ ...base, PINGPAGE_DNS_SERVERS: '127.0.0.1:5353, [::1]:53, 9.9.9.9' }).PINGPAGE_DNS_SERVERS).toEqual(['127.0.0.1:5353', '[::1]:53', '9.9.9.9']);
     expect(c.PUBLIC_URL).toBe('https://status.example.com');
     expect(c.secure).toBe(true);
   });

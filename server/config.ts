@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError } from './errors.js';
+import { parseProxyTrust } from './http/proxy.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -13,6 +15,23 @@ const list = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const positiveInt = z.coerce.number().int().positive();
+
+const proxyTrust = z.string().transform((v, ctx) => {
+  try {
+    return parseProxyTrust(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+// c-ares takes `ip`, `ip:port`, `ipv6`, `[ipv6]` and `[ipv6]:port`.
+function isDnsServer(entry: string): boolean {
+  const m = /^\[(.+)\](?::(\d{1,5}))?$/.exec(entry) ?? /^([\d.]+)(?::(\d{1,5}))?$/.exec(entry);
+  if (!m) return net.isIPv6(entry);
+  return net.isIP(m[1]!) !== 0 && (m[2] === undefined || Number(m[2]) <= 65_535);
+}
+const dnsServers = list.refine((servers) => servers.every(isDnsServer), 'expected IP addresses, `ip:port` or `[ipv6]:port`, comma-separated');
 
 /**
  * The whole environment of the server. Each variable's description is the one the README's
@@ -39,8 +58,8 @@ export const configSchema = z.object({
     .describe('pino log level of the JSON logs on stdout'),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576)
     .describe('largest accepted request body; larger ones get 413'),
-  TRUST_PROXY: bool.default(false)
-    .describe('trust X-Forwarded-* headers (set behind Traefik)'),
+  TRUST_PROXY: proxyTrust.default({ kind: 'none' })
+    .describe('which X-Forwarded-* headers to believe: `false`; a number of proxy hops (`1` behind Traefik; `true` means `1`); or the proxies\' IPs/CIDRs, comma-separated'),
   PINGPAGE_SIGNUP: z.enum(['invite', 'open']).default('invite')
     .describe('`invite`: the first user, then invited emails only; `open`: anyone'),
   PINGPAGE_PLUGINS: list.default([])
@@ -51,6 +70,8 @@ export const configSchema = z.object({
     .describe("the first organization gets a monitor of this install's own PUBLIC_URL/readyz, once"),
   PINGPAGE_TARGET_ALLOWLIST: list.default([])
     .describe('addresses allowed even when refused by the rules above (e.g. a metadata address)'),
+  PINGPAGE_DNS_SERVERS: dnsServers.default([])
+    .describe('DNS servers probes and webhooks resolve names with (`ip`, `ip:port`, `[ipv6]:port`, comma-separated); default the system\'s'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional()
     .describe('Redis for Socket.IO fan-out between several server processes'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional()

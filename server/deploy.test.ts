@@ -42,7 +42,7 @@ describe('docker-compose.yml', () => {
     expect(labels).toContain('traefik.http.routers.pingpage.tls.certresolver=letsencrypt');
     expect(labels).toContain('traefik.http.services.pingpage.loadbalancer.server.port=3000');
     expect(app.environment.PUBLIC_URL).toMatch(/^https:\/\//);
-    expect(app.environment.TRUST_PROXY).toBe('true');
+    expect(app.environment.TRUST_PROXY).toBe('1'); // Traefik is one hop
     expect(app.ports).toBeUndefined(); // only through Traefik
     expect(app.depends_on.postgres.condition).toBe('service_healthy');
   });

@@ -9,7 +9,7 @@ import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
 import { orgsOfUser } from '../orgs/service.js';
 import { accountActivity, auditQuery, recordAudit } from './audit.js';
 import type { AuthEvents } from './events.js';
-import { FailureLimiter } from './limiter.js';
+import { addressKey, LIMITS, PasswordAttempts } from './attempts.js';
 import { hashPassword, passwordSchema, verifyPassword } from './passwords.js';
 import { listSessions, revokeSessions, type SessionData } from './sessions.js';
 import { isLocalRequest } from './setup.js';
@@ -30,8 +30,6 @@ export const signupBody = z.strictObject({
 export const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
 export const passwordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
 
-const WINDOW_MS = 15 * 60_000;
-
 export function userOf(ctx: Koa.Context): Extract<Principal, { kind: 'user' }> {
   const p = ctx.state.principal as Principal | undefined;
   if (p?.kind !== 'user') throw unauthorized();
@@ -50,43 +48,35 @@ async function beginSession(ctx: Koa.Context, userId: string) {
 
 export function authRoutes(deps: { config: Config; em: () => EntityManager; events: AuthEvents }): Router {
   const { config, em, events } = deps;
-  // Per account from one address: the lock an attacker can put on an account stays on their own address.
-  const perAccountIp = new FailureLimiter(10, WINDOW_MS);
-  // Per account from everywhere: slows a distributed guess without locking the owner out at 10.
-  const perAccount = new FailureLimiter(50, WINDOW_MS);
-  // Per address, across accounts: one source trying many accounts.
-  const perIp = new FailureLimiter(100, WINDOW_MS);
-  // Set-up code attempts from the network (59-bit codes: this only keeps guessing pointless).
-  const setupPerIp = new FailureLimiter(10, WINDOW_MS);
-  const setupAll = new FailureLimiter(200, WINDOW_MS);
+  const attempts = new PasswordAttempts(em);
   const router = new Router();
-
-  const limited = (keys: Array<[FailureLimiter, string]>) => {
-    const wait = Math.max(...keys.map(([l, k]) => l.blockedFor(k)));
-    if (wait > 0) {
-      throw new AppError(429, 'RATE_LIMITED', 'Too many failed attempts: try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
-    }
-  };
 
   router.post('/auth/signup', async (ctx) => {
     const body = parse(signupBody, ctx.request.body);
     const local = isLocalRequest(ctx);
-    if (body.setupCode !== undefined && !local) {
-      // Counted before it is judged, so parallel guesses cannot all slip in under the limit.
-      const keys: Array<[FailureLimiter, string]> = [[setupPerIp, ctx.ip], [setupAll, '*']];
-      limited(keys);
-      for (const [l, k] of keys) l.fail(k);
+    // A set-up code from the network is counted before it is judged, so parallel guesses cannot all slip in under the limit.
+    const attempt =
+      body.setupCode !== undefined && !local
+        ? await attempts.take([[LIMITS.setupCode.all, '*'], [LIMITS.setupCode.address, addressKey(ctx.ip)]])
+        : undefined;
+    let result: Awaited<ReturnType<typeof signup>>;
+    try {
+      result = await signup(em(), config, {
+        email: body.email,
+        name: body.name,
+        orgName: body.orgName,
+        passwordHash: await hashPassword(body.password),
+        ip: ctx.ip,
+        invitationToken: body.invitationToken,
+        local,
+        setupCode: body.setupCode,
+      });
+    } catch (err) {
+      // A wrong code keeps its attempt; anything else (a taken email, a busy server) was no guess.
+      if (!(err instanceof AppError && err.code === 'SETUP_CODE_INVALID')) await attempt?.release();
+      throw err;
     }
-    const result = await signup(em(), config, {
-      email: body.email,
-      name: body.name,
-      orgName: body.orgName,
-      passwordHash: await hashPassword(body.password),
-      ip: ctx.ip,
-      invitationToken: body.invitationToken,
-      local,
-      setupCode: body.setupCode,
-    });
+    await attempt?.succeeded();
     await beginSession(ctx, result.user.id);
     if (result.org) events.emit('org:created', { orgId: result.org.id });
     ctx.status = 201;
@@ -96,20 +86,22 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
   router.post('/auth/login', async (ctx) => {
     const body = parse(loginBody, ctx.request.body);
     const account = body.email.trim().toLowerCase();
-    const keys: Array<[FailureLimiter, string]> = [
-      [perIp, ctx.ip],
-      [perAccount, account],
-      [perAccountIp, `${account}|${ctx.ip}`],
-    ];
-    limited(keys);
+    const ip = addressKey(ctx.ip);
+    const { login } = LIMITS;
     const user = await findUserByEmail(em(), account);
-    if (!(await verifyPassword(body.password, user?.password_hash))) {
-      for (const [l, k] of keys) l.fail(k);
+    const { ok, attempt } = await attempts.judge(
+      [
+        [login.address, ip],
+        [login.accountAddress, `${account}|${ip}`],
+      ],
+      [login.account, account],
+      () => verifyPassword(body.password, user?.password_hash),
+    );
+    if (!ok) {
       await recordAudit(em(), { orgId: null, action: 'auth.login_failed', target: user?.id, ip: ctx.ip, details: { email: account.slice(0, 254) } });
       throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
     }
-    perAccount.reset(account);
-    perAccountIp.reset(`${account}|${ctx.ip}`);
+    await attempt.succeeded();
     await beginSession(ctx, user!.id);
     await recordAudit(em(), { orgId: null, principal: { kind: 'user', userId: user!.id, sessionId: '' }, action: 'auth.login', target: user!.id, ip: ctx.ip });
     ctx.body = { user: userJson(user!) };
@@ -132,13 +124,14 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
   router.post('/auth/password', async (ctx) => {
     const p = userOf(ctx);
     const body = parse(passwordBody, ctx.request.body);
-    const keys: Array<[FailureLimiter, string]> = [[perAccountIp, `${p.userId}|password|${ctx.ip}`]];
-    limited(keys);
     const user = await findUser(em(), p.userId);
-    if (!user || !(await verifyPassword(body.currentPassword, user.password_hash))) {
-      for (const [l, k] of keys) l.fail(k);
+    const { ok, attempt } = await attempts.judge([[LIMITS.passwordChange, `${p.userId}|${addressKey(ctx.ip)}`]], undefined, async () =>
+      user !== undefined && (await verifyPassword(body.currentPassword, user.password_hash)),
+    );
+    if (!ok) {
       throw new AppError(400, 'INVALID_CURRENT_PASSWORD', 'The current password is wrong', [{ path: 'currentPassword', code: 'INVALID_CURRENT_PASSWORD', message: 'Wrong password' }]);
     }
+    await attempt.succeeded();
     await setPassword(em(), p.userId, await hashPassword(body.newPassword));
     const revoked = await revokeSessions(em(), p.userId, { except: p.sessionId });
     events.emit('sessions:revoked', { sessionIds: revoked });

@@ -7,6 +7,7 @@ import { jsonBody } from './body.js';
 import { errorMiddleware } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import type { Metrics } from './metrics.js';
+import { applyProxyTrust } from './proxy.js';
 import { securityHeaders } from './security.js';
 import { serveClient } from './static.js';
 
@@ -31,7 +32,8 @@ export interface AppOptions {
 }
 
 export function createApp(opts: AppOptions): Koa {
-  const app = new Koa({ proxy: opts.config.TRUST_PROXY });
+  const app = new Koa();
+  applyProxyTrust(app, opts.config.TRUST_PROXY);
   app.silent = true; // errors are logged by errorMiddleware, once
   const log = opts.log;
 

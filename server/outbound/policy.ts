@@ -3,12 +3,12 @@
  * resolved here and each of its addresses checked; callers connect to the address returned,
  * never to the name again, so the address checked is the address used.
  */
-import dns from 'node:dns/promises';
 import net from 'node:net';
 import { ProbeFailure, type ProbeContext, type ResolvedTarget } from '../../plugins/sdk.js';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
 import { addressKind, METADATA_NAMES, type AddressKind } from './addresses.js';
+import { serverNameResolver } from './resolver.js';
 
 export interface OutboundPolicy {
   /** 'deny': loopback, private, link-local, unique-local, CGNAT and unspecified targets are refused. */
@@ -17,11 +17,11 @@ export interface OutboundPolicy {
   allowedAddresses: net.BlockList;
   /** Host names (lowercase, no trailing dot) whose addresses are all allowed. */
   allowedNames: ReadonlySet<string>;
+  /** Every address of a name: c-ares on PINGPAGE_DNS_SERVERS or the system's (outbound/resolver.ts). */
+  lookup: Lookup;
 }
 
 export type Lookup = (host: string) => Promise<Array<{ address: string; family: number }>>;
-
-const systemLookup: Lookup = (host) => dns.lookup(host, { all: true, verbatim: true });
 
 const KIND_TEXT: Record<Exclude<AddressKind, 'public'>, string> = {
   metadata: 'a cloud metadata address',
@@ -37,8 +37,10 @@ const KIND_TEXT: Record<Exclude<AddressKind, 'public'>, string> = {
 
 const normalName = (host: string) => host.toLowerCase().replace(/\.$/, '');
 
-/** Builds the policy from PINGPAGE_PRIVATE_TARGETS and PINGPAGE_TARGET_ALLOWLIST (IPs, CIDRs or names). */
-export function outboundPolicy(config: Pick<Config, 'PINGPAGE_PRIVATE_TARGETS' | 'PINGPAGE_TARGET_ALLOWLIST'>): OutboundPolicy {
+/** Builds the policy from PINGPAGE_PRIVATE_TARGETS, PINGPAGE_TARGET_ALLOWLIST (IPs, CIDRs or names) and PINGPAGE_DNS_SERVERS. */
+export function outboundPolicy(
+  config: Pick<Config, 'PINGPAGE_PRIVATE_TARGETS' | 'PINGPAGE_TARGET_ALLOWLIST'> & Partial<Pick<Config, 'PINGPAGE_DNS_SERVERS'>>,
+): OutboundPolicy {
   const allowedAddresses = new net.BlockList();
   const allowedNames = new Set<string>();
   for (const entry of config.PINGPAGE_TARGET_ALLOWLIST) {
@@ -50,7 +52,8 @@ export function outboundPolicy(config: Pick<Config, 'PINGPAGE_PRIVATE_TARGETS' |
     } else if (/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(entry)) allowedNames.add(normalName(entry));
     else throw new StartupError(`PINGPAGE_TARGET_ALLOWLIST: "${entry}" is not an IP address, a CIDR range or a host name`);
   }
-  return { privateTargets: config.PINGPAGE_PRIVATE_TARGETS, allowedAddresses, allowedNames };
+  const resolver = serverNameResolver(config);
+  return { privateTargets: config.PINGPAGE_PRIVATE_TARGETS, allowedAddresses, allowedNames, lookup: (host) => resolver.lookup(host) };
 }
 
 /** Why `address` may not be connected to under `policy`, or undefined when it may. */
@@ -77,7 +80,7 @@ export async function resolveTarget(
   policy: OutboundPolicy,
   host: string,
   signal?: AbortSignal,
-  lookup: Lookup = systemLookup,
+  lookup: Lookup = policy.lookup,
 ): Promise<ResolvedTarget> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   const name = normalName(bare);
@@ -101,7 +104,7 @@ export async function resolveTarget(
 }
 
 /** The resolver probes get through their ProbeContext. */
-export function createResolver(policy: OutboundPolicy, lookup: Lookup = systemLookup): ProbeContext['resolve'] {
+export function createResolver(policy: OutboundPolicy, lookup: Lookup = policy.lookup): ProbeContext['resolve'] {
   return (host, signal) => resolveTarget(policy, host, signal, lookup);
 }
 

@@ -177,7 +177,8 @@ export interface StatusServerEvents {
 }
 
 export interface StatusClientEvents {
-  subscribe: (req: { slug: string }, ack: Ack<unknown>) => void;
+  /** `token`: a password-protected page's live token (GET <page>/live-token). */
+  subscribe: (req: { slug: string; token?: string }, ack: Ack<unknown>) => void;
 }
 
 export interface SocketData {

@@ -8,15 +8,19 @@ import { LIMITS, TokenBucket } from './limits.js';
 /** What the status pages give the `/status` namespace: memory only, never a query per visitor. */
 export interface StatusFeed extends EventEmitter<{ update: [PageUpdate] }> {
   /**
-   * The public page as this visitor may see it (their cookies unlock a password-protected page),
-   * or undefined when the slug is unknown or locked for them.
+   * The public page as this visitor may see it (their cookies, or the live token the page's script
+   * fetched, unlock a password-protected page), or undefined when the slug is unknown or locked for them.
    */
-  visibleSnapshot(slug: string, cookieHeader: string | undefined): unknown | undefined;
+  visibleSnapshot(slug: string, cookieHeader: string | undefined, token?: string): unknown | undefined;
 }
 
 type StatusNamespace = Namespace<StatusClientEvents, StatusServerEvents>;
 
-const slugRequest = z.strictObject({ slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/) });
+const slugRequest = z.strictObject({
+  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/),
+  /** A password-protected page's live token (GET <page>/live-token): its access cookie stays on the page's path. */
+  token: z.string().max(100).optional(),
+});
 // A visitor watches a page or two; more from one socket is a crawler or a mistake.
 const MAX_PAGES = 5;
 const room = (slug: string) => `page:${slug}`;
@@ -42,9 +46,9 @@ export function setupStatus(nsp: StatusNamespace, feed: StatusFeed, log: Logger)
     socket.on('subscribe', (req, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = slugRequest.safeParse(req);
-      if (!parsed.success) return ack({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'Expected {slug}' } });
-      const { slug } = parsed.data;
-      const page = feed.visibleSnapshot(slug, socket.request.headers.cookie);
+      if (!parsed.success) return ack({ ok: false, error: { code: 'VALIDATION_FAILED', message: 'Expected {slug, token?}' } });
+      const { slug, token } = parsed.data;
+      const page = feed.visibleSnapshot(slug, socket.request.headers.cookie, token);
       if (page === undefined) return ack({ ok: false, error: { code: 'NOT_FOUND', message: 'No such status page' } });
       if (!joined.has(slug) && joined.size >= MAX_PAGES) {
         return ack({ ok: false, error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: `At most ${MAX_PAGES} pages per connection` } });

@@ -7,6 +7,7 @@
  */
 import type http from 'node:http';
 import type Koa from 'koa';
+import { forwarded, type ProxyTrust } from '../http/proxy.js';
 import { securityHeaders } from '../http/security.js';
 import { decode, pageFrame, pageHtml, pageJson, publicCsp } from './public.js';
 import type { PageView, Rendered, SnapshotStore } from './store.js';
@@ -16,8 +17,8 @@ export interface FastPathOptions {
   store: SnapshotStore;
   /** HSTS as the rest of the app sends it. */
   hsts: boolean;
-  /** Read the host from X-Forwarded-Host (TRUST_PROXY), as Koa does. */
-  trustProxy: boolean;
+  /** Which X-Forwarded-Host to believe (TRUST_PROXY), as the Koa app does. */
+  proxy: ProxyTrust;
   scriptUrl?: string;
   /** As the Koa route has it: the page then carries the "Subscribe to updates" form. */
   subscriptions?: Pick<Subscriptions, 'email'>;
@@ -67,8 +68,7 @@ export function createFastPath(o: FastPathOptions): FastPath {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const forwarded = o.trustProxy ? req.headers['x-forwarded-host'] : undefined;
-    const host = (typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : undefined) ?? req.headers.host;
+    const host = forwarded(req, o.proxy, 'x-forwarded-host') ?? req.headers.host;
     const domainView = o.store.viewByHost(host);
 
     let view: PageView | undefined;

@@ -30,10 +30,13 @@ export interface MaintenanceLookup {
 export interface StatusPageHub extends StatusFeed {
   /** The page as visitors see it now; undefined for unknown slugs. */
   snapshot(slug: string): PublicPage | undefined;
-  /** May a visitor with this Cookie header see the page (always, unless password-protected)? */
-  canView(slug: string, cookieHeader: string | undefined): boolean;
+  /**
+   * May a visitor with this Cookie header, or this live token (access.ts), see the page (always,
+   * unless password-protected)?
+   */
+  canView(slug: string, cookieHeader: string | undefined, token?: string): boolean;
   /** snapshot() when canView(), else undefined: what a subscriber gets. */
-  visibleSnapshot(slug: string, cookieHeader: string | undefined): PublicPage | undefined;
+  visibleSnapshot(slug: string, cookieHeader: string | undefined, token?: string): PublicPage | undefined;
   /**
    * Only what changed on a page: components whose status changed, the overall status, the
    * incident list when an incident changed, the maintenance list when a window changed. Monitor

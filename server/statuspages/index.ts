@@ -14,6 +14,7 @@ import { maintenanceRoutes } from '../incidents/maintenance-routes.js';
 import { incidentRoutes } from '../incidents/routes.js';
 import { MaintenanceSchedule } from '../incidents/schedule.js';
 import type { Logger } from '../log.js';
+import { PasswordAttempts } from '../auth/attempts.js';
 import { systemClock, type Clock } from '../scheduler/clock.js';
 import type { OnMonitorStatus, StatusPageHub } from './hub.js';
 import { createFastPath, type FastPath } from './fast.js';
@@ -87,7 +88,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   maintenance.on('started', (w) => forward(w, 'maintenance.started'));
   maintenance.on('ended', (w) => forward(w, 'maintenance.ended'));
 
-  const publicMiddleware = publicStatusPages({ store, publicUrl: deps.config.PUBLIC_URL, now: () => clock.now(), secret: deps.config.SESSION_SECRET, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions });
+  const publicMiddleware = publicStatusPages({ store, publicUrl: deps.config.PUBLIC_URL, now: () => clock.now(), secret: deps.config.SESSION_SECRET, attempts: new PasswordAttempts(em), scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions });
   const publicRouter = new Router();
   publicRouter.all(/^\//, publicMiddleware);
 
@@ -101,7 +102,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
     ],
     publicMiddleware,
     publicRouter,
-    fastPath: createFastPath({ store, hsts: deps.config.secure, trustProxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),
+    fastPath: createFastPath({ store, hsts: deps.config.secure, proxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),
     hub: store,
     store,
     maintenance,

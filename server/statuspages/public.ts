@@ -1,11 +1,11 @@
 /**
  * What visitors reach: /status/:slug (and its incident pages, feeds, badges, theme), the JSON at
  * /api/v1/public/status-pages/:slug, and the same page on its custom domain at `/`. Every answer
- * comes from the snapshot store's memory; nothing here touches the database.
+ * comes from the snapshot store's memory; only a password guess touches the database (its count).
  */
 import { createHash } from 'node:crypto';
 import type Koa from 'koa';
-import { FailureLimiter } from '../auth/limiter.js';
+import { addressKey, LIMITS, type PasswordAttempts } from '../auth/attempts.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
 import { ACCESS_MAX_AGE_S, accessCookieName, accessCookieValue } from './access.js';
@@ -48,6 +48,8 @@ export interface PublicOptions {
   /** Epoch ms; the store's clock. */
   now: () => number;
   secret: string;
+  /** Password guesses, counted before bcrypt (shared with every server process). */
+  attempts: PasswordAttempts;
   /** URL of the built live script (default /assets/status.js). */
   scriptUrl?: string;
   /** Subscribers (alerting): public pages then offer "Subscribe to updates". */
@@ -68,12 +70,9 @@ const BADGE: Record<ComponentStatus, [string, keyof typeof BADGE_COLORS]> = {
  */
 export function publicStatusPages(o: PublicOptions): Koa.Middleware {
   const { store } = o;
-  // bcrypt costs ~200 ms per guess: refuse early rather than burn a core for a guesser.
-  const perPage = new FailureLimiter(10, 15 * 60_000);
-  const perIp = new FailureLimiter(30, 15 * 60_000);
 
   return async (ctx, next) => {
-    const domainView = store.viewByHost(ctx.host); // X-Forwarded-Host only when TRUST_PROXY
+    const domainView = store.viewByHost(ctx.host); // X-Forwarded-Host only from a proxy TRUST_PROXY trusts
     const path = ctx.path;
 
     if (path === '/status/_/status.css') return sendStatic(ctx, STATUS_CSS);
@@ -131,6 +130,13 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
 
     const pageUrl = record.customDomain && !base ? `${ctx.protocol}://${record.customDomain}` : `${o.publicUrl}/status/${record.slug}`;
     if (rest === '') return send(ctx, pageHtml(view, frame), isProtected);
+    if (rest === '/live-token') {
+      const token = store.liveToken(view);
+      if (!token) return notFound(ctx, view); // a public page's subscription needs none
+      ctx.set('Cache-Control', 'private, no-store');
+      ctx.body = { token };
+      return;
+    }
     if (rest === '/.json') {
       if (!isProtected) ctx.set('Access-Control-Allow-Origin', '*');
       return send(ctx, pageJson(view), isProtected);
@@ -179,29 +185,40 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
     const hash = view.record.passwordHash;
     const home = frame.base || '/';
     if (!hash) return void ctx.redirect(home);
-    const keys: Array<[FailureLimiter, string]> = [
-      [perIp, ctx.ip],
-      [perPage, `${ctx.ip}|${view.record.id}`],
-    ];
-    const wait = Math.max(...keys.map(([l, k]) => l.blockedFor(k)));
-    if (wait > 0) {
+    const password = (await readForm(ctx, 4096)).get('password') ?? undefined;
+    const ip = addressKey(ctx.ip);
+    const { statusPage } = LIMITS;
+    let judged: Awaited<ReturnType<PasswordAttempts['judge']>>;
+    try {
+      judged = await o.attempts.judge(
+        [
+          [statusPage.address, ip],
+          [statusPage.pageAddress, `${view.record.id}|${ip}`],
+        ],
+        undefined,
+        async () => password !== undefined && (await verifyPassword(password, hash)),
+      );
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 429) throw err;
+      const wait = Number(err.headers?.['Retry-After'] ?? 1);
+      const minutes = Math.ceil(wait / 60);
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));
       ctx.type = HTML;
-      ctx.body = passwordPageHtml(frame, `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`);
+      ctx.body = passwordPageHtml(frame, err.code === 'BUSY' ? 'The server is busy. Try again in a moment.' : `Too many attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`);
       return;
     }
-    const password = (await readForm(ctx, 4096)).get('password') ?? undefined;
-    if (password === undefined || !(await verifyPassword(password, hash))) {
-      for (const [l, k] of keys) l.fail(k);
+    if (!judged.ok) {
       ctx.status = 401;
       ctx.type = HTML;
       ctx.body = passwordPageHtml(frame, 'Wrong password.');
       return;
     }
-    perPage.reset(`${ctx.ip}|${view.record.id}`);
+    await judged.attempt.succeeded();
+    // Scoped to the page's own path (or `/` on its custom domain, which serves only this page):
+    // the browser never sends it with another page's requests.
     ctx.cookies.set(accessCookieName(view.record.id), accessCookieValue(o.secret, view.record.id, hash, o.now()), {
-      path: '/',
+      path: home,
       httpOnly: true,
       sameSite: 'lax',
       secure: ctx.secure,
@@ -247,7 +264,7 @@ function themeCss(view: PageView, unlocked: boolean): string {
 }
 
 function isPagePath(rest: string): boolean {
-  return /^(|\/|\/unlock|\/subscriptions|\/theme\.css|\/feed\.atom|\/feed\.rss|\/badge\.svg|\/incidents\/[^/]+|\/components\/[^/]+\/badge\.svg)$/.test(rest);
+  return /^(|\/|\/unlock|\/live-token|\/subscriptions|\/theme\.css|\/feed\.atom|\/feed\.rss|\/badge\.svg|\/incidents\/[^/]+|\/components\/[^/]+\/badge\.svg)$/.test(rest);
 }
 
 export function decode(s: string): string {

@@ -11,7 +11,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../log.js';
 import type { MonitorStatus, PageUpdate } from '../realtime/events.js';
 import type { Clock } from '../scheduler/clock.js';
-import { accessCookieName, cookieFrom, validAccess } from './access.js';
+import { accessCookieName, cookieFrom, liveToken, validAccess, validLiveToken } from './access.js';
 import { derivePage, type DerivedPage } from './derive.js';
 import type { MaintenanceLookup, MonitorStatusChange, StatusPageHub } from './hub.js';
 import { loadPage, pageIds, type PageRecord } from './load.js';
@@ -138,14 +138,22 @@ export class SnapshotStore extends EventEmitter<{ update: [update: PageUpdate] }
     return view?.page;
   }
 
-  visibleSnapshot(slug: string, cookieHeader: string | undefined): PublicPage | undefined {
-    return this.canView(slug, cookieHeader) ? this.snapshot(slug) : undefined;
+  visibleSnapshot(slug: string, cookieHeader: string | undefined, token?: string): PublicPage | undefined {
+    return this.canView(slug, cookieHeader, token) ? this.snapshot(slug) : undefined;
   }
 
-  canView(slug: string, cookieHeader: string | undefined): boolean {
+  canView(slug: string, cookieHeader: string | undefined, token?: string): boolean {
     const view = this.viewBySlug(slug);
     if (!view) return false;
+    const hash = view.record.passwordHash;
+    if (hash !== null && token !== undefined && validLiveToken(this.#o.secret, view.record.id, hash, token, this.#o.clock.now())) return true;
     return this.unlocked(view, cookieHeader === undefined ? undefined : cookieFrom(cookieHeader, accessCookieName(view.record.id)));
+  }
+
+  /** A token that opens this protected page's live subscription for a few minutes (access.ts). */
+  liveToken(view: PageView): string | undefined {
+    const hash = view.record.passwordHash;
+    return hash === null ? undefined : liveToken(this.#o.secret, view.record.id, hash, this.#o.clock.now());
   }
 
   /** Is the monitor shown on a page that opens incidents by itself? */

@@ -11,6 +11,7 @@ import { incidentCard, maintenanceCard, setComponent, setList, setOverall, setUp
 
 const slug = document.body.dataset.slug;
 const base = document.body.dataset.base ?? '';
+const isProtected = document.body.dataset.protected !== undefined;
 const live = document.getElementById('live');
 
 function showLive(state: 'live' | 'reconnecting') {
@@ -32,6 +33,17 @@ function apply(u: Partial<PageUpdate>) {
   if (u.at) setUpdated(u.at);
 }
 
+/**
+ * A password-protected page's unlock cookie stays on the page's own path, so the socket (at
+ * /socket.io/) subscribes with a short-lived token the page's path hands out instead.
+ */
+async function liveToken(): Promise<string | undefined> {
+  if (!isProtected) return undefined;
+  const res = await fetch(`${base}/live-token`, { credentials: 'same-origin', cache: 'no-store' });
+  if (!res.ok) throw new Error(`live token: ${res.status}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 /** The whole snapshot (after a (re)connect): everything may have changed while we were away. */
 function applyPage(p: PublicPage) {
   apply({ components: p.components, overall: p.overall, incidents: p.incidents, maintenances: p.maintenances, at: p.updatedAt });
@@ -40,11 +52,15 @@ function applyPage(p: PublicPage) {
 if (slug && live) {
   const socket: Socket<StatusServerEvents, StatusClientEvents> = io('/status');
   socket.on('connect', () => {
-    socket.emit('subscribe', { slug }, (answer) => {
-      if (!answer.ok) return;
-      applyPage(answer.data as PublicPage);
-      showLive('live');
-    });
+    liveToken().then(
+      (token) =>
+        socket.emit('subscribe', token ? { slug, token } : { slug }, (answer) => {
+          if (!answer.ok) return;
+          applyPage(answer.data as PublicPage);
+          showLive('live');
+        }),
+      () => showLive('reconnecting'), // locked again (password changed) or offline: the page stays as loaded
+    );
   });
   socket.on('disconnect', () => showLive('reconnecting'));
   socket.on('page:update', (u) => {

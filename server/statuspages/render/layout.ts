@@ -51,7 +51,7 @@ ${opts.noindex ? html`<meta name="robots" content="noindex, nofollow"/>` : ''}
 <link rel="alternate" type="application/rss+xml" title="${r.title} status (RSS)" href="${f.base}/feed.rss"/>
 ${opts.script ? html`<script type="module" src="${f.scriptUrl}"></script>` : ''}
 </head>
-<body data-slug="${r.slug}" data-base="${f.base}">
+<body data-slug="${r.slug}" data-base="${f.base}"${r.passwordHash !== null ? html` data-protected=""` : ''}>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="wrap">
 ${logo ? html`<img src="${logo}" alt=""/>` : ''}
