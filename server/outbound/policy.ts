@@ -55,14 +55,12 @@ export function outboundPolicy(config: Pick<Config, 'PINGPAGE_PRIVATE_TARGETS' |
 
 /**
  * The policy for what anonymous visitors give (a status page's webhook subscribers): the deny
- * rules, whatever PINGPAGE_PRIVATE_TARGETS says, and no allowlist (the operator's exceptions are
- * for their own members' monitors, not for strangers).
+ * rules whatever PINGPAGE_PRIVATE_TARGETS says; only what the operator named in the allowlist
+ * passes them.
  */
-export const PUBLIC_INPUT_POLICY: OutboundPolicy = Object.freeze({
-  privateTargets: 'deny',
-  allowedAddresses: new net.BlockList(),
-  allowedNames: new Set<string>(),
-});
+export function publicInputPolicy(policy: OutboundPolicy): OutboundPolicy {
+  return { ...policy, privateTargets: 'deny' };
+}
 
 /** The host of a target: a URL's host name, the host of `host:port` or `[v6]:port`, an IP literal as is. */
 export function targetHost(target: string): string {

@@ -30,6 +30,8 @@ beforeAll(async () => {
     // X-Forwarded-For gives each test its own address; X-Forwarded-Host stands for a custom domain.
     TRUST_PROXY: 'true',
     LOG_LEVEL: 'warn',
+    // Visitors' webhooks meet the deny rules; the local receiver is let through by name, as an operator would.
+    PINGPAGE_TARGET_ALLOWLIST: '127.0.0.1',
   });
   ({ client: owner, orgId } = await signUp(app.url, 'owner@example.com', { orgName: 'Acme' }));
   acme = await page({ slug: 'acme', title: 'Acme', description: 'Live status', components: [{ name: 'Public API', group: 'Core' }, { name: 'Support desk' }] });
