@@ -5,6 +5,7 @@ import { Migration20261129000003StatusPages } from './Migration20261129000003Sta
 import { Migration20261129000004Alerting } from './Migration20261129000004Alerting.js';
 import { Migration20261130000005Instance } from './Migration20261130000005Instance.js';
 import { Migration20261130000006ChannelLastDelivery } from './Migration20261130000006ChannelLastDelivery.js';
+import { Migration20261207000011SecretsDomains } from './Migration20261207000011SecretsDomains.js';
 
 /** Every migration, oldest first. Loaded from this static list (not from disk) so tsx, vitest and tsc agree. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000004Alerting', class: Migration20261129000004Alerting },
   { name: 'Migration20261130000005Instance', class: Migration20261130000005Instance },
   { name: 'Migration20261130000006ChannelLastDelivery', class: Migration20261130000006ChannelLastDelivery },
+  { name: 'Migration20261207000011SecretsDomains', class: Migration20261207000011SecretsDomains },
 ];

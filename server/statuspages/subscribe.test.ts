@@ -10,6 +10,7 @@ import { rows } from '../db/sql.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, TestClient } from '../testing/client.js';
 import { httpReceiver, smtpReceiver, type HttpReceiver, type ReceivedMail, type SmtpReceiver } from '../testing/receivers.js';
+import { proveDomains } from './testing.js';
 
 let app: TestApp;
 let smtp: SmtpReceiver;
@@ -218,6 +219,7 @@ describe('posting the form (no JavaScript)', () => {
 describe('custom domains and password protection', () => {
   it('works on the page’s own domain, and never for another page there', async () => {
     const own = await page({ slug: 'own-domain', title: 'Own', customDomain: 'status.own.test', components: [{ name: 'Web' }] });
+    await proveDomains(app.orm, app.statusPages.store); // served only once proven (domains.test.ts)
     const host = { 'x-forwarded-host': 'status.own.test', origin: 'http://status.own.test' };
     const html = await (await fetch(`${app.url}/`, { headers: { 'x-forwarded-host': 'status.own.test' } })).text();
     expect(html).toContain('<form class="card sub" method="post" action="/subscriptions">');
