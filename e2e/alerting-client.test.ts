@@ -12,7 +12,7 @@ import { TEMPLATE_FIELDS, unknownFields } from '../server/alerting/templates.js'
 const registry = new NotifierRegistry(Object.values(builtinNotifiers));
 const notifier = (id: string) => registry.list().find((n) => n.id === id) as Notifier;
 /** What a member or an admin sees of a stored config, and the summary made of it. */
-const summary = (id: string, config: Record<string, unknown>) => targetSummary({ config: registry.mask(id, config) }, notifier(id));
+const summary = (id: string, config: Record<string, unknown>) => targetSummary({ config: registry.secrets.mask(id, config) }, notifier(id));
 
 describe('target summaries', () => {
   it.each([

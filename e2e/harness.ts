@@ -3,6 +3,7 @@
  * owner's API through the browser's own session, and signing people up through the pages.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { StartOptions } from '../server/main.js';
 import { startTestApp, type TestApp } from '../server/testing/app.js';
 import { buildClient, clientDist, launchBrowser, watchErrors } from './browser.js';
 
@@ -24,12 +25,12 @@ export interface BrowserApp {
 
 /**
  * Builds the client if needed, starts a whole PingPage serving it (with `env` on top of the test
- * defaults) and Chromium, and opens the owner's context with `context`. What started is stopped
+ * defaults, and `start`'s knobs) and Chromium, and opens the owner's context with `context`. What started is stopped
  * again if a later step fails; otherwise closing `browser` and stopping `app` is the caller's.
  */
-export async function startBrowserApp(opts: { env?: Record<string, string>; context: BrowserContextOptions }): Promise<BrowserApp> {
+export async function startBrowserApp(opts: { env?: Record<string, string>; start?: StartOptions; context: BrowserContextOptions }): Promise<BrowserApp> {
   await buildClient();
-  const app = await startTestApp(opts.env ?? {}, { clientDir: clientDist });
+  const app = await startTestApp(opts.env ?? {}, { ...opts.start, clientDir: clientDist });
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();

@@ -69,6 +69,13 @@ export interface ProbePlugin<C extends z.ZodType = z.ZodType, M = Record<string,
    * Defaults to the config's `host` or `url` host.
    */
   targetKey?(config: z.infer<C>): string;
+  /**
+   * Optional: the URLs or `host[:port]` the config connects to. A secret is kept across an edit
+   * only while these stay the same (it never follows a new host), and a cloud metadata address
+   * among them is refused when the monitor is saved. Defaults to the config's `url`, else its
+   * `host` (with `port`).
+   */
+  targets?(config: z.infer<C>): string[];
   run(ctx: ProbeContext, config: z.infer<C>, signal: AbortSignal): Promise<ProbeResult<M>>;
 }
 
@@ -77,6 +84,24 @@ export function defineProbe<C extends z.ZodType, M = Record<string, unknown>>(
   plugin: ProbePlugin<C, M>,
 ): ProbePlugin<C, M> {
   return plugin;
+}
+
+/**
+ * Marks a config field secret (JSON Schema `writeOnly`): answers, dashboards and the audit log
+ * show "********", forms show a password input, and an edit that sends the mask back keeps the
+ * stored value. On a record (`z.record(z.string(), secret(z.string()))`) every value is secret.
+ * A plugin that imports nothing at run time writes `.meta({ writeOnly: true })` itself.
+ */
+export function secret<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ writeOnly: true }) as T;
+}
+
+/**
+ * Marks a URL field whose user-info password is secret (`https://user:********@host/`); the
+ * rest of the URL shows as typed. Same as `.meta({ 'x-secret': 'url-password' })`.
+ */
+export function secretUrlPassword<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ 'x-secret': 'url-password' }) as T;
 }
 
 /** Thrown inside a probe to end the check with a coded failure; `fail()` turns it into a result. */

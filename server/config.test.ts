@@ -51,6 +51,16 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
+  it.each([
+    [{}, 'allow'],
+    [{ PINGPAGE_SIGNUP: 'invite' }, 'allow'],
+    [{ PINGPAGE_SIGNUP: 'open' }, 'deny'],
+    [{ PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow' }, 'allow'],
+    [{ PINGPAGE_SIGNUP: 'invite', PINGPAGE_PRIVATE_TARGETS: 'deny' }, 'deny'],
+  ])('PINGPAGE_PRIVATE_TARGETS from %j is %s: open sign-up denies private targets unless told otherwise', (env, expected) => {
+    expect(loadConfig({ ...base, ...env }).PINGPAGE_PRIVATE_TARGETS).toBe(expected);
+  });
+
   it('parses lists, booleans and https', () => {
     const c = loadConfig({ ...base, PINGPAGE_PLUGINS: ' a, ./b ,', PINGPAGE_ADMINS: 'ops@example.com, noc@example.com', TRUST_PROXY: 'true', PUBLIC_URL: 'https://status.example.com/' });
     expect(c.PINGPAGE_PLUGINS).toEqual(['a', './b']);

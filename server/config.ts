@@ -64,8 +64,8 @@ export const configSchema = z.object({
     .describe('`invite`: the first user, then invited emails only; `open`: anyone'),
   PINGPAGE_PLUGINS: list.default([])
     .describe('comma-separated npm package names or paths of external probe plugins'),
-  PINGPAGE_PRIVATE_TARGETS: z.enum(['allow', 'deny']).default('allow')
-    .describe('`deny` refuses probes and webhooks to loopback, private and link-local addresses'),
+  PINGPAGE_PRIVATE_TARGETS: z.enum(['allow', 'deny']).optional()
+    .describe("`deny` refuses probes and webhooks to loopback, private and link-local addresses; unset: `deny` when PINGPAGE_SIGNUP is `open`, else `allow` (status-page visitors' webhooks are always denied)"),
   PINGPAGE_SELF_MONITOR: bool.default(true)
     .describe("the first organization gets a monitor of this install's own PUBLIC_URL/readyz, once"),
   PINGPAGE_TARGET_ALLOWLIST: list.default([])
@@ -90,9 +90,10 @@ export const configSchema = z.object({
 
 export type Env = z.infer<typeof configSchema>;
 export type Config = Readonly<
-  Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET'> & {
+  Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'PINGPAGE_PRIVATE_TARGETS'> & {
     PUBLIC_URL: string;
     SESSION_SECRET: string;
+    PINGPAGE_PRIVATE_TARGETS: 'allow' | 'deny';
     /** DATA_DIR resolved to an absolute path. */
     DATA_DIR: string;
     /** PUBLIC_URL is https: cookies are Secure and HSTS is sent. */
@@ -128,6 +129,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     DATA_DIR: dataDir,
     PUBLIC_URL: publicUrl,
     SESSION_SECRET: e.SESSION_SECRET ?? persistedSecret(dataDir),
+    // An explicit value wins; unset, an instance anyone may sign up to keeps strangers off its own network.
+    PINGPAGE_PRIVATE_TARGETS: e.PINGPAGE_PRIVATE_TARGETS ?? (e.PINGPAGE_SIGNUP === 'open' ? 'deny' : 'allow'),
     secure: publicUrl.startsWith('https:'),
     publicUrlDerived: e.PUBLIC_URL === undefined,
   });

@@ -22,7 +22,7 @@ import { systemMailFromUrl } from './alerting/mail.js';
 import type { AlertMessage } from './alerting/sdk.js';
 import { statusScriptUrl } from './client-build.js';
 import { followMaintenance } from './monitors/maintenance.js';
-import { createStatusPages, type StatusPages } from './statuspages/index.js';
+import { createStatusPages, type DomainsTuning, type StatusPages } from './statuspages/index.js';
 import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { instanceRoutes } from './http/instance.js';
 import { openApiRoutes } from './http/openapi.js';
@@ -58,6 +58,8 @@ export interface StartOptions {
   monitoring?: MonitoringTuning;
   /** Outbox worker knobs (tests). */
   alerting?: AlertingTuning;
+  /** Custom domain proofs: DNS servers and the clock of the daily check (tests). */
+  domains?: DomainsTuning;
 }
 
 /** Wiring only: config → database → services → HTTP. */
@@ -126,6 +128,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       requireOrg: auth.requireOrg,
       onMonitorStatus: (fn) => monitoring.events.on('monitor:status', fn),
       scriptUrl: statusScriptUrl(opts.clientDir),
+      domains: opts.domains,
       // The page's "Subscribe to updates" form signs up through alerting (created next: it needs the maintenance schedule).
       subscriptions: { email: systemMail !== undefined, signUp: (slug, ip, read) => alerting.signUps.signUp(slug, ip, read) },
     });

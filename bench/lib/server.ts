@@ -58,7 +58,7 @@ export async function startBenchServer(env: Record<string, string> = {}, port?: 
       const inspect = opts.inspect ? [`--inspect=127.0.0.1:${fixedPort + 1}`] : [];
       child = track(spawn(process.execPath, [...inspect, '--import', 'tsx', 'server/start.ts'], {
         cwd: root,
-        env: { ...clean, PORT: String(fixedPort), DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PINGPAGE_SIGNUP: 'open', ...env },
+        env: { ...clean, PORT: String(fixedPort), DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'warn', PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow', ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
       }));
       let out = '';

@@ -53,6 +53,7 @@ export default defineProbe<typeof dnsConfig, DnsMetadata>({
   description: 'Asks a DNS server for a record and checks the response code and answers.',
   configSchema: dnsConfig,
   targetKey: (config) => config.server ?? `system:${config.name}`,
+  targets: (config) => (config.server ? [config.server] : []),
   async run(ctx, config, signal) {
     const start = performance.now();
     const timings: Timings = {};

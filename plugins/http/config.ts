@@ -1,5 +1,6 @@
 /** The http probe's configuration: validation and defaults in one place, JSON-Schema representable. */
 import { z } from 'zod';
+import { secret, secretUrlPassword } from '../sdk.js';
 import { caSchema } from '../shared/schema.js';
 
 const MiB = 1024 * 1024;
@@ -13,23 +14,24 @@ const auth = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('basic'),
       username: z.string().max(256).describe('User name for HTTP Basic authentication'),
-      password: z.string().max(1024).describe('Password for HTTP Basic authentication'),
+      password: secret(z.string().max(1024)).describe('Password for HTTP Basic authentication (secret)'),
     })
     .describe('HTTP Basic authentication'),
   z
     .strictObject({
       type: z.literal('bearer'),
-      token: z.string().min(1).max(8192).describe('Token sent as "Authorization: Bearer <token>"'),
+      token: secret(z.string().min(1).max(8192)).describe('Token sent as "Authorization: Bearer <token>" (secret)'),
     })
     .describe('Bearer token'),
 ]);
 
 export const httpConfig = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/ })
-    .regex(/^https?:\/\//i)
-    .max(2048)
-    .describe('Address to request; http:// or https:// only'),
+  url: secretUrlPassword(
+    z
+      .url({ protocol: /^https?$/ })
+      .regex(/^https?:\/\//i)
+      .max(2048),
+  ).describe('Address to request; http:// or https:// only (a password in it is kept secret)'),
   method: z
     .enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
     .default('GET')
@@ -37,10 +39,10 @@ export const httpConfig = z.strictObject({
   headers: z
     .record(
       z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/),
-      z.string().max(8192).regex(/^[^\r\n\0]*$/),
+      secret(z.string().max(8192).regex(/^[^\r\n\0]*$/)),
     )
     .default({})
-    .describe('Extra request headers; Host always follows the URL'),
+    .describe('Extra request headers; Host always follows the URL (values are secret)'),
   body: z.string().max(64 * 1024).optional().describe('Request body, sent as UTF-8 (set Content-Type in headers)'),
   auth: auth.default({ type: 'none' }).describe('Authentication'),
   followRedirects: z.boolean().default(true).describe('Follow 301/302/303/307/308 redirects'),

@@ -224,6 +224,24 @@ describe('http redirects', () => {
     expect(otherSeen.at(-1)).toEqual({ url: '/final', method: 'GET', auth: undefined, host: `other.test:${other.port}` });
   });
 
+  it('sends URL credentials as Basic, never to another origin, and never shows them in results', async () => {
+    const seen: Array<string | undefined> = [];
+    const own = await serve((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.url === '/start') return void res.writeHead(302, { location: '/next' }).end();
+      if (req.url === '/next') return void res.writeHead(302, { location: `http://other.test:${other.port}/final` }).end();
+      res.end('ok');
+    });
+    const result = await run({ url: `http://us%40er:p%C3%A4ss@app.test:${own.port}/start`, maxRedirects: 1 });
+    const basic = `Basic ${Buffer.from('us@er:päss').toString('base64')}`;
+    expect(seen).toEqual([basic, basic]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'TOO_MANY_REDIRECTS' }, metadata: { redirects: [`http://app.test:${own.port}/next`] } });
+    expect(JSON.stringify(result)).not.toContain('p%C3%A4ss');
+    const followed = await run({ url: `http://user:pw@app.test:${own.port}/next` });
+    expect(followed.metadata.redirects).toEqual([`http://other.test:${other.port}/final`]);
+    expect(otherSeen.at(-1)).toMatchObject({ url: '/final', auth: undefined });
+  });
+
   it('continues a POST answered with 303 as a GET', async () => {
     const result = await run({ url: `http://app.test:${origin.port}/post`, method: 'POST', body: 'x' });
     expect(result.ok).toBe(true);

@@ -34,8 +34,28 @@ function requestHeaders(config: HttpConfig, ctx: ProbeContext): Record<string, s
     headers.authorization = `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}`;
   } else if (config.auth.type === 'bearer') {
     headers.authorization = `Bearer ${config.auth.token}`;
+  } else {
+    // Credentials in the URL, as browsers and curl send them: Basic, percent-decoded.
+    const { username, password } = new URL(config.url);
+    if ((username || password) && !headers.authorization) headers.authorization = `Basic ${Buffer.from(`${decoded(username)}:${decoded(password)}`).toString('base64')}`;
   }
   return headers;
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray % stays as typed
+  }
+}
+
+/** A URL as results may show it: user-info dropped (a relative redirect inherits the monitor's). */
+function shown(url: URL): string {
+  const copy = new URL(url);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
 }
 
 /** Phases are summed over redirect hops; total is wall-clock. */
@@ -97,9 +117,9 @@ async function fetchFinal(
 
     const next = nextHop(url, hop.headers.location as string);
     if (metadata.redirects.length >= config.maxRedirects) {
-      throw new ProbeFailure('TOO_MANY_REDIRECTS', `More than ${config.maxRedirects} redirects (next: ${next.href})`);
+      throw new ProbeFailure('TOO_MANY_REDIRECTS', `More than ${config.maxRedirects} redirects (next: ${shown(next)})`);
     }
-    metadata.redirects.push(next.href);
+    metadata.redirects.push(shown(next));
     // What browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
     if ((hop.statusCode === 303 && method !== 'HEAD') || ((hop.statusCode === 301 || hop.statusCode === 302) && method === 'POST')) {
       method = 'GET';
@@ -157,6 +177,7 @@ export default defineProbe<typeof httpConfig, HttpMetadata>({
   description: 'Requests a URL and checks the status, body keyword or JSON value, response time and certificate.',
   configSchema: httpConfig,
   targetKey: (config) => new URL(config.url).host,
+  targets: (config) => [config.url],
   async run(ctx, config, signal) {
     const start = performance.now();
     const timings: Timings = {};

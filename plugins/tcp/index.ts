@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { z } from 'zod';
 import { defineProbe, fail, ProbeFailure, since, type Timings } from '../sdk.js';
 import { problemOf } from '../shared/errors.js';
-import { connectTcp, raceAbort, resolveTarget } from '../shared/net.js';
+import { connectTcp, hostPort, raceAbort, resolveTarget } from '../shared/net.js';
 import { hostSchema, portSchema } from '../shared/schema.js';
 
 const BANNER_SHOWN = 1024;
@@ -120,6 +120,7 @@ export default defineProbe<typeof tcpConfig, TcpMetadata>({
   description: 'Connects to a TCP port, optionally sends a line and checks the reply.',
   configSchema: tcpConfig,
   targetKey: (config) => `${config.host}:${config.port}`,
+  targets: (config) => [hostPort(config.host, config.port)],
   async run(ctx, config, signal) {
     const start = performance.now();
     const timings: Timings = {};

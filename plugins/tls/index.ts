@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineProbe, fail, since, type ProbeProblem, type Timings } from '../sdk.js';
 import { certificateFacts, type CertificateFacts } from '../shared/certificate.js';
 import { problemOf, TLS_CODES } from '../shared/errors.js';
-import { resolveTarget } from '../shared/net.js';
+import { hostPort, resolveTarget } from '../shared/net.js';
 import { caSchema, hostSchema, portSchema } from '../shared/schema.js';
 
 const tlsConfig = z.strictObject({
@@ -55,6 +55,7 @@ export default defineProbe<typeof tlsConfig, TlsMetadata>({
   description: 'Completes a TLS handshake and checks the certificate chain, name and expiry.',
   configSchema: tlsConfig,
   targetKey: (config) => `${config.host}:${config.port}`,
+  targets: (config) => [hostPort(config.host, config.port)],
   async run(ctx, config, signal) {
     const start = performance.now();
     const timings: Timings = {};

@@ -23,6 +23,8 @@ export interface SenderDeps {
   registry: NotifierRegistry;
   /** The outbound policy's resolver: every user-given target goes through it. */
   resolve: NotifierContext['resolve'];
+  /** The resolver for what visitors gave (subscriber webhooks): the deny rules always (publicInputPolicy). */
+  resolvePublic: NotifierContext['resolve'];
   clock: Clock;
   /** PUBLIC_URL without a trailing slash. */
   publicUrl: string;
@@ -154,6 +156,6 @@ export class Sender {
     if (!webhook || !s.webhookUrl) return fail('UNKNOWN_NOTIFIER', 'The webhook notifier is not loaded on this server');
     const parsed = this.#parse(webhook, { url: s.webhookUrl });
     if (!parsed.ok) return parsed.result;
-    return this.run(webhook, this.#context(s.secret), parsed.config, message);
+    return this.run(webhook, this.#context(s.secret, this.deps.resolvePublic), parsed.config, message);
   }
 }

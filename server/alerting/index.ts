@@ -10,7 +10,7 @@ import type { RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
-import { createResolver, outboundPolicy, type Lookup } from '../outbound/policy.js';
+import { createResolver, outboundPolicy, publicInputPolicy, type Lookup } from '../outbound/policy.js';
 import { systemClock, type Clock } from '../scheduler/clock.js';
 import { certificateDaysLeft } from './certificate.js';
 import { channelRoutes } from './channels/routes.js';
@@ -117,11 +117,13 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const em = () => orm.em.fork();
   const publicUrl = config.PUBLIC_URL.replace(/\/+$/, '');
   const policy = outboundPolicy(config);
+  const publicPolicy = publicInputPolicy(policy);
   const registry = new NotifierRegistry(deps.notifiers ?? Object.values(builtinNotifiers));
   const sender = new Sender({
     em,
     registry,
     resolve: createResolver(policy, tuning.lookup),
+    resolvePublic: createResolver(publicPolicy, tuning.lookup),
     clock,
     publicUrl,
     secret: config.SESSION_SECRET,
@@ -138,7 +140,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const queued = () => worker.kick();
   const monitorAlerts = new MonitorAlerts({ em, clock, log, maintenance: deps.maintenance ?? maintenanceFromDb(em), queued });
   const channels = new ChannelService({ em, registry, policy, lookup: tuning.lookup, sender, clock, publicUrl });
-  const subscribers = new SubscriberService({ em, clock, policy, lookup: tuning.lookup, secret: config.SESSION_SECRET, publicUrl, mail: deps.systemMail !== undefined, queued });
+  const subscribers = new SubscriberService({ em, clock, policy: publicPolicy, lookup: tuning.lookup, secret: config.SESSION_SECRET, publicUrl, mail: deps.systemMail !== undefined, queued });
   const signUps = new SignUps(subscribers, () => clock.now());
 
   let sweepTimer: unknown;

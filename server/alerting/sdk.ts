@@ -6,6 +6,9 @@
 import type { z } from 'zod';
 import type { ResolvedTarget } from '../../plugins/sdk.js';
 
+/** The probe SDK's markers, for notifier configs too: one meaning of "secret" for every plugin. */
+export { secret, secretUrlPassword } from '../../plugins/sdk.js';
+
 /** The SDK contract version a notifier is written for. The server refuses versions it does not know. */
 export const NOTIFIER_API_VERSION = 1 as const;
 
@@ -119,12 +122,16 @@ export interface NotifierPlugin<C extends z.ZodType = z.ZodType> {
   description: string;
   /**
    * Validates API input, gives the config type, renders the dashboard form (as JSON Schema).
-   * Secrets carry `.meta({ writeOnly: true })`: never returned by the API, password inputs in forms.
+   * Secrets are marked with `secret()` (or `secretUrlPassword()`): never returned by the API,
+   * password inputs in forms, kept on edits only while `targets` stay the same.
    */
   configSchema: C;
   /** The channel gets a signing secret at creation (shown once) that arrives as ctx.secret. */
   signed?: boolean;
-  /** URLs or host names the config sends to: checked against the outbound policy when saved. */
+  /**
+   * URLs or host names the config sends to: checked against the outbound policy when saved; a
+   * stored secret is dropped when an edit changes them (it never follows a new host).
+   */
   targets?(config: z.infer<C>): string[];
   send(ctx: NotifierContext, config: z.infer<C>, message: AlertMessage, signal: AbortSignal): Promise<SendResult>;
 }

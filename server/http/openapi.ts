@@ -118,6 +118,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: `${org}/status-pages`, summary: 'Create a status page', tag: 'Status pages', auth: 'status-pages:write', body: pageCreate, status: 201 },
   { method: 'get', path: `${org}/status-pages/{id}`, summary: 'A status page', tag: 'Status pages', auth: 'status-pages:read', status: 200 },
   { method: 'patch', path: `${org}/status-pages/{id}`, summary: 'Change a status page (components are replaced as a list)', tag: 'Status pages', auth: 'status-pages:write', body: pagePatch, status: 200 },
+  { method: 'post', path: `${org}/status-pages/{id}/domain/verify`, summary: 'Look for the custom domain\'s TXT record (_pingpage.<domain> holding domainVerification.token) now; served on the domain once found', tag: 'Status pages', auth: 'status-pages:write', status: 200 },
   { method: 'delete', path: `${org}/status-pages/{id}`, summary: 'Delete a status page', tag: 'Status pages', auth: 'status-pages:write', status: 204 },
 
   { method: 'get', path: `${org}/incidents`, summary: 'Incidents, newest first', tag: 'Incidents', auth: 'status-pages:read', query: incidentQuery, status: 200 },

@@ -71,14 +71,15 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const { config, orm, probes, tuning = {} } = deps;
   const log = deps.log.child({ component: 'monitoring' });
   const events = new MonitoringEvents((err, event) => log.error({ err, event }, 'a monitoring event listener threw'));
+  const policy = outboundPolicy(config);
   const runner = new Runner({
-    context: probeContext(createResolver(outboundPolicy(config), tuning.lookup)),
+    context: probeContext(createResolver(policy, tuning.lookup)),
     concurrency: tuning.concurrency,
     perTarget: tuning.perTarget,
   });
   const writer = new HeartbeatWriter(orm, log, tuning.writer);
   const engine = new CheckEngine({ probes, runner, writer, events, log, clock: tuning.clock });
-  const service = new MonitorService({ orm, probes, engine, events, log, alerts: deps.alerts });
+  const service = new MonitorService({ orm, probes, engine, events, log, policy, alerts: deps.alerts });
   const retention = new RetentionJob(orm, config, log);
   const reconcileMs = tuning.reconcileMs ?? 60_000;
   let reconcileTimer: NodeJS.Timeout | undefined;

@@ -30,7 +30,7 @@ describe('self-monitoring (on by default in the product)', () => {
   let orgA: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ PINGPAGE_SELF_MONITOR: 'true', PINGPAGE_SIGNUP: 'open' });
+    app = await startTestApp({ PINGPAGE_SELF_MONITOR: 'true', PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow' });
   });
   afterAll(() => app?.stop());
 

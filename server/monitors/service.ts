@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { z } from 'zod';
 import { recordAudit, type Actor } from '../auth/audit.js';
 import type { Orm } from '../db/orm.js';
 import { AppError, notFound } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
 import type { Logger } from '../log.js';
+import { alwaysRefused, targetHost, type OutboundPolicy } from '../outbound/policy.js';
+import { judgeConfig } from '../plugin-config/parse.js';
 import type { ProbeRegistry } from '../probes/registry.js';
 import { listHeartbeats } from '../results/heartbeats.js';
 import { purgeMonitorHistory } from '../results/retention.js';
@@ -30,6 +31,8 @@ export interface MonitorServiceDeps {
   engine: CheckEngine;
   events: MonitoringEvents;
   log: Logger;
+  /** The operator's outbound policy: targets it refuses whatever it says are refused when saved. */
+  policy: OutboundPolicy;
   /** Alerting's, from main.ts; without it monitors carry no `alerts`. */
   alerts?: MonitorAlertSettings;
 }
@@ -48,10 +51,14 @@ export class MonitorService {
     return this.deps.orm.em.fork();
   }
 
-  /** The stored monitor with its live status (the stored one may trail by a flush) and its alert settings. */
+  /**
+   * The stored monitor with its live status (the stored one may trail by a flush), its alert
+   * settings and its secrets masked: every answer and dashboard event is made here.
+   */
   #json(m: Monitor, alerts: unknown): MonitorJson {
     const live = this.deps.engine.stateOf(m.id);
-    return monitorJson(live ? { ...m, status: live.status, statusSince: live.since } : m, alerts);
+    const config = this.deps.probes.secrets.mask(m.probe, m.config);
+    return monitorJson({ ...m, config, ...(live ? { status: live.status, statusSince: live.since } : {}) }, alerts);
   }
 
   /** The alert settings that apply to the monitor; undefined without alerting. */
@@ -75,18 +82,27 @@ export class MonitorService {
     return m;
   }
 
-  /** The probe's own schema judges the config; its field paths come back under `config.`. */
-  #checkConfig(probeId: string, config: unknown): void {
+  /**
+   * The config to store: its secrets settled against `stored` (masked ones kept while the target
+   * stays), judged by the probe's own schema (paths under `config.`), targets no policy allows refused.
+   */
+  #settleConfig(probeId: string, config: Record<string, unknown>, stored?: Record<string, unknown>): Record<string, unknown> {
     const probe = this.deps.probes.get(probeId);
     if (!probe) {
       throw new AppError(400, 'UNKNOWN_PROBE', `There is no probe "${probeId}"`, [
         { path: 'probe', code: 'unknown_probe', message: `Known probes: ${this.deps.probes.ids().join(', ')}` },
       ]);
     }
-    const parsed = probe.configSchema.safeParse(config);
-    if (!parsed.success) {
-      throw validationFailed(issueDetails(parsed.error as z.ZodError).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
+    const edit = this.deps.probes.secrets.edit(probeId, config, stored);
+    const parsed = judgeConfig(probe.configSchema, edit) as Record<string, unknown>;
+    for (const target of this.deps.probes.targets(probeId, parsed)) {
+      const refusal = alwaysRefused(this.deps.policy, target);
+      if (!refusal) continue;
+      const host = targetHost(target);
+      const key = Object.keys(config).find((k) => config[k] === target || String(config[k]).replace(/^\[(.*)\]$/, '$1') === host);
+      throw new AppError(400, 'TARGET_FORBIDDEN', refusal, [{ path: key ? `config.${key}` : 'config', code: 'target_forbidden', message: refusal }]);
     }
+    return edit.config;
   }
 
   #audit(em: EntityManager, orgId: string, actor: Actor, action: string, m: Monitor, details?: Record<string, unknown>) {
@@ -107,8 +123,8 @@ export class MonitorService {
   }
 
   async create(orgId: string, actor: Actor, input: CreateMonitorInput): Promise<MonitorJson> {
-    this.#checkConfig(input.probe, input.config);
-    const { alerts: alertsInput, ...fields } = input;
+    const config = this.#settleConfig(input.probe, input.config);
+    const { alerts: alertsInput, ...fields } = { ...input, config };
     const [m, alerts] = await this.#em().transactional(async (em) => {
       const created = await store.insertMonitor(em, {
         ...fields,
@@ -132,7 +148,9 @@ export class MonitorService {
         if (patch.probe !== undefined && patch.probe !== current.probe && patch.config === undefined) {
           throw validationFailed([{ path: 'config', code: 'required', message: 'A new probe needs its config' }]);
         }
-        this.#checkConfig(patch.probe ?? current.probe, patch.config ?? current.config);
+        const probe = patch.probe ?? current.probe;
+        // Secrets carry over within the same probe only.
+        patch.config = this.#settleConfig(probe, patch.config ?? current.config, probe === current.probe ? current.config : undefined);
       }
       const limits = mergedLimits.safeParse({ ...current, ...patch });
       if (!limits.success) throw validationFailed(issueDetails(limits.error));

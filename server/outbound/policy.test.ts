@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProbeFailure } from '../../plugins/sdk.js';
 import { StartupError } from '../errors.js';
-import { checkUrl, outboundPolicy, resolveTarget, type Lookup } from './policy.js';
+import { alwaysRefused, checkUrl, outboundPolicy, publicInputPolicy, resolveTarget, targetHost, type Lookup } from './policy.js';
 
 const deny = outboundPolicy({ PINGPAGE_PRIVATE_TARGETS: 'deny', PINGPAGE_TARGET_ALLOWLIST: [] });
 const allow = outboundPolicy({ PINGPAGE_PRIVATE_TARGETS: 'allow', PINGPAGE_TARGET_ALLOWLIST: [] });
@@ -115,5 +115,44 @@ describe('outbound policy', () => {
       got = (err as ProbeFailure).code;
     }
     expect(got).toBe(code);
+  });
+});
+
+describe('targets named in a config', () => {
+  it.each([
+    ['http://169.254.169.254/latest/', '169.254.169.254'],
+    ['https://[fd00:ec2::254]:8443/x', 'fd00:ec2::254'],
+    ['https://user:pw@Example.com/', 'example.com'],
+    ['[fd00:ec2::254]:53', 'fd00:ec2::254'],
+    ['fd00:ec2::254', 'fd00:ec2::254'],
+    ['10.0.0.1:5353', '10.0.0.1'],
+    ['metadata.goog', 'metadata.goog'],
+  ])('%s has the host %s', (target, host) => {
+    expect(targetHost(target)).toBe(host);
+  });
+
+  it.each([
+    // target, refused under allow, under deny, with the allow-list
+    ['http://169.254.169.254/latest/', true, true, false],
+    ['http://[::ffff:169.254.169.254]/', true, true, false],
+    ['[fd00:ec2::254]:443', true, true, false],
+    ['100.100.100.200:80', true, true, true],
+    ['metadata.google.internal', true, true, false],
+    ['http://metadata.goog/', true, true, true],
+    // Private literals and names are the run-time policy's business, never refused here.
+    ['127.0.0.1:80', false, false, false],
+    ['http://10.1.2.3/', false, false, false],
+    ['public.example:443', false, false, false],
+  ])('%s is always refused: allow %s, deny %s, allow-listed %s', (target, underAllow, underDeny, underList) => {
+    expect(!!alwaysRefused(allow, target)).toBe(underAllow);
+    expect(!!alwaysRefused(deny, target)).toBe(underDeny);
+    expect(!!alwaysRefused(listed, target)).toBe(underList);
+  });
+
+  it("gives visitors' input the deny rules whatever the operator allows members, and the allow-list still", async () => {
+    expect(await outcome(publicInputPolicy(allow), 'loop.example')).toBe('TARGET_FORBIDDEN');
+    expect(await outcome(publicInputPolicy(allow), '10.0.0.7')).toBe('TARGET_FORBIDDEN');
+    expect(await outcome(publicInputPolicy(allow), 'public.example')).toBe('93.184.215.14');
+    expect(await outcome(publicInputPolicy(listed), 'intranet.example')).toBe('192.168.1.10');
   });
 });

@@ -56,6 +56,45 @@ export function outboundPolicy(
   return { privateTargets: config.PINGPAGE_PRIVATE_TARGETS, allowedAddresses, allowedNames, lookup: (host) => resolver.lookup(host) };
 }
 
+/**
+ * The policy for what anonymous visitors give (a status page's webhook subscribers): the deny
+ * rules whatever PINGPAGE_PRIVATE_TARGETS says; only what the operator named in the allowlist
+ * passes them.
+ */
+export function publicInputPolicy(policy: OutboundPolicy): OutboundPolicy {
+  return { ...policy, privateTargets: 'deny' };
+}
+
+/** The host of a target: a URL's host name, the host of `host:port` or `[v6]:port`, an IP literal as is. */
+export function targetHost(target: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) {
+    try {
+      return new URL(target).hostname.replace(/^\[(.*)\]$/, '$1');
+    } catch {
+      return target;
+    }
+  }
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(target);
+  if (bracketed) return bracketed[1]!;
+  if (net.isIP(target.split('%')[0]!)) return target;
+  const colon = target.lastIndexOf(':');
+  return colon > 0 && target.indexOf(':') === colon ? target.slice(0, colon) : target;
+}
+
+/**
+ * Why `target` (a URL or host[:port]) is refused under any PINGPAGE_PRIVATE_TARGETS: a cloud
+ * metadata address or name the allowlist does not name. Names are not resolved here: what they
+ * point at is checked on every connection.
+ */
+export function alwaysRefused(policy: OutboundPolicy, target: string): string | undefined {
+  const host = targetHost(target);
+  const name = normalName(host);
+  if (METADATA_NAMES.has(name) && !policy.allowedNames.has(name)) return `${host} is not an allowed target: a cloud metadata name`;
+  if (!net.isIP(host.split('%')[0]!)) return undefined;
+  const refusal = addressRefusal({ ...policy, privateTargets: 'allow' }, host);
+  return refusal && `${host} is not an allowed target: ${refusal}`;
+}
+
 /** Why `address` may not be connected to under `policy`, or undefined when it may. */
 export function addressRefusal(policy: OutboundPolicy, address: string): string | undefined {
   const kind = addressKind(address);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   target = http.createServer((_req, res) => res.end('ok'));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   port = (target.address() as AddressInfo).port;
-  app = await startTestApp({ PINGPAGE_SIGNUP: 'open', PINGPAGE_DNS_SERVERS: dns.address });
+  app = await startTestApp({ PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow', PINGPAGE_DNS_SERVERS: dns.address });
   ({ client: owner, orgId } = await signUp(app.url, 'ops@example.com', { orgName: 'Ops' }));
 });
 afterAll(async () => {

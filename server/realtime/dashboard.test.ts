@@ -39,7 +39,7 @@ async function receives(socket: Socket, orgId: string, ms = 1_000): Promise<bool
 }
 
 beforeAll(async () => {
-  app = await startTestApp({ PINGPAGE_SIGNUP: 'open' });
+  app = await startTestApp({ PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow' });
   ({ client: alice, orgId: orgA } = await signUp(app.url, 'alice@example.com'));
   ({ client: bob, orgId: orgB } = await signUp(app.url, 'bob@example.com'));
 });

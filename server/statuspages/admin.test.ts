@@ -1,6 +1,6 @@
 /** The status pages admin API over HTTP: validation, conflicts, tenancy, roles, audit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './testing.js';
+import { proveDomains, startHarness, type Harness } from './testing.js';
 
 let h: Harness;
 let orgId: string;
@@ -110,6 +110,7 @@ describe('bad input', () => {
     ['a taken domain, whatever its case', { slug: 'd1', title: 'x', customDomain: 'status.taken.test' }, { slug: 'd2', title: 'y', customDomain: 'STATUS.Taken.test' }, 'DOMAIN_TAKEN'],
   ])('refuses %s with 409', async (_n, first, second, code) => {
     expect((await create(first)).status).toBe(201);
+    await proveDomains(h.orm, h.sp.store); // a domain is only taken once proven (domains.test.ts)
     const res = await create(second);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe(code);

@@ -1,7 +1,7 @@
 /** The fast path answers exactly as the Koa route does, and leaves everything else to Koa. */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from './testing.js';
+import { proveDomains, startHarness, type Harness } from './testing.js';
 
 let h: Harness;
 
@@ -15,6 +15,7 @@ beforeAll(async () => {
   ]) {
     expect((await h.api(userId, 'POST', `/orgs/${orgId}/status-pages`, body)).status).toBe(201);
   }
+  await proveDomains(h.orm, h.sp.store); // served only once proven (domains.test.ts)
 });
 afterAll(() => h?.close());
 

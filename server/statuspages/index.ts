@@ -16,6 +16,8 @@ import { MaintenanceSchedule } from '../incidents/schedule.js';
 import type { Logger } from '../log.js';
 import { PasswordAttempts } from '../auth/attempts.js';
 import { systemClock, type Clock } from '../scheduler/clock.js';
+import { DomainVerifier } from './domains.js';
+import { serverNameResolver } from '../outbound/resolver.js';
 import type { OnMonitorStatus, StatusPageHub } from './hub.js';
 import { createFastPath, type FastPath } from './fast.js';
 import { publicStatusPages } from './public.js';
@@ -41,6 +43,12 @@ export interface StatusPagesDeps {
   subscriptions?: Subscriptions;
   /** Store timings (tests, benches). */
   tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
+  /** Custom domain proofs (tests): the daily job's clock. TXT records are asked of PINGPAGE_DNS_SERVERS. */
+  domains?: DomainsTuning;
+}
+
+export interface DomainsTuning {
+  clock?: Clock;
 }
 
 export interface StatusPages {
@@ -62,6 +70,8 @@ export interface StatusPages {
   /** `incident` and `maintenance` events for dashboards and alerting. */
   events: IncidentEvents;
   autoIncidents: AutoIncidents;
+  /** Custom domain proofs: Verify, and the daily re-check. */
+  domains: DomainVerifier;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -75,6 +85,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   const maintenance = new MaintenanceSchedule({ em, clock, log, reloadEveryMs: maintenanceReloadMs });
   const store = new SnapshotStore({ em, clock, log, secret: deps.config.SESSION_SECRET, maintenance, ...storeTuning });
   const refresh = (ids: string[]) => store.refreshPages(ids);
+  const domains = new DomainVerifier({ em, lookup: serverNameResolver(deps.config).resolveTxt, clock: deps.domains?.clock ?? clock, log, refresh });
   const autoIncidents = new AutoIncidents({ em, clock, log, maintenance, events, refresh, watched: (m) => store.autoIncidentsWatch(m) });
 
   const forward = (w: { id: string; orgId: string; title: string; startsAt: number; endsAt: number; monitorIds: ReadonlySet<string>; pageIds: string[] }, event: 'maintenance.started' | 'maintenance.ended') => {
@@ -96,7 +107,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   const common = { em, requireOrg: deps.requireOrg, refresh };
   return {
     routers: [
-      statusPageRoutes({ ...common, publicUrl: deps.config.PUBLIC_URL }),
+      statusPageRoutes({ ...common, publicUrl: deps.config.PUBLIC_URL, domains }),
       incidentRoutes({ ...common, clock, events }),
       maintenanceRoutes({ ...common, clock, events, schedule: maintenance }),
     ],
@@ -108,10 +119,12 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
     maintenance,
     events,
     autoIncidents,
+    domains,
     async start() {
       await maintenance.start();
       await store.start();
       await autoIncidents.start();
+      domains.start();
       unsubscribe = deps.onMonitorStatus?.((e) => {
         store.monitorStatus(e);
         void autoIncidents.handle(e);
@@ -119,6 +132,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
     },
     async stop() {
       unsubscribe?.();
+      await domains.stop();
       await autoIncidents.idle();
       maintenance.stop();
       store.stop();

@@ -69,6 +69,7 @@ export interface PageRecord {
   description: string | null;
   logoUrl: string | null;
   brandColor: string | null;
+  /** The custom domain once proven (domains.ts): the page is served there; null until then. */
   customDomain: string | null;
   passwordHash: string | null;
   showUptime: boolean;
@@ -100,6 +101,7 @@ interface PageRow {
   logo_url: string | null;
   brand_color: string | null;
   custom_domain: string | null;
+  domain_verified_at: Date | null;
   password_hash: string | null;
   show_uptime: boolean;
   show_latency: boolean;
@@ -197,7 +199,7 @@ export async function loadPage(em: EntityManager, pageId: string, now: number): 
     description: p.description,
     logoUrl: p.logo_url,
     brandColor: p.brand_color,
-    customDomain: p.custom_domain,
+    customDomain: p.domain_verified_at ? p.custom_domain : null,
     passwordHash: p.password_hash,
     showUptime: p.show_uptime,
     showLatency: p.show_latency,

@@ -6,7 +6,7 @@ import http from 'node:http';
 import { XMLValidator } from 'fast-xml-parser';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { startHarness, type Harness } from './testing.js';
+import { proveDomains, startHarness, type Harness } from './testing.js';
 import { activeContent, parseXml, textOf, walk, XSS } from './xml.js';
 
 let h: Harness;
@@ -233,6 +233,7 @@ describe('custom domains', () => {
     const b = await h.org();
     const res = await h.api(b.userId, 'POST', `/orgs/${b.orgId}/status-pages`, { slug: 'beta', title: 'Beta', customDomain: 'status.beta.test' });
     expect(res.status).toBe(201);
+    await proveDomains(h.orm, h.sp.store); // served only once proven (domains.test.ts)
   });
 
   it.each([

@@ -8,6 +8,7 @@ import { hashPassword } from '../auth/passwords.js';
 import type { OrgState } from '../auth/types.js';
 import { AppError, notFound } from '../errors.js';
 import { parse } from '../http/body.js';
+import type { DomainVerifier } from './domains.js';
 import { hostName } from './store.js';
 import { pageCreate, pagePatch } from './schemas.js';
 import * as pages from './service.js';
@@ -27,6 +28,7 @@ export interface PageRoutesDeps {
   refresh(pageIds: string[]): Promise<void>;
   /** The dashboard's own URL: its host may not become a page's custom domain. */
   publicUrl: string;
+  domains: DomainVerifier;
 }
 
 export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
@@ -73,6 +75,13 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
     const page = await auditedWrite(em(), (tx) => pages.updatePage(tx, ctx.state.orgId, id, body, secrets), () => entry(ctx, 'status_page.updated', id, { fields }));
     await refresh([id]);
     ctx.body = page;
+  });
+
+  // Looks for the page's TXT record now; the page is served on its domain from then on.
+  router.post('/orgs/:org/status-pages/:id/domain/verify', requireOrg('status-pages:write'), async (ctx) => {
+    const id = uuidParam(ctx, 'id', 'Status page');
+    await deps.domains.verify(ctx.state.orgId, id, { principal: ctx.state.principal, ip: ctx.ip });
+    ctx.body = await pages.getPage(em(), ctx.state.orgId, id);
   });
 
   router.delete('/orgs/:org/status-pages/:id', requireOrg('status-pages:write'), async (ctx) => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { AppError, conflict, notFound } from '../errors.js';
+import { checkDomainFree, proofName } from './domains.js';
 import type { FooterLink } from './load.js';
 import type { ComponentInput, PageCreate, PagePatch } from './schemas.js';
 import type { ComponentStatus } from './vocab.js';
@@ -29,6 +30,20 @@ export interface PageJson {
   logoUrl: string | null;
   brandColor: string | null;
   customDomain: string | null;
+  /**
+   * How the custom domain is proven (domains.ts): a TXT record named `record` holding `token`.
+   * Null without a custom domain. The page is served on the domain only while `verifiedAt` is set.
+   */
+  domainVerification: {
+    record: string;
+    token: string;
+    /** ISO 8601: when the record was found; null: not served on the domain (yet, or any more). */
+    verifiedAt: string | null;
+    /** ISO 8601 of the last look-up; null before any. */
+    checkedAt: string | null;
+    /** What the last look-up found wrong; null after a success or before any. */
+    error: string | null;
+  } | null;
   /** The page asks visitors for a password (the password itself is never answered). */
   hasPassword: boolean;
   showUptime: boolean;
@@ -51,6 +66,10 @@ interface PageRow {
   logo_url: string | null;
   brand_color: string | null;
   custom_domain: string | null;
+  domain_token: string;
+  domain_verified_at: Date | null;
+  domain_checked_at: Date | null;
+  domain_error: string | null;
   has_password: boolean;
   show_uptime: boolean;
   show_latency: boolean;
@@ -64,6 +83,7 @@ interface PageRow {
 
 const PAGE_SELECT = `
   SELECT p.id, p.slug, p.title, p.description, p.logo_url, p.brand_color, p.custom_domain, p.password_hash IS NOT NULL AS has_password,
+         p.domain_token, p.domain_verified_at, p.domain_checked_at, p.domain_error,
          p.show_uptime, p.show_latency, p.auto_incidents, p.footer_links, p.custom_css, p.created_at, p.updated_at,
          coalesce((SELECT json_agg(json_build_object(
              'id', c.id, 'name', c.name, 'description', c.description, 'group', c.group_name, 'position', c.position,
@@ -80,6 +100,9 @@ const pageJson = (p: PageRow): PageJson => ({
   logoUrl: p.logo_url,
   brandColor: p.brand_color,
   customDomain: p.custom_domain,
+  domainVerification: p.custom_domain
+    ? { record: proofName(p.custom_domain), token: p.domain_token, verifiedAt: iso(p.domain_verified_at), checkedAt: iso(p.domain_checked_at), error: p.domain_error }
+    : null,
   hasPassword: p.has_password,
   showUptime: p.show_uptime,
   showLatency: p.show_latency,
@@ -116,7 +139,6 @@ export async function checkMonitors(em: EntityManager, orgId: string, refs: Arra
 function uniqueViolation(err: unknown): never {
   const e = err as { code?: string; constraint?: string };
   if (e?.code === '23505' && e.constraint === 'status_pages_slug_key') throw conflict('SLUG_TAKEN', 'Another status page uses this slug');
-  if (e?.code === '23505' && e.constraint === 'status_pages_custom_domain_key') throw conflict('DOMAIN_TAKEN', 'Another status page uses this domain');
   throw err;
 }
 
@@ -127,6 +149,7 @@ export interface PageSecrets {
 
 export async function createPage(em: EntityManager, orgId: string, input: PageCreate, secrets: PageSecrets): Promise<PageJson> {
   await checkMonitors(em, orgId, componentMonitorRefs(input.components));
+  await checkDomainFree(em, input.customDomain, null);
   const id = randomUUID();
   return em.transactional(async (tx) => {
     await run(
@@ -153,9 +176,20 @@ const COLUMNS: Array<[keyof PagePatch, string]> = [
 
 export async function updatePage(em: EntityManager, orgId: string, id: string, patch: PagePatch, secrets: PageSecrets): Promise<PageJson> {
   if (patch.components) await checkMonitors(em, orgId, componentMonitorRefs(patch.components));
+  await checkDomainFree(em, patch.customDomain, id);
   return em.transactional(async (tx) => {
     const sets: string[] = ['updated_at = now()'];
     const params: unknown[] = [];
+    if (patch.customDomain !== undefined) {
+      // Another domain needs its own proof (the SET clauses read the row as it was).
+      sets.push(
+        'domain_verified_at = CASE WHEN custom_domain IS NOT DISTINCT FROM ? THEN domain_verified_at END',
+        'domain_failures = CASE WHEN custom_domain IS NOT DISTINCT FROM ? THEN domain_failures ELSE 0 END',
+        'domain_error = CASE WHEN custom_domain IS NOT DISTINCT FROM ? THEN domain_error END',
+        'domain_checked_at = CASE WHEN custom_domain IS NOT DISTINCT FROM ? THEN domain_checked_at END',
+      );
+      params.push(patch.customDomain, patch.customDomain, patch.customDomain, patch.customDomain);
+    }
     for (const [key, column] of COLUMNS) {
       if (patch[key] !== undefined) (sets.push(`${column} = ?`), params.push(patch[key]));
     }

@@ -45,6 +45,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Takes every claimed custom domain as proven, as Verify does once it finds the TXT record
+ * (domains.test.ts tests that), and serves them: for tests of what a domain serves.
+ */
+export async function proveDomains(orm: Orm, store: StatusPages['store']): Promise<void> {
+  const proven = await rows<{ id: string }>(orm.em.fork(), 'UPDATE status_pages SET domain_verified_at = now() WHERE custom_domain IS NOT NULL AND domain_verified_at IS NULL RETURNING id');
+  await store.refreshPages(proven.map((p) => p.id));
+}
+
 export async function startHarness(opts: { clock?: Clock; tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number } } = {}): Promise<Harness> {
   const db = await createTestDatabase();
   const orm = await openOrm(db.url, { poolMax: 6 });

@@ -49,7 +49,7 @@ export async function startAlertingHarness(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const config = withListenPort(
-    loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, SESSION_SECRET: 'alerting-test-secret-alerting-test-secret', PINGPAGE_SIGNUP: 'open', ...o.env }),
+    loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, SESSION_SECRET: 'alerting-test-secret-alerting-test-secret', PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow', ...o.env }),
     port,
   );
   const log = createLogger('silent');

@@ -7,6 +7,8 @@
 import { CERT_THRESHOLDS } from '../../../server/alerting/decide.js';
 import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../server/alerting/template-fields.js';
 
+import { isMasked } from './secrets.js';
+
 export { CERT_THRESHOLDS, TEMPLATE_FIELDS, TEMPLATE_MAX };
 
 /** GET /notifiers: a notifier plugin, shaped like a probe. */
@@ -71,9 +73,6 @@ export interface SendOutcome {
   durationMs: number;
 }
 
-/** What the API shows instead of a stored secret; sending it back keeps the stored value. */
-export const MASK = '********';
-
 /** The server's limits for a policy (server/alerting/policies/schema.ts). */
 export const POLICY_LIMITS = {
   remindEveryMinutes: { min: 1, max: 10_080 },
@@ -116,7 +115,7 @@ export function targetSummary(channel: Pick<Channel, 'config'>, notifier: Notifi
   let hiddenUrl = false;
   for (const [key, value] of Object.entries(channel.config)) {
     const prop = props[key] ?? {};
-    if (prop.writeOnly || value === MASK) {
+    if (prop.writeOnly || isMasked(value)) {
       if (prop.format === 'uri' || /url/i.test(key)) hiddenUrl = true;
       continue;
     }

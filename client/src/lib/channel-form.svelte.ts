@@ -2,10 +2,11 @@
  * The create/edit notification channel form's state: the notifier, its config (rendered from its
  * JSON Schema), name, enabled and message template, client-side checks and the server's verdict.
  */
-import { MASK, TEMPLATE_MAX, unknownTemplateFields, type Channel, type ChannelTemplate, type ChannelWithSecret, type Notifier } from './alerting';
+import { TEMPLATE_MAX, unknownTemplateFields, type Channel, type ChannelTemplate, type ChannelWithSecret, type Notifier } from './alerting';
 import { api } from './api';
 import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
+import { withoutMasked } from './secrets';
 
 const NAME_MAX = 100;
 
@@ -95,9 +96,7 @@ export class ChannelForm {
 
   /** Errors a browser can find before asking the server. */
   check(): Errors {
-    const errors: Errors = this.configurable ? validate(this.schema, $state.snapshot(this.config), this.schema, 'config', true) : {};
-    // A masked secret is the stored value: whatever it is, the server already took it.
-    for (const path of Object.keys(errors)) if (this.#valueAt(path) === MASK) delete errors[path];
+    const errors: Errors = this.configurable ? withoutMasked(validate(this.schema, $state.snapshot(this.config), this.schema, 'config', true), (p) => this.#valueAt(p)) : {};
     const name = this.name.trim();
     if (!name) errors.name = 'Give the channel a name, e.g. “On-call Slack”';
     else if (name.length > NAME_MAX) errors.name = `At most ${NAME_MAX} characters`;

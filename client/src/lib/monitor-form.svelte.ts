@@ -4,9 +4,10 @@
  * server's verdict.
  */
 import { POLICY_LIMITS } from './alerting';
-import { api, ApiError } from './api';
-import { judge, valueAtPath, withStanding, type Judged } from './form-errors';
+import { api } from './api';
+import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';
 import { clean, defaultValue, validate, type Errors, type JsonSchema } from './schema-form/schema';
+import { withoutMasked } from './secrets';
 import type { AlertDefaults, LatencyAssertion, MonitorAlerts, MonitorWithAlerts, NotificationChannel, Probe } from './types';
 
 export const INTERVALS = [10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 21600, 86400];
@@ -145,7 +146,7 @@ export class MonitorForm {
 
   /** Errors a browser can find before asking the server. */
   check(): Errors {
-    const errors: Errors = validate(this.schema, $state.snapshot(this.config), this.schema, 'config', true);
+    const errors: Errors = withoutMasked(validate(this.schema, $state.snapshot(this.config), this.schema, 'config', true), (p) => this.#valueAt(p));
     const name = this.name.trim() || this.suggestedName;
     if (name.length > 200) errors.name = 'At most 200 characters';
     if (this.timeoutSeconds !== undefined && (this.timeoutSeconds < 1 || this.timeoutSeconds > 60)) errors.timeoutSeconds = 'Between 1 and 60 seconds';
@@ -191,11 +192,10 @@ export class MonitorForm {
         ? await api<MonitorWithAlerts>('PATCH', `/orgs/${this.orgId}/monitors/${this.existing.id}`, body)
         : await api<MonitorWithAlerts>('POST', `/orgs/${this.orgId}/monitors`, body);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-        const fields = this.#channelErrors(err.fieldErrors(), sent);
-        this.#serverErrors = judge(fields, (path) => this.#valueAt(path));
-        if (!Object.keys(fields).length) this.problem = err.message;
-      } else this.problem = err instanceof Error ? err.message : String(err);
+      // Field by field when the server names fields (a secret to type again, a refused target…).
+      const f = formErrors(err);
+      this.#serverErrors = judge(this.#channelErrors(f.fields, sent), (path) => this.#valueAt(path));
+      this.problem = f.problem;
       return null;
     } finally {
       this.busy = false;

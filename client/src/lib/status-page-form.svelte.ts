@@ -4,7 +4,7 @@
  * keeps each group's components together), footer links, the password, client-side checks and
  * the server's verdict on the right field.
  */
-import { api, ApiError } from './api';
+import { api, ApiError, messageOf } from './api';
 import { judge, withStanding, type Judged } from './form-errors';
 import { slugify, type ComponentStatus, type StatusPage } from './status-pages';
 import type { MonitorJson } from './types';
@@ -126,6 +126,12 @@ export class StatusPageForm {
   busy = $state(false);
   /** Said by the live region after a move ("API moved to position 2 of 3 in Core"). */
   announcement = $state('');
+  /** Verify is looking for the custom domain's TXT record. */
+  verifying = $state(false);
+  /** Why the last Verify did not prove the domain; '' when it did, or before any. */
+  domainProblem = $state('');
+  /** The custom domain as typed is the saved one: its proof (record and token) is the one shown. */
+  domainSaved = $derived(!!this.existing?.customDomain && this.customDomain.trim().toLowerCase() === this.existing.customDomain);
 
   /** The body as it was loaded, to send only what changed and to tell unsaved changes. */
   #initial = $state.raw<Record<string, string>>({});
@@ -167,6 +173,7 @@ export class StatusPageForm {
     this.attempted = false;
     this.#serverErrors = {};
     this.problem = '';
+    this.domainProblem = '';
     const fields = this.#fields();
     this.#initial = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, JSON.stringify(v)]));
   }
@@ -428,6 +435,26 @@ export class StatusPageForm {
       else this.problem ||= message;
     }
     return out;
+  }
+
+  /**
+   * Looks for the saved custom domain's TXT record now. Answers the page as it now is (served on
+   * the domain from then on), or null with `domainProblem` saying what the look-up found.
+   * Unsaved edits stay as typed.
+   */
+  async verifyDomain(): Promise<StatusPage | null> {
+    if (!this.existing) return null;
+    this.verifying = true;
+    this.domainProblem = '';
+    try {
+      this.existing = await api<StatusPage>('POST', `/orgs/${this.orgId}/status-pages/${this.existing.id}/domain/verify`);
+      return this.existing;
+    } catch (err) {
+      this.domainProblem = messageOf(err);
+      return null;
+    } finally {
+      this.verifying = false;
+    }
   }
 
   /** Saves; answers the saved page, or null when something needs fixing (errors are set). */

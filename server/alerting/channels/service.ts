@@ -4,12 +4,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { z } from 'zod';
 import { ProbeFailure } from '../../../plugins/sdk.js';
 import { recordAudit, type Actor } from '../../auth/audit.js';
 import { AppError, notFound } from '../../errors.js';
-import { issueDetails } from '../../http/errors.js';
-import { resolveTarget, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
+import { resolveTarget, targetHost, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
+import { judgeConfig } from '../../plugin-config/parse.js';
 import type { Clock } from '../../scheduler/clock.js';
 import type { Sender, TimedResult } from '../deliver.js';
 import { buildMessage } from '../messages.js';
@@ -59,7 +58,7 @@ export class ChannelService {
       id: c.id,
       name: c.name,
       notifier: c.notifier,
-      config: this.deps.registry.mask(c.notifier, c.config),
+      config: this.deps.registry.secrets.mask(c.notifier, c.config),
       template: c.template,
       enabled: c.enabled,
       signed: c.signingSecret !== null,
@@ -69,34 +68,26 @@ export class ChannelService {
     };
   }
 
-  /** The notifier's schema judges the config (paths under `config.`); every target must pass the policy. */
-  async #checkConfig(notifier: string, config: unknown): Promise<Record<string, unknown>> {
+  /**
+   * The notifier's schema judges the config once its secrets are settled against `stored` (paths
+   * under `config.`); every target must pass the policy.
+   */
+  async #checkConfig(notifier: string, config: Record<string, unknown>, stored?: Record<string, unknown>): Promise<Record<string, unknown>> {
     const plugin = this.deps.registry.get(notifier);
     if (!plugin) {
       throw new AppError(400, 'UNKNOWN_NOTIFIER', `There is no notifier "${notifier}"`, [
         { path: 'notifier', code: 'unknown_notifier', message: `Known notifiers: ${this.deps.registry.ids().join(', ')}` },
       ]);
     }
-    const parsed = plugin.configSchema.safeParse(config);
-    if (!parsed.success) {
-      throw validationFailed(issueDetails(parsed.error as z.ZodError).map((d) => ({ ...d, path: d.path ? `config.${d.path}` : 'config' })));
-    }
-    for (const target of plugin.targets?.(parsed.data) ?? []) await this.#checkTarget(target);
-    return parsed.data as Record<string, unknown>;
+    const parsed = judgeConfig(plugin.configSchema, this.deps.registry.secrets.edit(notifier, config, stored));
+    for (const target of plugin.targets?.(parsed) ?? []) await this.#checkTarget(target);
+    return parsed as Record<string, unknown>;
   }
 
   /** A refused address is refused now; a name that does not resolve yet is left to the send. */
   async #checkTarget(target: string): Promise<void> {
-    let host = target;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
-      try {
-        host = new URL(target).hostname;
-      } catch {
-        return; // the schema already judged the URL
-      }
-    }
     try {
-      await resolveTarget(this.deps.policy, host, AbortSignal.timeout(5_000), this.deps.lookup);
+      await resolveTarget(this.deps.policy, targetHost(target), AbortSignal.timeout(5_000), this.deps.lookup);
     } catch (err) {
       if (err instanceof ProbeFailure && err.code === 'TARGET_FORBIDDEN') {
         throw new AppError(400, 'TARGET_FORBIDDEN', err.message, [{ path: 'config', code: 'target_forbidden', message: err.message }]);
@@ -158,7 +149,7 @@ export class ChannelService {
     if (patch.template !== undefined) changes.template = patch.template;
     if (patch.enabled !== undefined) changes.enabled = patch.enabled;
     if (patch.config !== undefined) {
-      changes.config = await this.#checkConfig(current.notifier, this.deps.registry.keepSecrets(current.notifier, patch.config, current.config));
+      changes.config = await this.#checkConfig(current.notifier, patch.config, current.config);
     }
     let secret: string | undefined;
     if (patch.rotateSecret) {

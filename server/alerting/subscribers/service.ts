@@ -33,6 +33,7 @@ export type SubscribeInput = z.output<typeof subscribeBody>;
 export interface SubscriberServiceDeps {
   em: () => EntityManager;
   clock: Clock;
+  /** publicInputPolicy(): a visitor's URL meets the deny rules, whatever the operator allows members. */
   policy: OutboundPolicy;
   lookup?: Lookup;
   /** Signs the links. */
@@ -92,6 +93,7 @@ export class SubscriberService {
     if (written > 0) this.deps.queued();
   }
 
+  /** Refused now when it resolves to a refused address; every delivery checks again (the name may move). */
   async #checkTarget(url: string): Promise<void> {
     try {
       await resolveTarget(this.deps.policy, new URL(url).hostname, AbortSignal.timeout(5_000), this.deps.lookup);

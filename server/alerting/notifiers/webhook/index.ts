@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { defineNotifier, type AlertMessage } from '../../sdk.js';
+import { defineNotifier, secret, type AlertMessage } from '../../sdk.js';
 import { post } from '../shared/post.js';
 import { receiverUrl } from '../shared/schema.js';
 
@@ -29,7 +29,7 @@ function checkHeaderNames(headers: Record<string, string>, ctx: z.RefinementCtx)
 const config = z.strictObject({
   url: receiverUrl.describe('URL that receives the JSON POST'),
   headers: z
-    .record(z.string(), z.string().max(1000).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'No line breaks').meta({ writeOnly: true }))
+    .record(z.string(), secret(z.string().max(1000).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'No line breaks')))
     .superRefine(checkHeaderNames)
     .default({})
     .describe('Extra request headers, e.g. Authorization (values are secret)'),
