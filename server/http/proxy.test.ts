@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, TestClient } from '../testing/client.js';
+import { proveDomains } from '../statuspages/testing.js';
 import { clientIp, forwarded, parseProxyTrust, type ProxyTrust } from './proxy.js';
 
 const request = (peer: string, headers: Record<string, string> = {}) => ({ socket: { remoteAddress: peer }, headers }) as unknown as IncomingMessage;
@@ -74,6 +75,7 @@ async function protectedPage(app: TestApp, email: string) {
   const { client, orgId } = await signUp(app.url, email, { orgName: 'Acme' });
   const res = await client.post(`/orgs/${orgId}/status-pages`, { slug: 'own', title: 'Own', customDomain: 'status.own.test', password: 'open sesame' });
   expect(res.status).toBe(201);
+  await proveDomains(app.orm, app.statusPages.store); // as if its TXT record were checked: only proven domains are served
 }
 
 const unlock = (app: TestApp, headers: Record<string, string>) =>

@@ -10,6 +10,7 @@ import { passwordWork } from '../auth/passwords.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, type TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket } from '../testing/sockets.js';
+import { proveDomains } from './testing.js';
 
 let app: TestApp;
 let owner: TestClient;
@@ -31,6 +32,7 @@ beforeAll(async () => {
     const res = await owner.post(`/orgs/${orgId}/status-pages`, { slug, title: `Page ${slug}`, password: PASSWORD, ...extra });
     expect(res.status).toBe(201);
   }
+  await proveDomains(app.orm, app.statusPages.store); // gamma's domain as if its TXT record were checked
 });
 afterAll(() => app?.stop());
 
