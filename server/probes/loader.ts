@@ -28,6 +28,7 @@ const shape = z.object({
   description: z.string().trim().min(1, 'must not be empty').max(1000),
   configSchema: zodSchema,
   targetKey: fn.optional(),
+  upgradeConfig: fn.optional(),
   run: fn,
 });
 
