@@ -24,6 +24,7 @@ import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } 
 import { instanceRoutes } from './http/instance.js';
 import { openApiRoutes } from './http/openapi.js';
 import { StartupError } from './errors.js';
+import type { ProbeRegistry } from './probes/registry.js';
 import { createLogger, type Logger } from './log.js';
 
 export interface PingPage {
@@ -33,6 +34,8 @@ export interface PingPage {
   server: http.Server;
   realtime: Realtime;
   monitoring: Monitoring;
+  /** The probes this server runs, built-in and configured. */
+  probes: ProbeRegistry;
   statusPages: StatusPages;
   alerting: Alerting;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
@@ -196,6 +199,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       server,
       realtime,
       monitoring,
+      probes,
       statusPages,
       alerting,
       embedded,
