@@ -16,7 +16,8 @@ export interface MemoryBudget {
   readonly limit: number;
   /**
    * Resolves once `bytes` are free and held for the caller, who must release() them when done
-   * (the runner releases whatever a check still holds when it ends). Rejects with the signal's
+   * (the runner releases whatever a check still holds when it ends, and grants nothing to a
+   * check that has ended). Rejects with the signal's
    * reason if it aborts first, and with a RangeError for more than `limit` (ask for at most that).
    */
   reserve(bytes: number, signal: AbortSignal): Promise<MemoryReservation>;

@@ -98,8 +98,9 @@ export class Runner {
         reserve: async (bytes, signal) => {
           const reservation = await outsidePluginRun(() => base.memory.reserve(bytes, signal));
           if (run.ended) {
+            // Granted after the check ended: nothing may hold it, and nothing left of the run should go on.
             reservation.release();
-            throw new Error('The check has ended');
+            return new Promise<never>(() => {});
           }
           reservations.add(reservation);
           return reservation;
