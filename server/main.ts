@@ -185,6 +185,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       (err) => log.warn({ err }, 'realtime: recent heartbeats not loaded; snapshots read them on demand'),
     );
     metrics.gauge('pingpage_heartbeats_queued', 'Results waiting to be written', () => monitoring.writer.queued);
+    metrics.gauge('pingpage_probe_memory_bytes', 'Bytes of target replies checks hold now (PINGPAGE_PROBE_MEMORY_MB bounds it)', () => monitoring.memory.stats.held);
+    metrics.gauge('pingpage_probe_memory_waiting', 'Checks waiting for memory to hold a reply', () => monitoring.memory.stats.queued);
     metrics.gauge('pingpage_heartbeats_dropped_total', 'Results dropped because the write queue was full', () => monitoring.writer.stats.dropped);
     metrics.gauge('pingpage_heartbeats_written_total', 'Results written', () => monitoring.writer.stats.written);
     metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
