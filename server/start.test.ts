@@ -195,6 +195,8 @@ describe('an uncaught error from a plugin', () => {
     await client.post(`/orgs/${orgId}/monitors/${monitor.body.id}/check`).catch(() => undefined); // the server may stop before it answers
 
     expect(await run.exit).toBe(1);
+    expect(tree.filter(alive)).toEqual([]); // PostgreSQL and all its helpers stopped, none orphaned
+    expect(postgresProcessesOn(dataDir)).toBe(0);
     const fatal = run
       .stdout()
       .split('\n')
@@ -202,8 +204,6 @@ describe('an uncaught error from a plugin', () => {
       .map((line) => JSON.parse(line) as { level: number; msg: string; plugin?: string })
       .find((entry) => entry.level === 60);
     expect(fatal).toMatchObject({ plugin: 'crashy', msg: `plugin crashy: ${what}; stopping` });
-    expect(tree.filter(alive)).toEqual([]); // PostgreSQL and all its helpers stopped, none orphaned
-    expect(postgresProcessesOn(dataDir)).toBe(0);
     expect(existsSync(path.join(dataDir, 'pingpage.lock'))).toBe(false);
   }, 120_000);
 });

@@ -59,8 +59,8 @@ describe("a target's reply in a result", () => {
     servers.push(server);
     const { check, stored } = await runCheck('http', { url: `http://127.0.0.1:${server.port}/`, jsonPath: 'status', jsonExpected: 'up' });
     expect(check.error.code).toBe('JSON_MISMATCH');
-    const [, value] = /^status is (.*), expected up$/.exec(check.error.message)!;
-    expectShort(value!);
+    const value = check.error.message.replace(/^status is /, '').replace(/, expected up$/, '');
+    expectShort(value);
     expect(value).toMatch(/^\\x1b\[31mred.*…$/);
     expect(stored.error).toEqual(check.error);
   });
