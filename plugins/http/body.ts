@@ -27,6 +27,16 @@ export class ResponseBody {
     this.#keepUpTo = keep ? config.maxBodyBytes : 0;
   }
 
+  /** Some check needs the body's bytes kept (a regex keyword or a JSON path): start() must be awaited first. */
+  get keeps(): boolean {
+    return this.#keepUpTo > 0;
+  }
+
+  /** No check looks at the body at all: it is only counted. */
+  get ignored(): boolean {
+    return this.#keepUpTo === 0 && !this.#search;
+  }
+
   /** Before the first byte (`expected`: the body's length when known, already capped): reserves what will be kept. */
   async start(expected: number | undefined): Promise<void> {
     if (this.#keepUpTo === 0) return;
