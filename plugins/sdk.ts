@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { z } from 'zod';
 import { systemNameResolver } from './resolver.js';
+import { ByteBudget, type MemoryBudget } from './sdk/memory.js';
 
 export { createNameResolver, systemNameResolver, type NameResolver, type NameResolverOptions, type ResolvedAddress } from './resolver.js';
 
@@ -51,6 +52,8 @@ export interface ProbeContext {
   resolve(host: string, signal: AbortSignal): Promise<ResolvedTarget>;
   /** User-Agent for protocols that send one. */
   userAgent: string;
+  /** The server-wide budget for bytes a check holds (e.g. a response body kept whole): reserve before buffering. */
+  memory: MemoryBudget;
 }
 
 export interface ProbePlugin<C extends z.ZodType = z.ZodType, M = Record<string, unknown>> {
@@ -76,6 +79,12 @@ export interface ProbePlugin<C extends z.ZodType = z.ZodType, M = Record<string,
    * `host` (with `port`).
    */
   targets?(config: z.infer<C>): string[];
+  /**
+   * Optional: adapts a config stored under an older version of the plugin before configSchema
+   * parses it at run time, e.g. clamps a limit that has since been lowered. New input never
+   * passes through it: the API judges it by configSchema alone.
+   */
+  upgradeConfig?(stored: Record<string, unknown>): Record<string, unknown>;
   run(ctx: ProbeContext, config: z.infer<C>, signal: AbortSignal): Promise<ProbeResult<M>>;
 }
 
@@ -143,5 +152,10 @@ export async function systemResolve(host: string, signal: AbortSignal): Promise<
   }
 }
 
-/** A context for tests and tools: system resolver, no policy. */
-export const plainContext: ProbeContext = { resolve: systemResolve, userAgent: 'PingPage/test' };
+/** A context for tests and tools: system resolver, no policy, a 64 MiB memory budget of its own. */
+export const plainContext: ProbeContext = { resolve: systemResolve, userAgent: 'PingPage/test', memory: new ByteBudget(64 * 1024 * 1024) };
+
+// Limits on what users and targets control: linear-time regexes, bounded excerpts of replies, memory.
+export { excerpt, EXCERPT_BYTES } from './sdk/excerpt.js';
+export { linearRegex, regexField, regexProblem, regexWhen, REGEX_UNSUPPORTED, type LinearRegex } from './sdk/regex.js';
+export { ByteBudget, type BudgetStats, type MemoryBudget, type MemoryReservation } from './sdk/memory.js';

@@ -68,6 +68,8 @@ export const configSchema = z.object({
     .describe("`deny` refuses probes and webhooks to loopback, private and link-local addresses; unset: `deny` when PINGPAGE_SIGNUP is `open`, else `allow` (status-page visitors' webhooks are always denied)"),
   PINGPAGE_SELF_MONITOR: bool.default(true)
     .describe("the first organization gets a monitor of this install's own PUBLIC_URL/readyz, once"),
+  PINGPAGE_PROBE_MEMORY_MB: z.coerce.number().int().min(10).max(65_536).default(64)
+    .describe('MiB of target replies all checks together may hold at once (bodies kept for a regex or JSON path); a check over it waits'),
   PINGPAGE_TARGET_ALLOWLIST: list.default([])
     .describe('addresses allowed even when refused by the rules above (e.g. a metadata address)'),
   PINGPAGE_DNS_SERVERS: dnsServers.default([])

@@ -27,6 +27,7 @@ import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } 
 import { instanceRoutes } from './http/instance.js';
 import { openApiRoutes } from './http/openapi.js';
 import { StartupError } from './errors.js';
+import type { ProbeRegistry } from './probes/registry.js';
 import { createLogger, type Logger } from './log.js';
 
 export interface PingPage {
@@ -36,6 +37,8 @@ export interface PingPage {
   server: http.Server;
   realtime: Realtime;
   monitoring: Monitoring;
+  /** The probes this server runs, built-in and configured. */
+  probes: ProbeRegistry;
   statusPages: StatusPages;
   alerting: Alerting;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
@@ -201,6 +204,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       (err) => log.warn({ err }, 'realtime: recent heartbeats not loaded; snapshots read them on demand'),
     );
     metrics.gauge('pingpage_heartbeats_queued', 'Results waiting to be written', () => monitoring.writer.queued);
+    metrics.gauge('pingpage_probe_memory_bytes', 'Bytes of target replies checks hold now (PINGPAGE_PROBE_MEMORY_MB bounds it)', () => monitoring.memory.stats.held);
+    metrics.gauge('pingpage_probe_memory_waiting', 'Checks waiting for memory to hold a reply', () => monitoring.memory.stats.queued);
     metrics.gauge('pingpage_heartbeats_dropped_total', 'Results dropped because the write queue was full', () => monitoring.writer.stats.dropped);
     metrics.gauge('pingpage_heartbeats_written_total', 'Results written', () => monitoring.writer.stats.written);
     metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
@@ -215,6 +220,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       server,
       realtime,
       monitoring,
+      probes,
       statusPages,
       alerting,
       embedded,

@@ -1,18 +1,18 @@
 /**
  * `npm start` as a user runs it: a real process, real signals, the embedded PostgreSQL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signUp } from './testing/client.js';
+import { killServerProcesses, startServerProcess } from './testing/process.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  killServerProcesses();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -21,40 +21,6 @@ function tempDataDir(): string {
   chmodSync(d, 0o755);
   dirs.push(d);
   return path.join(d, 'data');
-}
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-  /** Resolves with the printed URL once the server says it runs. */
-  ready: Promise<string>;
-}
-
-function start(env: Record<string, string>): Run {
-  const clean = { ...process.env };
-  delete clean.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
-    cwd: root,
-    env: { ...clean, PINGPAGE_SKIP_CLIENT_BUILD: '1', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = out.match(/PingPage is running at (\S+)/);
-      if (m) resolve(m[1]!);
-    });
-    void exit.then((code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  ready.catch(() => {});
-  return { child, stdout: () => out, stderr: () => err, exit, ready };
 }
 
 async function getJson(url: string): Promise<any> {
@@ -114,7 +80,7 @@ describe('bad configuration', () => {
     ['DATABASE_URL=nonsense', { DATABASE_URL: 'nonsense' }, /^pingpage: DATABASE_URL: /],
     ['an unreachable database', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pingpage' }, /^pingpage: DATABASE_URL: cannot connect to 127\.0\.0\.1:1\/pingpage: ECONNREFUSED$/],
   ])('%s: one clear line on stderr and a non-zero exit', async (_name, env, message) => {
-    const run = start({ DATA_DIR: tempDataDir(), ...env });
+    const run = startServerProcess({ DATA_DIR: tempDataDir(), ...env });
     expect(await run.exit).toBe(1);
     const lines = run.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -126,7 +92,7 @@ describe('embedded PostgreSQL', () => {
   it('starts with no DATABASE_URL, refuses a second process on the same DATA_DIR, stops PostgreSQL on SIGTERM, keeps the data', async () => {
     const dataDir = tempDataDir();
     const t0 = Date.now();
-    const first = start({ DATA_DIR: dataDir });
+    const first = startServerProcess({ DATA_DIR: dataDir });
     const url = await first.ready;
     expect(Date.now() - t0).toBeLessThan(30_000); // first start, initdb included
     expect(await getJson(url + '/readyz')).toMatchObject({ status: 'ready' });
@@ -144,7 +110,7 @@ describe('embedded PostgreSQL', () => {
     await db.query(`INSERT INTO users (id, email, name, password_hash) VALUES (gen_random_uuid(), 'kept@example.com', 'Kept', 'x')`);
     await db.end();
 
-    const second = start({ DATA_DIR: dataDir });
+    const second = startServerProcess({ DATA_DIR: dataDir });
     expect(await second.exit).toBe(1);
     expect(second.stderr().trim()).toMatch(/^pingpage: DATA_DIR .* is in use by another PingPage process \(pid \d+\)/);
 
@@ -156,7 +122,7 @@ describe('embedded PostgreSQL', () => {
     expect(postgresProcessesOn(dataDir)).toBe(0);
     expect(existsSync(path.join(dataDir, 'pingpage.lock'))).toBe(false);
 
-    const again = start({ DATA_DIR: dataDir });
+    const again = startServerProcess({ DATA_DIR: dataDir });
     const url2 = await again.ready;
     expect((await getJson(url2 + '/api/v1/instance')).needsSetup).toBe(false);
     expect(again.stdout()).not.toMatch(/set-up code/i); // an account exists: no code is printed
@@ -169,7 +135,7 @@ describe('embedded PostgreSQL', () => {
 
   it('after the app is killed outright, the next start stops the orphaned PostgreSQL and takes over', async () => {
     const dataDir = tempDataDir();
-    const first = start({ DATA_DIR: dataDir });
+    const first = startServerProcess({ DATA_DIR: dataDir });
     await first.ready;
     const { pid } = postgresFor(dataDir);
     const orphaned = postgresTree(pid);
@@ -177,7 +143,7 @@ describe('embedded PostgreSQL', () => {
     await first.exit;
     expect(alive(pid)).toBe(true); // nothing could stop it: the app died at once
 
-    const next = start({ DATA_DIR: dataDir });
+    const next = startServerProcess({ DATA_DIR: dataDir });
     const url = await next.ready;
     expect(orphaned.filter(alive)).toEqual([]);
     expect((await fetch(url + '/readyz')).status).toBe(200);
@@ -187,4 +153,62 @@ describe('embedded PostgreSQL', () => {
     expect(tree.filter(alive)).toEqual([]);
     expect(postgresProcessesOn(dataDir)).toBe(0);
   });
+});
+
+/**
+ * An external plugin that misbehaves outside what the runner can catch: `timer` throws from its
+ * own setTimeout while its check runs, `rejection` leaves a promise that rejects after the check.
+ */
+function crashyPlugin(): string {
+  const dir = path.dirname(tempDataDir());
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules')); // it imports zod like an installed plugin
+  const file = path.join(dir, 'crashy.mjs');
+  writeFileSync(
+    file,
+    `import { z } from 'zod';
+    export default {
+      id: 'crashy', version: '1.0.0', apiVersion: 1, title: 'Crashy', description: 'Throws where nobody catches',
+      configSchema: z.strictObject({ mode: z.enum(['timer', 'rejection']).describe('How to crash') }),
+      async run(_ctx, config) {
+        if (config.mode === 'timer') {
+          setTimeout(() => { throw new Error('crashy timer fired'); }, 1);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        } else {
+          setImmediate(() => void Promise.reject(new Error('crashy promise rejected')));
+        }
+        return { ok: true, timings: {}, metadata: {} };
+      },
+    };`,
+  );
+  return file;
+}
+
+describe('an uncaught error from a plugin', () => {
+  it.each([
+    ['its own timer throws during the check', 'timer', 'uncaught exception: crashy timer fired'],
+    ['its promise rejects after the check', 'rejection', 'unhandled rejection: crashy promise rejected'],
+  ])('%s: logged with the plugin\'s name, then a clean stop with exit code 1 and PostgreSQL stopped', async (_name, mode, what) => {
+    const dataDir = tempDataDir();
+    const run = startServerProcess({ DATA_DIR: dataDir, PINGPAGE_PLUGINS: crashyPlugin(), PINGPAGE_SELF_MONITOR: 'false' });
+    const url = await run.ready;
+    const tree = postgresTree(postgresFor(dataDir).pid);
+    expect(tree.length).toBeGreaterThan(1);
+
+    const { client, orgId } = await signUp(url, 'owner@example.com');
+    const monitor = await client.post(`/orgs/${orgId}/monitors`, { name: 'Crashy', probe: 'crashy', config: { mode }, intervalSeconds: 3600 });
+    expect(monitor.status).toBe(201);
+    await client.post(`/orgs/${orgId}/monitors/${monitor.body.id}/check`).catch(() => undefined); // the server may stop before it answers
+
+    expect(await run.exit).toBe(1);
+    expect(tree.filter(alive)).toEqual([]); // PostgreSQL and all its helpers stopped, none orphaned
+    expect(postgresProcessesOn(dataDir)).toBe(0);
+    const fatal = run
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; plugin?: string })
+      .find((entry) => entry.level === 60);
+    expect(fatal).toMatchObject({ plugin: 'crashy', msg: `plugin crashy: ${what}; stopping` });
+    expect(existsSync(path.join(dataDir, 'pingpage.lock'))).toBe(false);
+  }, 120_000);
 });

@@ -1,11 +1,12 @@
 /**
  * An external PingPage probe: checks an SMTP server's greeting, EHLO and STARTTLS certificate.
- * It imports the SDK for types only, so it runs without PingPage's code on its module path.
+ * From the SDK it takes types and one helper, excerpt(): whatever the server says reaches a
+ * result only as a short printable excerpt.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import { z } from 'zod';
-import type { ProbeContext, ProbePlugin, ProbeResult, Timings } from '../../plugins/sdk.js';
+import { excerpt, type ProbeContext, type ProbePlugin, type ProbeResult, type Timings } from '../../plugins/sdk.js';
 import { readReply, SmtpFailure, type Reply } from './replies.js';
 
 const DAY_MS = 86_400_000;
@@ -32,9 +33,9 @@ const smtpConfig = z.strictObject({
 type SmtpConfig = z.infer<typeof smtpConfig>;
 
 export type SmtpMetadata = {
-  /** First line of the server's 220 greeting (at most 512 characters); absent if none came. */
+  /** First line of the server's 220 greeting (at most 200 printable bytes); absent if none came. */
   greeting?: string;
-  /** EHLO keywords the server advertised, e.g. PIPELINING, SIZE 35882577, STARTTLS. */
+  /** EHLO keywords the server advertised, e.g. PIPELINING, SIZE 35882577, STARTTLS (each at most 200 printable bytes). */
   extensions: string[];
   /** The STARTTLS certificate; absent without STARTTLS. */
   certificate?: {
@@ -112,19 +113,19 @@ async function check(ctx: ProbeContext, config: SmtpConfig, signal: AbortSignal,
   const greetingStart = performance.now();
   const greeting = await readReply(plain, 'SMTP_BAD_GREETING');
   timings.firstByte = ms(greetingStart);
-  metadata.greeting = greeting.lines[0].slice(0, 512);
+  metadata.greeting = excerpt(greeting.lines[0]);
   if (greeting.code !== 220) throw new SmtpFailure('SMTP_BAD_GREETING', `Greeting ${greeting.code} ${metadata.greeting}`);
 
   const ehlo = await command(plain, `EHLO ${config.heloName}`, 'SMTP_EHLO_REJECTED');
-  if (ehlo.code !== 250) throw new SmtpFailure('SMTP_EHLO_REJECTED', `EHLO answered ${ehlo.code} ${ehlo.lines[0]}`);
-  metadata.extensions = ehlo.lines.slice(1);
+  if (ehlo.code !== 250) throw new SmtpFailure('SMTP_EHLO_REJECTED', `EHLO answered ${ehlo.code} ${excerpt(ehlo.lines[0])}`);
+  metadata.extensions = ehlo.lines.slice(1).map((line) => excerpt(line));
   if (!config.starttls) return plain;
 
   if (!metadata.extensions.some((ext) => /^STARTTLS\b/i.test(ext))) {
     throw new SmtpFailure('SMTP_NO_STARTTLS', 'The server does not offer STARTTLS');
   }
   const ready = await command(plain, 'STARTTLS', 'SMTP_STARTTLS_REFUSED');
-  if (ready.code !== 220) throw new SmtpFailure('SMTP_STARTTLS_REFUSED', `STARTTLS answered ${ready.code} ${ready.lines[0]}`);
+  if (ready.code !== 220) throw new SmtpFailure('SMTP_STARTTLS_REFUSED', `STARTTLS answered ${ready.code} ${excerpt(ready.lines[0])}`);
 
   const tlsStart = performance.now();
   const secure = tls.connect({
@@ -142,8 +143,8 @@ async function check(ctx: ProbeContext, config: SmtpConfig, signal: AbortSignal,
   if (Number.isNaN(validTo.getTime())) throw new SmtpFailure('TLS_ERROR', 'The server sent no certificate');
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
   metadata.certificate = {
-    subject: first(cert.subject?.CN),
-    issuer: first(cert.issuer?.CN) || first(cert.issuer?.O),
+    subject: excerpt(first(cert.subject?.CN)),
+    issuer: excerpt(first(cert.issuer?.CN) || first(cert.issuer?.O)),
     validTo: validTo.toISOString(),
     daysLeft: Math.floor((validTo.getTime() - Date.now()) / DAY_MS),
     trusted: secure.authorized,

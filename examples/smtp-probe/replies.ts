@@ -1,5 +1,6 @@
 /** Reading SMTP replies (RFC 5321 §4.2): `250-first`, `250-more`, `250 last`. */
 import type { Socket } from 'node:net';
+import { excerpt } from '../../plugins/sdk.js';
 
 export interface Reply {
   /** The three-digit reply code, e.g. 220. */
@@ -46,7 +47,7 @@ export function readReply(socket: Socket, failCode: string): Promise<Reply> {
         const line = pending.slice(0, end).replace(/\r$/, '');
         pending = pending.slice(end + 1);
         const match = LINE.exec(line);
-        if (!match) return finish(new SmtpFailure(failCode, `Not an SMTP reply: ${line.slice(0, 200)}`));
+        if (!match) return finish(new SmtpFailure(failCode, `Not an SMTP reply: ${excerpt(line)}`));
         code = Number(match[1]);
         lines.push(match[3] ?? '');
         if (match[2] !== '-') return finish();

@@ -1,14 +1,15 @@
 /** The text form of DNS answers, as `dig +short` prints them, and how expected answers compare. */
 import type { Answer } from 'dns-packet';
+import { excerpt } from '../sdk.js';
 
 export type DnsAnswer = {
   /** Record type, e.g. A, CNAME. */
   type: string;
-  /** Owner name, without the trailing dot. */
+  /** Owner name, without the trailing dot (at most 200 printable bytes, as the server sent it). */
   name: string;
   /** Time to live (seconds). */
   ttl: number;
-  /** The record data as text, e.g. `10 mail.example.com` for MX. */
+  /** The record data as text, e.g. `10 mail.example.com` for MX (at most 200 printable bytes). */
   data: string;
 };
 
@@ -46,6 +47,11 @@ export function dataText(answer: Answer): string {
 
 export function toAnswer(answer: Answer): DnsAnswer {
   return { type: answer.type, name: answer.name, ttl: 'ttl' in answer ? (answer.ttl ?? 0) : 0, data: dataText(answer) };
+}
+
+/** The answer as a result may carry it: what the server sent, cut to printable excerpts. */
+export function shownAnswer(answer: DnsAnswer): DnsAnswer {
+  return { type: excerpt(answer.type, 20), name: excerpt(answer.name), ttl: answer.ttl, data: excerpt(answer.data) };
 }
 
 /** Names compare case-insensitively and without a trailing dot; TXT data is compared as is. */

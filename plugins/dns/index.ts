@@ -4,14 +4,13 @@ import { z } from 'zod';
 import { defineProbe, fail, ProbeFailure, since, type Timings } from '../sdk.js';
 import { problemOf } from '../shared/errors.js';
 import { resolveTarget } from '../shared/net.js';
-import { missingAnswers, toAnswer, type DnsAnswer } from './answers.js';
+import { missingAnswers, shownAnswer, toAnswer, type DnsAnswer } from './answers.js';
 import { parseServer, query, type Server } from './query.js';
 
 const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'SRV', 'CAA'] as const;
 /** RFC 1035/2136 response codes by number. */
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'] as const;
 
-const port = '(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d\\d|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3}))?';
 
 const dnsConfig = z.strictObject({
   name: z
@@ -23,7 +22,8 @@ const dnsConfig = z.strictObject({
   type: z.enum(RECORD_TYPES).default('A').describe('Record type to ask for'),
   server: z
     .string()
-    .regex(new RegExp(`^(?:(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*|\\[[0-9A-Fa-f:.]+\\])${port}|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$`))
+    // host or [IPv6], then an optional :port of 1-65535; or a bare IPv6 address
+    .regex(/^(?:(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*|\[[0-9A-Fa-f:.]+\])(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$/)
     .optional()
     .describe('DNS server as host, host:port, IP or [IPv6]:port (UDP); absent: the system resolver'),
   expectedRcode: z.enum(RCODES).default('NOERROR').describe('Response code the answer must carry'),
@@ -79,16 +79,18 @@ export default defineProbe<typeof dnsConfig, DnsMetadata>({
       timings.total = since(start);
       const rcode = (reply.flags ?? 0) & 0xf;
       metadata.rcode = RCODES[rcode] ?? `RCODE${rcode}`;
-      metadata.answers = (reply.answers ?? []).filter((a) => a.type !== 'OPT').map(toAnswer);
+      // Judged on the answers as sent; the result carries excerpts (a TXT record may be kilobytes).
+      const answers = (reply.answers ?? []).filter((a) => a.type !== 'OPT').map(toAnswer);
+      metadata.answers = answers.map(shownAnswer);
       if (reply.flag_tc) metadata.truncated = true;
 
       if (metadata.rcode !== config.expectedRcode) {
         return fail('RCODE_MISMATCH', `Got ${metadata.rcode}, expected ${config.expectedRcode}`, timings, metadata);
       }
-      if (metadata.rcode === 'NOERROR' && !metadata.answers.some((a) => a.type === config.type)) {
+      if (metadata.rcode === 'NOERROR' && !answers.some((a) => a.type === config.type)) {
         return fail('NO_ANSWER', `No ${config.type} record for ${config.name}`, timings, metadata);
       }
-      const missing = missingAnswers(config.expectedAnswers ?? [], metadata.answers);
+      const missing = missingAnswers(config.expectedAnswers ?? [], answers);
       if (missing.length > 0) {
         return fail('ANSWER_MISMATCH', `Missing from the answers: ${missing.join(', ')}`, timings, metadata);
       }

@@ -1,5 +1,4 @@
-/** Pure checks on a response: status ranges, keyword, JSON path. */
-import { ProbeFailure } from '../sdk.js';
+/** Pure checks on a response: status ranges, JSON path. */
 
 export function statusMatches(status: number, specs: Array<number | string>): boolean {
   return specs.some((spec) => {
@@ -7,18 +6,6 @@ export function statusMatches(status: number, specs: Array<number | string>): bo
     const [low, high = low] = spec.split('-').map(Number);
     return status >= low && status <= high;
   });
-}
-
-/** Fails with CONFIG_INVALID: the schema cannot say "a valid regular expression" in JSON Schema. */
-export function keywordFound(body: string, keyword: string, regex: boolean): boolean {
-  if (!regex) return body.includes(keyword);
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(keyword);
-  } catch (err) {
-    throw new ProbeFailure('CONFIG_INVALID', `keyword is not a valid regular expression: ${(err as Error).message}`);
-  }
-  return pattern.test(body);
 }
 
 /** `data.items[0].status` → ['data', 'items', 0, 'status'] */

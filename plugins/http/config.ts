@@ -1,9 +1,11 @@
 /** The http probe's configuration: validation and defaults in one place, JSON-Schema representable. */
 import { z } from 'zod';
-import { secret, secretUrlPassword } from '../sdk.js';
+import { regexWhen, secret, secretUrlPassword } from '../sdk.js';
 import { caSchema } from '../shared/schema.js';
 
 const MiB = 1024 * 1024;
+/** Most body bytes a monitor may read (bytes); configs stored under the old 64 MiB limit are clamped to it. */
+export const MAX_BODY_BYTES = 10 * MiB;
 
 /** A code (200) or an inclusive range ("200-299"). */
 const statusSpec = z.union([z.number().int().min(100).max(599), z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/)]);
@@ -53,7 +55,10 @@ export const httpConfig = z.strictObject({
     .default(['200-399'])
     .describe('Accepted status codes: numbers or inclusive ranges like "200-299"'),
   keyword: z.string().min(1).max(1024).optional().describe('Text that must appear in the response body'),
-  keywordRegex: z.boolean().default(false).describe('Treat the keyword as a JavaScript regular expression'),
+  keywordRegex: z
+    .boolean()
+    .default(false)
+    .describe('Treat the keyword as a regular expression (RE2 syntax: no back-references or look-around; (?i) ignores case)'),
   invertKeyword: z.boolean().default(false).describe('Fail when the keyword appears instead of when it is missing'),
   jsonPath: z
     .string()
@@ -76,11 +81,11 @@ export const httpConfig = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(64 * MiB)
+    .max(MAX_BODY_BYTES)
     .default(MiB)
-    .describe('Read at most this many body bytes, then hang up (bytes)'),
+    .describe('Read at most this many body bytes, then hang up (bytes, at most 10 MiB)'),
   ignoreTlsErrors: z.boolean().default(false).describe('Accept expired, self-signed or mismatched certificates'),
   ca: caSchema.optional().describe('PEM certificate(s) of a private CA to trust, in addition to the system store'),
-});
+}).superRefine(regexWhen('keywordRegex', 'keyword'));
 
 export type HttpConfig = z.infer<typeof httpConfig>;

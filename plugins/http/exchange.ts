@@ -19,6 +19,13 @@ export interface ExchangeOptions {
   readBody(statusCode: number, headers: IncomingHttpHeaders): boolean;
   /** Called when the status line arrives, so a body that stalls still reports its status. */
   onStatus(statusCode: number): void;
+  /**
+   * Called before the first body byte is read, with the body's length when the response gives it;
+   * the body waits (the socket paused) until the promise settles, and a rejection ends the exchange.
+   */
+  beforeBody?(bodyBytes: number | undefined): Promise<void>;
+  /** Body bytes as they arrive, at most maxBodyBytes in all; copy what you keep. */
+  onBody?(chunk: Buffer): void;
   maxBodyBytes: number;
   rejectUnauthorized: boolean;
   ca?: string;
@@ -27,7 +34,8 @@ export interface ExchangeOptions {
 export interface Exchange {
   statusCode: number;
   headers: IncomingHttpHeaders;
-  body: Buffer;
+  /** Body bytes read (at most maxBodyBytes); the bytes themselves went to onBody. */
+  bodyBytes: number;
   /** The body went on past maxBodyBytes and we hung up. */
   truncated: boolean;
   certificate?: CertificateFacts;
@@ -71,8 +79,7 @@ export function exchange(o: ExchangeOptions, signal: AbortSignal): Promise<Excha
     let certificate: CertificateFacts | undefined;
     let statusCode = 0;
     let headers: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    let kept = 0;
+    let bodyBytes = 0;
     let truncated = false;
     let settled = false;
 
@@ -99,7 +106,7 @@ export function exchange(o: ExchangeOptions, signal: AbortSignal): Promise<Excha
       resolve({
         statusCode,
         headers,
-        body: Buffer.concat(chunks, kept),
+        bodyBytes,
         truncated,
         certificate,
         timings: {
@@ -114,24 +121,43 @@ export function exchange(o: ExchangeOptions, signal: AbortSignal): Promise<Excha
     signal.addEventListener('abort', onAbort, { once: true });
 
     const reader = new ResponseReader(o.method, {
-      onHead(code, h) {
+      onHead(code, h, length) {
         firstByteAt = performance.now();
         statusCode = code;
         headers = h;
         o.onStatus(code);
-        return o.readBody(code, h);
+        const read = o.readBody(code, h);
+        if (read && length !== 0 && o.beforeBody) waitBeforeBody(o.beforeBody(length === undefined ? undefined : Math.min(length, o.maxBodyBytes)));
+        return read;
       },
       onBody(chunk) {
-        const room = o.maxBodyBytes - kept;
+        const room = o.maxBodyBytes - bodyBytes;
         const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
-        // A copy: the socket's buffer may be a slice of a larger allocation we should not keep.
-        chunks.push(Buffer.from(piece));
-        kept += piece.length;
+        bodyBytes += piece.length;
+        if (piece.length > 0) o.onBody?.(piece);
         if (chunk.length > room) truncated = true;
         return !truncated;
       },
       onDone: () => finish(),
     });
+
+    // Nothing more is read from the socket, or handed on by the reader, until the caller is ready.
+    const waitBeforeBody = (ready: Promise<void>) => {
+      reader.pause();
+      socket.pause();
+      ready.then(
+        () => {
+          if (settled) return;
+          socket.resume();
+          try {
+            reader.resume();
+          } catch (err) {
+            finish(err);
+          }
+        },
+        (err: unknown) => finish(err),
+      );
+    };
 
     const send = () => socket.write(requestBytes(o));
     socket.once('connect', () => {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { plainContext, ProbeFailure, type ProbeContext } from '../sdk.js';
+import { ByteBudget, plainContext, ProbeFailure, type ProbeContext } from '../sdk.js';
 import { makeCa, makeLeaf, type Pem } from '../testing/certs.js';
 import { forbiddenContext, localContext } from '../testing/context.js';
 import { listen, type Running } from '../testing/servers.js';
@@ -49,6 +49,9 @@ describe('http config', () => {
     ['basic auth without a password', { ...base, auth: { type: 'basic', username: 'u' } }, ['auth', 'password']],
     ['negative maxRedirects', { ...base, maxRedirects: -1 }, ['maxRedirects']],
     ['a huge maxBodyBytes', { ...base, maxBodyBytes: 1e10 }, ['maxBodyBytes']],
+    ['maxBodyBytes above 10 MiB', { ...base, maxBodyBytes: 10 * 1024 * 1024 + 1 }, ['maxBodyBytes']],
+    ['a regex keyword with a back-reference', { ...base, keyword: '(a)\\1', keywordRegex: true }, ['keyword']],
+    ['a regex keyword with look-ahead', { ...base, keyword: 'a(?=b)', keywordRegex: true }, ['keyword']],
     ['a malformed jsonPath', { ...base, jsonPath: 'a..b' }, ['jsonPath']],
     ['a CA that is not PEM', { ...base, ca: '/etc/ssl/ca.pem' }, ['ca']],
     ['a misspelt field', { ...base, expectedStatuses: [200] }, []],
@@ -56,6 +59,20 @@ describe('http config', () => {
     const result = http.configSchema.safeParse(input);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0].path).toEqual(path);
+  });
+
+  it('takes the same text as a plain keyword, and 10 MiB as the largest body', () => {
+    expect(http.configSchema.safeParse({ ...base, keyword: '(a)\\1' }).success).toBe(true);
+    expect(http.configSchema.safeParse({ ...base, maxBodyBytes: 10 * 1024 * 1024 }).success).toBe(true);
+    const refused = http.configSchema.safeParse({ ...base, keyword: '(?<!a)b', keywordRegex: true });
+    expect(refused.error?.issues[0]).toMatchObject({ code: 'custom', params: { code: 'REGEX_UNSUPPORTED' } });
+  });
+
+  it('clamps a stored maxBodyBytes above today\'s limit instead of refusing the monitor', () => {
+    const stored = { ...base, maxBodyBytes: 64 * 1024 * 1024 };
+    expect(http.configSchema.safeParse(stored).success).toBe(false);
+    expect(parse(http.upgradeConfig!(stored)).maxBodyBytes).toBe(10 * 1024 * 1024);
+    expect(http.upgradeConfig!(base)).toBe(base);
   });
 
   it('fills in the defaults', () => {
@@ -149,7 +166,9 @@ describe('http probe', () => {
     expect((await run({ url, keyword: 'operational', invertKeyword: true })).error?.code).toBe('KEYWORD_FOUND');
     expect((await run({ url, keyword: 'All \\w+ operational', keywordRegex: true })).ok).toBe(true);
     expect((await run({ url, keyword: '^operational', keywordRegex: true })).error?.code).toBe('KEYWORD_MISSING');
-    expect((await run({ url, keyword: '(unclosed', keywordRegex: true })).error?.code).toBe('CONFIG_INVALID');
+    // Refused by the schema; one stored before that rule fails the check instead of crashing it.
+    const stored = { ...parse({ url }), keyword: '(unclosed', keywordRegex: true };
+    expect((await http.run(localContext(), stored, signal())).error?.code).toBe('CONFIG_INVALID');
   });
 
   it('checks a value inside a JSON body', async () => {
@@ -295,14 +314,14 @@ describe('http failures', () => {
     const url = 'http://blocked.test/';
     expect((await run({ url }, forbiddenContext)).error?.code).toBe('TARGET_FORBIDDEN');
     const noSuchName: ProbeContext = {
-      userAgent: 't',
+      ...plainContext,
       resolve: async () => {
         throw new ProbeFailure('DNS_FAILED', 'NXDOMAIN');
       },
     };
     expect((await run({ url }, noSuchName)).error?.code).toBe('DNS_FAILED');
     const broken: ProbeContext = {
-      userAgent: 't',
+      ...plainContext,
       resolve: async () => {
         throw new Error('resolver crashed');
       },
@@ -311,7 +330,7 @@ describe('http failures', () => {
   });
 
   it('times out on a resolver that never answers', async () => {
-    const hanging: ProbeContext = { userAgent: 't', resolve: () => new Promise(() => {}) };
+    const hanging: ProbeContext = { ...plainContext, resolve: () => new Promise(() => {}) };
     const result = await run({ url: 'http://slow.test/' }, hanging, AbortSignal.timeout(300));
     expect(result.error?.code).toBe('TIMEOUT');
   }, 5_000);
@@ -422,4 +441,102 @@ describe('https', () => {
     expect(result.error?.code).toBe('TIMEOUT');
     await server.drained();
   }, 5_000);
+});
+
+describe('http bodies and the memory budget', () => {
+  const MiB = 1024 * 1024;
+  /**
+   * Serves `total` bytes of 'x' (chunked unless `length`), honouring backpressure, until the client
+   * hangs up; with `go`, the headers go out at once and the body only once `go` resolves.
+   */
+  const streaming = (total: number, length = false, go?: Promise<void>) =>
+    serve((req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      if (length) res.setHeader('content-length', total);
+      res.flushHeaders();
+      const pump = () => {
+        while (sent < total && !res.destroyed) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));
+          sent += piece.length;
+          if (!res.write(piece)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      req.socket.on('close', () => res.destroy());
+      void Promise.resolve(go).then(pump);
+    });
+  const until = async (condition: () => boolean) => {
+    for (let i = 0; i < 1_000 && !condition(); i++) await new Promise((r) => setTimeout(r, 2));
+    expect(condition()).toBe(true);
+  };
+
+  it('finds a plain keyword split across two chunks, holding none of the body', async () => {
+    const server = await serve((_req, res) => {
+      res.write('<p>all ok: nee'); // two writes, two chunks of a chunked body
+      res.end('dle in the haystack</p>');
+    });
+    const budget = new ByteBudget(MiB);
+    const url = `http://app.test:${server.port}/`;
+    expect(await run({ url, keyword: 'needle' }, localContext([], budget))).toMatchObject({ ok: true, metadata: { bodyBytes: 37 } });
+    expect((await run({ url, keyword: 'needle', invertKeyword: true }, localContext([], budget))).error?.code).toBe('KEYWORD_FOUND');
+    expect((await run({ url, keyword: 'needles' }, localContext([], budget))).error?.code).toBe('KEYWORD_MISSING');
+    expect(budget.stats.highWater).toBe(0);
+  });
+
+  it('reads only the first 1 MiB of a 20 MiB body by default, and a regex keeps exactly that much', async () => {
+    const server = await streaming(20 * MiB, true);
+    const budget = new ByteBudget(10 * MiB);
+    const result = await run({ url: `http://app.test:${server.port}/`, keyword: '^x{1000}', keywordRegex: true }, localContext([], budget));
+    expect(result).toMatchObject({ ok: true, metadata: { bodyBytes: MiB, bodyTruncated: true } });
+    expect(budget.stats).toEqual({ held: 0, highWater: MiB, waited: 0, queued: 0 });
+    await server.drained();
+  });
+
+  it('reserves only what Content-Length announces for a JSON path', async () => {
+    const server = await serve((_req, res) => res.end('{"a":1}'));
+    const budget = new ByteBudget(MiB);
+    expect((await run({ url: `http://app.test:${server.port}/`, jsonPath: 'a', jsonExpected: '1' }, localContext([], budget))).ok).toBe(true);
+    expect(budget.stats.highWater).toBe(7);
+  });
+
+  it('makes a check over budget wait for memory, then succeed', async () => {
+    const server = await streaming(2 * MiB);
+    const budget = new ByteBudget(MiB);
+    const hog = await budget.reserve(MiB / 2, signal());
+    let settled = false;
+    const check = run({ url: `http://app.test:${server.port}/`, keyword: 'x+', keywordRegex: true }, localContext([], budget)).finally(() => (settled = true));
+    await until(() => budget.stats.queued === 1);
+    expect(settled).toBe(false);
+    hog.release();
+    expect(await check).toMatchObject({ ok: true, metadata: { bodyBytes: MiB, bodyTruncated: true } });
+    expect(budget.stats).toMatchObject({ held: 0, highWater: MiB, waited: 1 });
+  });
+
+  it('gives up waiting at the monitor timeout, leaving the queue', async () => {
+    const server = await streaming(2 * MiB);
+    const budget = new ByteBudget(MiB);
+    const hog = await budget.reserve(MiB, signal());
+    const result = await run({ url: `http://app.test:${server.port}/`, jsonPath: 'a' }, localContext([], budget), AbortSignal.timeout(200));
+    expect(result.error?.code).toBe('TIMEOUT');
+    expect(budget.stats).toMatchObject({ held: MiB, queued: 0 });
+    hog.release();
+    await server.drained();
+  });
+
+  it('never holds more than the budget, however many checks stream big bodies at once', async () => {
+    let go = () => {};
+    const server = await streaming(4 * MiB, false, new Promise<void>((resolve) => (go = resolve)));
+    const budget = new ByteBudget(3 * MiB);
+    const url = `http://app.test:${server.port}/`;
+    const checks = Array.from({ length: 12 }, () => run({ url, keyword: 'x{64}', keywordRegex: true }, localContext([], budget), AbortSignal.timeout(20_000)));
+    // Every response has begun: three hold their megabyte, nine wait for one.
+    await until(() => budget.stats.queued === 9);
+    expect(budget.stats.held).toBe(3 * MiB);
+    go();
+    const results = await Promise.all(checks);
+    expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(Array(12).fill('ok'));
+    expect(budget.stats).toEqual({ held: 0, highWater: 3 * MiB, waited: 9, queued: 0 });
+    await server.drained();
+  }, 30_000);
 });

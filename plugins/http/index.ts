@@ -1,16 +1,17 @@
 /** HTTP(S) probe: status, body keyword, JSON value, response time, certificate facts. */
-import { defineProbe, fail, ProbeFailure, since, type ProbeContext, type Timings } from '../sdk.js';
+import { defineProbe, excerpt, fail, linearRegex, ProbeFailure, since, type ProbeContext, type Timings } from '../sdk.js';
 import type { CertificateFacts } from '../shared/certificate.js';
 import { problemOf } from '../shared/errors.js';
 import { bareHost, resolveTarget } from '../shared/net.js';
-import { keywordFound, statusMatches, textOf, valueAt } from './checks.js';
-import { httpConfig, type HttpConfig } from './config.js';
+import { ResponseBody } from './body.js';
+import { statusMatches, textOf, valueAt } from './checks.js';
+import { httpConfig, MAX_BODY_BYTES, type HttpConfig } from './config.js';
 import { exchange, type Exchange } from './exchange.js';
 
 export type HttpMetadata = {
   /** Status code of the final response; absent when no response came. */
   statusCode?: number;
-  /** Absolute URLs of the redirects followed, in order. */
+  /** Absolute URLs of the redirects followed, in order (each at most 200 bytes, as the target sent them). */
   redirects: string[];
   /** Body bytes read from the final response (at most maxBodyBytes). */
   bodyBytes: number;
@@ -68,10 +69,10 @@ function nextHop(from: URL, location: string): URL {
   try {
     next = new URL(location, from);
   } catch {
-    throw new ProbeFailure('BAD_REDIRECT', `Redirect to an invalid URL: ${location.slice(0, 200)}`);
+    throw new ProbeFailure('BAD_REDIRECT', `Redirect to an invalid URL: ${excerpt(location)}`);
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-    throw new ProbeFailure('BAD_REDIRECT', `Redirect to a ${next.protocol} URL refused`);
+    throw new ProbeFailure('BAD_REDIRECT', `Redirect to a ${excerpt(next.protocol, 40)} URL refused`);
   }
   return next;
 }
@@ -83,6 +84,7 @@ async function fetchFinal(
   signal: AbortSignal,
   timings: Timings,
   metadata: HttpMetadata,
+  responseBody: ResponseBody,
 ): Promise<Exchange> {
   let url = new URL(config.url);
   let method: string = config.method;
@@ -104,6 +106,8 @@ async function fetchFinal(
         body,
         readBody: (status, responseHeaders) => method !== 'HEAD' && !follows(status, responseHeaders.location),
         onStatus: (status) => (metadata.statusCode = status),
+        beforeBody: responseBody.keeps ? (bytes) => responseBody.start(bytes) : undefined,
+        onBody: responseBody.ignored ? undefined : (chunk) => responseBody.write(chunk),
         maxBodyBytes: config.maxBodyBytes,
         rejectUnauthorized: !config.ignoreTlsErrors,
         ca: config.ca,
@@ -117,9 +121,9 @@ async function fetchFinal(
 
     const next = nextHop(url, hop.headers.location as string);
     if (metadata.redirects.length >= config.maxRedirects) {
-      throw new ProbeFailure('TOO_MANY_REDIRECTS', `More than ${config.maxRedirects} redirects (next: ${shown(next)})`);
+      throw new ProbeFailure('TOO_MANY_REDIRECTS', `More than ${config.maxRedirects} redirects (next: ${excerpt(shown(next))})`);
     }
-    metadata.redirects.push(shown(next));
+    metadata.redirects.push(excerpt(shown(next)));
     // What browsers do: 303, and 301/302 after a POST, continue as a GET without the body.
     if ((hop.statusCode === 303 && method !== 'HEAD') || ((hop.statusCode === 301 || hop.statusCode === 302) && method === 'POST')) {
       method = 'GET';
@@ -133,13 +137,12 @@ async function fetchFinal(
 }
 
 /** Judges the final response against the config; throws ProbeFailure on the first mismatch. */
-function judge(config: HttpConfig, response: Exchange, elapsedMs: number): void {
+function judge(config: HttpConfig, response: Exchange, body: ResponseBody, elapsedMs: number): void {
   if (!statusMatches(response.statusCode, config.expectedStatus)) {
     throw new ProbeFailure('STATUS_MISMATCH', `Status ${response.statusCode}, expected ${config.expectedStatus.join(', ')}`);
   }
-  const text = config.keyword !== undefined || config.jsonPath !== undefined ? response.body.toString('utf8') : '';
   if (config.keyword !== undefined) {
-    const found = keywordFound(text, config.keyword, config.keywordRegex);
+    const found = config.keywordRegex ? linearRegex(config.keyword).test(body.bytes) : body.found;
     if (config.invertKeyword && found) throw new ProbeFailure('KEYWORD_FOUND', `Body contains "${config.keyword}"`);
     if (!config.invertKeyword && !found) {
       const where = response.truncated ? ` (first ${config.maxBodyBytes} bytes read)` : '';
@@ -152,7 +155,7 @@ function judge(config: HttpConfig, response: Exchange, elapsedMs: number): void 
   if (config.jsonPath !== undefined) {
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(body.bytes.toString('utf8'));
     } catch {
       const why = response.truncated ? `truncated at ${config.maxBodyBytes} bytes` : 'not JSON';
       throw new ProbeFailure('JSON_MISMATCH', `Body is ${why}`);
@@ -160,8 +163,7 @@ function judge(config: HttpConfig, response: Exchange, elapsedMs: number): void 
     const { found, value } = valueAt(json, config.jsonPath);
     if (!found) throw new ProbeFailure('JSON_MISMATCH', `No value at ${config.jsonPath}`);
     if (config.jsonExpected !== undefined && textOf(value) !== config.jsonExpected) {
-      const actual = textOf(value) ?? 'undefined';
-      throw new ProbeFailure('JSON_MISMATCH', `${config.jsonPath} is ${actual.slice(0, 200)}, expected ${config.jsonExpected}`);
+      throw new ProbeFailure('JSON_MISMATCH', `${config.jsonPath} is ${excerpt(textOf(value) ?? 'undefined')}, expected ${config.jsonExpected}`);
     }
   }
   if (config.maxResponseTimeMs !== undefined && elapsedMs > config.maxResponseTimeMs) {
@@ -178,22 +180,27 @@ export default defineProbe<typeof httpConfig, HttpMetadata>({
   configSchema: httpConfig,
   targetKey: (config) => new URL(config.url).host,
   targets: (config) => [config.url],
+  upgradeConfig: (stored) =>
+    typeof stored.maxBodyBytes === 'number' && stored.maxBodyBytes > MAX_BODY_BYTES ? { ...stored, maxBodyBytes: MAX_BODY_BYTES } : stored,
   async run(ctx, config, signal) {
     const start = performance.now();
     const timings: Timings = {};
     const metadata: HttpMetadata = { redirects: [], bodyBytes: 0, bodyTruncated: false };
+    const body = new ResponseBody(config, ctx.memory, signal);
     try {
-      const response = await fetchFinal(ctx, config, signal, timings, metadata);
-      metadata.bodyBytes = response.body.length;
+      const response = await fetchFinal(ctx, config, signal, timings, metadata, body);
+      metadata.bodyBytes = response.bodyBytes;
       metadata.bodyTruncated = response.truncated;
       if (response.certificate) metadata.certificate = response.certificate;
       timings.total = since(start);
-      judge(config, response, timings.total);
+      judge(config, response, body, timings.total);
       return { ok: true, timings, metadata };
     } catch (err) {
       const problem = problemOf(err, signal, 'HTTP_ERROR');
       timings.total = since(start);
       return fail(problem.code, problem.message, timings, metadata);
+    } finally {
+      body.release();
     }
   },
 });

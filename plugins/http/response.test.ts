@@ -130,6 +130,7 @@ describe('exchange over a real socket', () => {
     const server = await rawServer('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nping\r\n4\r\npage\r\n0\r\n\r\n');
     const url = new URL(`http://status.test:${server.port}/health?deep=1`);
     const seen: number[] = [];
+    const body: Buffer[] = [];
     const result = await exchange(
       {
         url,
@@ -139,13 +140,14 @@ describe('exchange over a real socket', () => {
         body: 'héllo',
         readBody: () => true,
         onStatus: (s) => seen.push(s),
+        onBody: (chunk) => body.push(Buffer.from(chunk)),
         maxBodyBytes: 1024,
         rejectUnauthorized: true,
       },
       new AbortController().signal,
     );
-    expect(result).toMatchObject({ statusCode: 200, truncated: false });
-    expect(result.body.toString()).toBe('pingpage');
+    expect(result).toMatchObject({ statusCode: 200, truncated: false, bodyBytes: 8 });
+    expect(Buffer.concat(body).toString()).toBe('pingpage');
     expect(seen).toEqual([200]);
     expect(server.requests[0]).toBe(
       `POST /health?deep=1 HTTP/1.1\r\nHost: status.test:${server.port}\r\nuser-agent: PingPage/test\r\nx-token: abc\r\ncontent-length: 6\r\nconnection: close\r\n\r\nhéllo`.replace('é', '\xc3\xa9'),

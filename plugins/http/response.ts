@@ -6,7 +6,7 @@
  * anything malformed or oversized is an HTTP_ERROR, never a guess.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { ProbeFailure } from '../sdk.js';
+import { excerpt, ProbeFailure } from '../sdk.js';
 
 /** Largest status line + headers accepted (Node's default is 16 KB). */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -19,8 +19,11 @@ const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 export interface ResponseHandlers {
-  /** The final (non-1xx) status line and headers; answers whether to read the body. */
-  onHead(statusCode: number, headers: IncomingHttpHeaders): boolean;
+  /**
+   * The final (non-1xx) status line and headers; answers whether to read the body. `bodyBytes` is
+   * how long the body will be: 0 when there is none, undefined when only its end will tell.
+   */
+  onHead(statusCode: number, headers: IncomingHttpHeaders, bodyBytes: number | undefined): boolean;
   /** Body bytes as they arrive (already de-chunked). Answers false to stop reading. */
   onBody(chunk: Buffer): boolean;
   /** The response is complete (or no more of it is wanted). */
@@ -39,11 +42,11 @@ function malformed(what: string): ProbeFailure {
 function parseHead(head: string): { statusCode: number; headers: IncomingHttpHeaders } {
   const lines = head.split('\r\n');
   const status = STATUS_LINE.exec(lines[0]!);
-  if (!status) throw malformed(`status line ${JSON.stringify(lines[0]!.slice(0, 80))}`);
+  if (!status) throw malformed(`status line "${excerpt(lines[0]!, 80)}"`);
   const headers: IncomingHttpHeaders = {};
   for (let i = 1; i < lines.length; i++) {
     const m = HEADER_LINE.exec(lines[i]!);
-    if (!m) throw malformed(`header line ${JSON.stringify(lines[i]!.slice(0, 80))}`);
+    if (!m) throw malformed(`header line "${excerpt(lines[i]!, 80)}"`);
     const name = m[1]!.toLowerCase();
     const value = m[2]!;
     if (name === 'set-cookie') (headers['set-cookie'] ??= []).push(value);
@@ -68,7 +71,7 @@ function framingOf(method: string, statusCode: number, headers: IncomingHttpHead
   if (cl !== undefined) {
     const values = new Set((cl as string).split(',').map((v) => v.trim()));
     const [only] = values;
-    if (values.size !== 1 || !/^\d{1,15}$/.test(only!)) throw malformed(`Content-Length ${JSON.stringify((cl as string).slice(0, 40))}`);
+    if (values.size !== 1 || !/^\d{1,15}$/.test(only!)) throw malformed(`Content-Length "${excerpt(cl as string, 40)}"`);
     return { kind: 'length', left: Number(only) };
   }
   return { kind: 'close' };
@@ -80,6 +83,9 @@ export class ResponseReader {
   #state: 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'done' = 'head';
   #framing: Framing = { kind: 'none' };
   #chunkLeft = 0;
+  // While paused, bytes pushed wait in #buffer (the caller pauses the socket too, so they are few).
+  #paused = false;
+  #endPending = false;
 
   constructor(
     private readonly method: string,
@@ -98,12 +104,31 @@ export class ResponseReader {
   push(data: Buffer): void {
     if (this.#state === 'done') return;
     this.#buffer = this.#buffer.length ? Buffer.concat([this.#buffer, data]) : data;
-    while (!this.done && this.#step());
+    this.#drain();
+  }
+
+  /** Stops handing on body bytes until resume() (e.g. while waiting for memory to keep them in). */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#drain();
+    if (this.#endPending && !this.done) this.end();
+  }
+
+  #drain(): void {
+    while (!this.done && !this.#paused && this.#step());
   }
 
   /** The peer closed the connection. */
   end(): void {
     if (this.#state === 'done') return;
+    if (this.#paused) {
+      this.#endPending = true;
+      return;
+    }
     if (this.#state === 'body' && this.#framing.kind === 'close') return this.#finish();
     throw connectionReset(this.#state === 'head' ? 'socket hang up' : 'Connection closed before the response was complete');
   }
@@ -128,7 +153,8 @@ export class ResponseReader {
         this.#buffer = this.#buffer.subarray(end + 4);
         if (statusCode >= 100 && statusCode < 200 && statusCode !== 101) return true; // interim: the real one follows
         const framing = framingOf(this.method, statusCode, headers);
-        if (!this.on.onHead(statusCode, headers) || framing.kind === 'none' || (framing.kind === 'length' && framing.left === 0)) {
+        const bodyBytes = framing.kind === 'none' ? 0 : framing.kind === 'length' ? framing.left : undefined;
+        if (!this.on.onHead(statusCode, headers, bodyBytes) || bodyBytes === 0) {
           this.#finish();
           return false;
         }
@@ -151,7 +177,7 @@ export class ResponseReader {
         const line = this.#line();
         if (line === undefined) return false;
         const size = /^([0-9a-fA-F]{1,12})[ \t]*(?:;[^\r\n]*)?$/.exec(line);
-        if (!size) throw malformed(`chunk size ${JSON.stringify(line.slice(0, 40))}`);
+        if (!size) throw malformed(`chunk size "${excerpt(line, 40)}"`);
         this.#chunkLeft = parseInt(size[1]!, 16);
         this.#state = this.#chunkLeft === 0 ? 'trailers' : 'chunk-data';
         return true;

@@ -1,12 +1,13 @@
 /** Facts about a peer certificate, in the units dashboards and alerting use. */
 import type { PeerCertificate } from 'node:tls';
+import { excerpt } from '../sdk.js';
 
 const DAY_MS = 86_400_000;
 
 export type CertificateFacts = {
-  /** Subject common name, or the whole subject when it has no CN. */
+  /** Subject common name, or the whole subject when it has no CN (at most 200 printable bytes: the target chose it). */
   subject: string;
-  /** Issuer common name (or organisation when the issuer has no CN). */
+  /** Issuer common name (or organisation when the issuer has no CN); at most 200 printable bytes. */
   issuer: string;
   /** Start of validity, ISO 8601 UTC. */
   validFrom: string;
@@ -14,7 +15,7 @@ export type CertificateFacts = {
   validTo: string;
   /** Whole days until validTo, rounded down; negative once expired. */
   daysLeft: number;
-  /** Names the certificate covers (DNS names and IP addresses from subjectAltName). */
+  /** Names the certificate covers (DNS names and IP addresses from subjectAltName), each at most 200 printable bytes. */
   sans: string[];
   /** SHA-256 fingerprint, colon-separated hex: changes when the certificate is replaced. */
   fingerprint256: string;
@@ -50,12 +51,12 @@ export function certificateFacts(cert: PeerCertificate | undefined, now = Date.n
   const validFrom = new Date(cert?.valid_from ?? NaN);
   if (!cert || Number.isNaN(validTo.getTime()) || Number.isNaN(validFrom.getTime())) return undefined;
   return {
-    subject: nameOf(cert.subject as unknown as Record<string, string | string[]>),
-    issuer: nameOf(cert.issuer as unknown as Record<string, string | string[]>),
+    subject: excerpt(nameOf(cert.subject as unknown as Record<string, string | string[]>)),
+    issuer: excerpt(nameOf(cert.issuer as unknown as Record<string, string | string[]>)),
     validFrom: validFrom.toISOString(),
     validTo: validTo.toISOString(),
     daysLeft: Math.floor((validTo.getTime() - now) / DAY_MS),
-    sans: parseSans(cert.subjectaltname),
+    sans: parseSans(cert.subjectaltname).map((name) => excerpt(name)),
     fingerprint256: cert.fingerprint256,
   };
 }

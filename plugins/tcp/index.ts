@@ -1,14 +1,16 @@
 /** TCP probe: connect, optionally send a line, optionally expect a reply (banner). */
 import type net from 'node:net';
 import { z } from 'zod';
-import { defineProbe, fail, ProbeFailure, since, type Timings } from '../sdk.js';
+import { defineProbe, EXCERPT_BYTES, excerpt, fail, linearRegex, regexWhen, since, type MemoryReservation, type Timings } from '../sdk.js';
 import { problemOf } from '../shared/errors.js';
 import { connectTcp, hostPort, raceAbort, resolveTarget } from '../shared/net.js';
 import { hostSchema, portSchema } from '../shared/schema.js';
+import { StreamSearch } from '../shared/stream-search.js';
 
-const BANNER_SHOWN = 1024;
 /** Reading stops here even without a match, so an endless talker cannot grow memory. */
 const READ_LIMIT = 64 * 1024;
+/** Bytes kept for the banner: one more than an excerpt shows, so it knows whether to cut. */
+const BANNER_KEPT = EXCERPT_BYTES + 1;
 
 const tcpConfig = z.strictObject({
   host: hostSchema.describe('Host name or IP address'),
@@ -19,7 +21,10 @@ const tcpConfig = z.strictObject({
     .optional()
     .describe('Text sent after connecting; the escapes \\r \\n \\t \\0 \\\\ and \\xHH are decoded'),
   expect: z.string().min(1).max(1024).optional().describe('Text the server must send (e.g. a banner); absent: connecting is enough'),
-  expectRegex: z.boolean().default(false).describe('Treat expect as a JavaScript regular expression'),
+  expectRegex: z
+    .boolean()
+    .default(false)
+    .describe('Treat expect as a regular expression (RE2 syntax: no back-references or look-around; (?i) ignores case)'),
   readTimeoutMs: z
     .number()
     .int()
@@ -27,12 +32,12 @@ const tcpConfig = z.strictObject({
     .max(300_000)
     .default(5_000)
     .describe('How long to wait for the expected reply (milliseconds); the monitor timeout still applies'),
-});
+}).superRefine(regexWhen('expectRegex', 'expect'));
 
 export type TcpMetadata = {
   /** The IP address connected to (what the host resolved to). */
   address: string;
-  /** The first 1 KiB the server sent, as UTF-8; absent when nothing was read. */
+  /** The start of what the server sent, as printable UTF-8 (at most 200 bytes); absent when nothing was read. */
   banner?: string;
 };
 
@@ -51,27 +56,36 @@ export function decodeEscapes(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
-function matcher(expect: string, regex: boolean): (text: string) => boolean {
-  if (!regex) return (text) => text.includes(expect);
-  try {
-    const pattern = new RegExp(expect);
-    return (text) => pattern.test(text);
-  } catch (err) {
-    throw new ProbeFailure('CONFIG_INVALID', `expect is not a valid regular expression: ${(err as Error).message}`);
+/** Says, chunk by chunk, whether the expected reply has arrived. */
+type Matcher = (chunk: Buffer) => boolean;
+
+/** A regex needs the bytes read so far, kept in `kept` (READ_LIMIT bytes, reserved from the memory budget). */
+function matcher(expect: string, regex: boolean, kept: Buffer | undefined): Matcher {
+  if (!regex || !kept) {
+    const search = new StreamSearch(Buffer.from(expect, 'utf8'));
+    return (chunk) => search.push(chunk);
   }
+  const pattern = linearRegex(expect);
+  let size = 0;
+  return (chunk) => {
+    size += chunk.copy(kept, size);
+    return pattern.test(kept.subarray(0, size));
+  };
 }
 
 interface Reading {
-  data: Buffer;
+  /** The first BANNER_KEPT bytes read. */
+  head: Buffer;
   /** Why reading stopped. */
   stop: 'match' | 'closed' | 'readTimeout' | 'limit';
   firstByteAt?: number;
 }
 
 /** Reads until `matches`, the peer closes, readTimeoutMs passes or READ_LIMIT; rejects on error or abort. */
-function readUntil(socket: net.Socket, matches: (text: string) => boolean, readTimeoutMs: number, signal: AbortSignal) {
+function readUntil(socket: net.Socket, matches: Matcher, readTimeoutMs: number, signal: AbortSignal) {
   return new Promise<Reading>((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const head: Buffer[] = [];
+    let headSize = 0;
     let size = 0;
     let firstByteAt: number | undefined;
     const cleanup = () => {
@@ -81,14 +95,18 @@ function readUntil(socket: net.Socket, matches: (text: string) => boolean, readT
     };
     const finish = (stop: Reading['stop']) => {
       cleanup();
-      resolve({ data: Buffer.concat(chunks, size), stop, firstByteAt });
+      resolve({ head: Buffer.concat(head, headSize), stop, firstByteAt });
     };
     const onData = (chunk: Buffer) => {
       firstByteAt ??= performance.now();
       const piece = chunk.subarray(0, READ_LIMIT - size);
-      chunks.push(piece);
       size += piece.length;
-      if (matches(Buffer.concat(chunks, size).toString('utf8'))) finish('match');
+      if (headSize < BANNER_KEPT) {
+        const more = Buffer.from(piece.subarray(0, BANNER_KEPT - headSize));
+        head.push(more);
+        headSize += more.length;
+      }
+      if (matches(piece)) finish('match');
       else if (size >= READ_LIMIT) finish('limit');
     };
     const onEnd = () => finish('closed');
@@ -126,8 +144,14 @@ export default defineProbe<typeof tcpConfig, TcpMetadata>({
     const timings: Timings = {};
     const metadata: TcpMetadata = { address: '' };
     let socket: net.Socket | undefined;
+    let reservation: MemoryReservation | undefined;
     try {
-      const matches = config.expect !== undefined ? matcher(config.expect, config.expectRegex) : undefined;
+      if (config.expect !== undefined && config.expectRegex) {
+        linearRegex(config.expect); // a pattern stored before it was validated fails here, before connecting
+        reservation = await ctx.memory.reserve(READ_LIMIT, signal);
+      }
+      const kept = reservation ? Buffer.allocUnsafe(READ_LIMIT) : undefined;
+      const matches = config.expect !== undefined ? matcher(config.expect, config.expectRegex, kept) : undefined;
       const target = await resolveTarget(ctx, config.host, signal);
       timings.resolve = since(start);
       metadata.address = target.address;
@@ -151,7 +175,7 @@ export default defineProbe<typeof tcpConfig, TcpMetadata>({
       if (payload) socket.write(payload);
       const read = await reading;
       if (read.firstByteAt !== undefined) timings.firstByte = Math.round((read.firstByteAt - connectedAt) * 100) / 100;
-      if (read.data.length > 0) metadata.banner = read.data.subarray(0, BANNER_SHOWN).toString('utf8');
+      if (read.head.length > 0) metadata.banner = excerpt(read.head);
       timings.total = since(start);
       if (read.stop !== 'match') return fail('BANNER_MISMATCH', STOP_MESSAGES[read.stop], timings, metadata);
       return { ok: true, timings, metadata };
@@ -161,6 +185,7 @@ export default defineProbe<typeof tcpConfig, TcpMetadata>({
       return fail(problem.code, problem.message, timings, metadata);
     } finally {
       socket?.destroy();
+      reservation?.release();
     }
   },
 });

@@ -1,5 +1,5 @@
 /** Probe contexts for tests: every name resolves to 127.0.0.1, or the policy forbids the target. */
-import { ProbeFailure, type ProbeContext } from '../sdk.js';
+import { plainContext, ProbeFailure, type ProbeContext } from '../sdk.js';
 
 export interface RecordingContext extends ProbeContext {
   /** Every host the probe asked to resolve, in order. */
@@ -8,13 +8,15 @@ export interface RecordingContext extends ProbeContext {
 
 /**
  * Resolves every name to 127.0.0.1 (so tests can use names like app.test for Host and SNI),
- * except the names in `forbidden`, which the "policy" refuses.
+ * except the names in `forbidden`, which the "policy" refuses. `memory` defaults to the plain
+ * context's budget.
  */
-export function localContext(forbidden: string[] = []): RecordingContext {
+export function localContext(forbidden: string[] = [], memory = plainContext.memory): RecordingContext {
   const resolved: string[] = [];
   return {
     resolved,
     userAgent: 'PingPage/test',
+    memory,
     async resolve(host) {
       resolved.push(host);
       if (forbidden.includes(host)) throw new ProbeFailure('TARGET_FORBIDDEN', `${host} is not an allowed target`);
@@ -25,7 +27,7 @@ export function localContext(forbidden: string[] = []): RecordingContext {
 
 /** A context whose policy refuses every target. */
 export const forbiddenContext: ProbeContext = {
-  userAgent: 'PingPage/test',
+  ...plainContext,
   async resolve(host) {
     throw new ProbeFailure('TARGET_FORBIDDEN', `${host} is not an allowed target`);
   },

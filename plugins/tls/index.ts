@@ -3,7 +3,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import net from 'node:net';
 import { once } from 'node:events';
 import { z } from 'zod';
-import { defineProbe, fail, since, type ProbeProblem, type Timings } from '../sdk.js';
+import { defineProbe, excerpt, fail, since, type ProbeProblem, type Timings } from '../sdk.js';
 import { certificateFacts, type CertificateFacts } from '../shared/certificate.js';
 import { problemOf, TLS_CODES } from '../shared/errors.js';
 import { hostPort, resolveTarget } from '../shared/net.js';
@@ -40,7 +40,7 @@ function judge(m: TlsMetadata, config: z.infer<typeof tlsConfig>, name: string, 
     const code = TLS_CODES[m.chainError ?? ''] ?? 'TLS_ERROR';
     return { code, message: `Certificate is not trusted: ${m.chainError}` };
   }
-  if (!m.hostnameMatch) return { code: 'CERT_HOSTNAME', message: `Certificate does not cover ${name} (it covers ${m.sans?.join(', ') || m.subject})` };
+  if (!m.hostnameMatch) return { code: 'CERT_HOSTNAME', message: `Certificate does not cover ${name} (it covers ${excerpt(m.sans?.join(', ') || m.subject || '')})` };
   if ((m.daysLeft ?? 0) < config.criticalDays) {
     return { code: 'CERT_EXPIRING', message: `Certificate expires in ${m.daysLeft} days (on ${m.validTo})` };
   }

@@ -150,7 +150,13 @@ export class CheckEngine {
     };
     const probe = this.deps.probes.get(m.probe);
     if (!probe) return { ...base, problem: { code: 'UNKNOWN_PROBE', message: `The ${m.probe} probe is not loaded on this server` } };
-    const parsed = probe.configSchema.safeParse(m.config);
+    let stored = m.config;
+    try {
+      stored = probe.upgradeConfig?.(m.config) ?? m.config;
+    } catch (err) {
+      this.deps.log.warn({ monitorId: m.id, probe: m.probe, err: (err as Error)?.message }, 'the probe could not upgrade a stored config');
+    }
+    const parsed = probe.configSchema.safeParse(stored);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       this.deps.log.warn({ monitorId: m.id, probe: m.probe, issue: issue.message }, 'stored monitor config no longer valid for its probe');
@@ -205,7 +211,7 @@ export class CheckEngine {
   }
 }
 
-/** The context every probe run gets: the policy-checked resolver and our User-Agent. */
-export function probeContext(resolve: ProbeContext['resolve']): ProbeContext {
-  return { resolve, userAgent: 'PingPage/0.1.0 (uptime monitor)' };
+/** The context every probe run gets: the policy-checked resolver, our User-Agent, the memory budget. */
+export function probeContext(resolve: ProbeContext['resolve'], memory: ProbeContext['memory']): ProbeContext {
+  return { resolve, userAgent: 'PingPage/0.1.0 (uptime monitor)', memory };
 }

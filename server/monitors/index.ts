@@ -4,6 +4,7 @@
  * briefly and flushes what is queued.
  */
 import type Router from '@koa/router';
+import { ByteBudget } from '../../plugins/sdk.js';
 import type { RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
@@ -41,6 +42,8 @@ export interface MonitoringTuning {
   retention?: boolean;
   /** DNS for the outbound policy (tests). */
   lookup?: Lookup;
+  /** Bytes all checks may hold at once (default PINGPAGE_PROBE_MEMORY_MB). */
+  memoryBytes?: number;
 }
 
 export interface MonitoringDeps {
@@ -63,6 +66,8 @@ export interface Monitoring {
   engine: CheckEngine;
   writer: HeartbeatWriter;
   runner: Runner;
+  /** What checks hold of targets' replies, all together. */
+  memory: ByteBudget;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -72,8 +77,9 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const log = deps.log.child({ component: 'monitoring' });
   const events = new MonitoringEvents((err, event) => log.error({ err, event }, 'a monitoring event listener threw'));
   const policy = outboundPolicy(config);
+  const memory = new ByteBudget(tuning.memoryBytes ?? config.PINGPAGE_PROBE_MEMORY_MB * 1024 * 1024);
   const runner = new Runner({
-    context: probeContext(createResolver(policy, tuning.lookup)),
+    context: probeContext(createResolver(policy, tuning.lookup), memory),
     concurrency: tuning.concurrency,
     perTarget: tuning.perTarget,
   });
@@ -102,6 +108,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     engine,
     writer,
     runner,
+    memory,
     async start() {
       const monitors = await allMonitors(orm.em.fork());
       for (const m of monitors) engine.upsert(m);

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import { StartupError } from '../errors.js';
+import { blamePlugin } from './blame.js';
 import { loadProbes } from './loader.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pp-plugins-'));
@@ -36,6 +38,7 @@ const files: Record<string, string> = {
     configSchema: { type: 'object' }, async run() {} };`,
   'bad-version.mjs': good('ver').replace("'1.2.3'", "'latest'"),
   'throws.mjs': `throw new Error('boom at import');`,
+  'blamed.mjs': good('blamed', `targetKey() { throw new Error('thrown by the plugin'); },`),
 };
 for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
 
@@ -89,6 +92,28 @@ describe('probe plugin loading', () => {
     [['pingpage-probe-not-installed'], expect.stringMatching(/^PINGPAGE_PLUGINS: pingpage-probe-not-installed: cannot be loaded \(/)],
   ])('%j refuses to start: %s', async (plugins, message) => {
     expect(await loadError(plugins)).toEqual(message);
+  });
+
+  it('knows where each plugin lives, to blame an uncaught error on the plugin whose code threw it', async () => {
+    const blamed = path.join(dir, 'blamed.mjs');
+    const registry = await loadProbes({ PINGPAGE_PLUGINS: [blamed, './examples/smtp-probe'] }, { cwd: process.cwd() });
+    expect(registry.origin('blamed')).toEqual({ source: `plugin ${blamed}`, root: blamed });
+    expect(registry.origin('smtp')).toEqual({ source: 'plugin ./examples/smtp-probe', root: path.resolve('examples/smtp-probe') + path.sep });
+    expect(registry.pluginAt(`    at read (${pathToFileURL(path.resolve('examples/smtp-probe/replies.ts')).href}:9:1)`)).toBe('smtp');
+    expect(registry.pluginAt(`    at exchange (${path.resolve('plugins/http/exchange.ts')}:9:1)`)).toBe('http');
+    expect(registry.pluginAt(`    at Runner.run (${path.resolve('server/scheduler/runner.ts')}:9:1)`)).toBeUndefined();
+    expect(registry.pluginAt(`    at Object.<anonymous> (${path.resolve('plugins/sdk.ts')}:9:1)`)).toBeUndefined();
+
+    const fromDir = await loadProbes({ PINGPAGE_PLUGINS: ['./blamed.mjs'] }, { cwd: dir });
+    let thrown: unknown;
+    try {
+      fromDir.get('blamed')!.targetKey!({});
+    } catch (err) {
+      thrown = err;
+    }
+    expect(blamePlugin(thrown, fromDir)).toEqual({ id: 'blamed', source: 'plugin ./blamed.mjs' });
+    expect(blamePlugin(new Error('from the server itself'), fromDir)).toBeUndefined();
+    expect(blamePlugin('not even an error', fromDir)).toBeUndefined();
   });
 
   it('loads two distinct plugins side by side', async () => {

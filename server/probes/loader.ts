@@ -5,14 +5,17 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { builtinProbes } from '../../plugins/index.js';
 import { PROBE_API_VERSION, type ProbePlugin } from '../../plugins/sdk.js';
 import type { Config } from '../config.js';
 import { StartupError } from '../errors.js';
 import { inputJsonSchema } from '../http/json-schema.js';
-import { ProbeRegistry } from './registry.js';
+import { ProbeRegistry, type ProbeOrigin } from './registry.js';
+
+/** The built-in probes' folders: plugins/<key>/. */
+const BUILTINS_DIR = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 /** Zod 4 schemas carry `_zod`; instanceof would miss a plugin bundling its own copy of zod. */
@@ -29,6 +32,7 @@ const shape = z.object({
   configSchema: zodSchema,
   targetKey: fn.optional(),
   targets: fn.optional(),
+  upgradeConfig: fn.optional(),
   run: fn,
 });
 
@@ -72,6 +76,22 @@ function specifierOf(name: string, cwd: string): string {
   return pathToFileURL(file).href;
 }
 
+/** A configured plugin's own files: the directory or file a path names, or an npm package's directory. */
+function rootOf(name: string, cwd: string): string | undefined {
+  if (name.startsWith('.') || path.isAbsolute(name)) {
+    const full = path.resolve(cwd, name);
+    return existsSync(full) && statSync(full).isDirectory() ? full + path.sep : full;
+  }
+  try {
+    const file = fileURLToPath(import.meta.resolve(name));
+    const marker = path.join('node_modules', name) + path.sep;
+    const at = file.lastIndexOf(marker);
+    return at >= 0 ? file.slice(0, at + marker.length) : file;
+  } catch {
+    return undefined; // only blame by stack frames is lost
+  }
+}
+
 async function importPlugin(name: string, cwd: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
@@ -90,15 +110,17 @@ export async function loadProbes(
   opts: { cwd?: string; builtins?: Record<string, ProbePlugin> } = {},
 ): Promise<ProbeRegistry> {
   const cwd = opts.cwd ?? process.cwd();
-  const plugins = new Map<string, { plugin: ProbePlugin; source: string }>();
+  const plugins = new Map<string, { plugin: ProbePlugin } & ProbeOrigin>();
   for (const [key, plugin] of Object.entries(opts.builtins ?? (builtinProbes as Record<string, ProbePlugin>))) {
-    plugins.set(plugin.id, { plugin: validateProbe(plugin, `built-in probe ${key}`), source: `the built-in probe ${key}` });
+    const root = opts.builtins ? undefined : path.join(BUILTINS_DIR, key) + path.sep;
+    plugins.set(plugin.id, { plugin: validateProbe(plugin, `built-in probe ${key}`), source: `the built-in probe ${key}`, root });
   }
   for (const name of config.PINGPAGE_PLUGINS) {
     const plugin = validateProbe(await importPlugin(name, cwd), name);
     const taken = plugins.get(plugin.id);
     if (taken) throw new StartupError(`PINGPAGE_PLUGINS: ${name}: probe id "${plugin.id}" is already taken by ${taken.source}`);
-    plugins.set(plugin.id, { plugin, source: `plugin ${name}` });
+    plugins.set(plugin.id, { plugin, source: `plugin ${name}`, root: rootOf(name, cwd) });
   }
-  return new ProbeRegistry([...plugins.values()].map((p) => p.plugin));
+  const origins = new Map([...plugins].map(([id, { source, root }]) => [id, { source, root }]));
+  return new ProbeRegistry([...plugins.values()].map((p) => p.plugin), origins);
 }

@@ -1,4 +1,5 @@
 /** The probes this server runs: built-ins plus configured external plugins, keyed by id. */
+import { pathToFileURL } from 'node:url';
 import type { ProbePlugin } from '../../plugins/sdk.js';
 import { hostPort } from '../../plugins/shared/net.js';
 import { inputJsonSchema } from '../http/json-schema.js';
@@ -20,14 +21,24 @@ function defaultTargets(config: Record<string, unknown>): string[] {
   return [];
 }
 
+/** Where a plugin came from, for messages and for telling its code in a stack trace. */
+export interface ProbeOrigin {
+  /** How the operator named it, e.g. `plugin ./my-probe` or `the built-in probe http`. */
+  source: string;
+  /** Its own files: a package directory (ending in a path separator) or a single file. */
+  root?: string;
+}
+
 export class ProbeRegistry {
   readonly #plugins = new Map<string, ProbePlugin>();
   readonly #info: ProbeInfo[] = [];
   /** Which config fields are secret, per probe: masked in every answer, kept on edits. */
   readonly secrets = new PluginSecrets();
+  readonly #origins: Map<string, ProbeOrigin>;
 
   /** `plugins` are already validated (see loader.ts); their JSON Schemas are computed once here. */
-  constructor(plugins: Iterable<ProbePlugin>) {
+  constructor(plugins: Iterable<ProbePlugin>, origins = new Map<string, ProbeOrigin>()) {
+    this.#origins = origins;
     for (const p of plugins) {
       const configSchema = inputJsonSchema(p.configSchema);
       this.#plugins.set(p.id, p);
@@ -42,6 +53,18 @@ export class ProbeRegistry {
 
   ids(): string[] {
     return [...this.#plugins.keys()];
+  }
+
+  origin(id: string): ProbeOrigin | undefined {
+    return this.#origins.get(id);
+  }
+
+  /** The plugin whose files a stack frame (`at f (file:///…/x.ts:1:2)` or a path) points into. */
+  pluginAt(frame: string): string | undefined {
+    for (const [id, { root }] of this.#origins) {
+      if (root && (frame.includes(root) || frame.includes(pathToFileURL(root).href))) return id;
+    }
+    return undefined;
   }
 
   /** What GET /probes answers. */

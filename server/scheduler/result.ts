@@ -1,14 +1,20 @@
-/** What a probe may return, checked before anything downstream trusts it. */
+/**
+ * What a probe may return, checked before anything downstream trusts it. A backstop for plugins
+ * that copy a target's bytes carelessly: messages are printable and at most 1,000 bytes, and
+ * control characters in metadata strings become visible escapes (see the SDK's excerpt()).
+ */
 import { z } from 'zod';
-import type { ProbeResult } from '../../plugins/sdk.js';
+import { excerpt, type ProbeResult } from '../../plugins/sdk.js';
+import { hasUnprintable } from '../../plugins/sdk/excerpt.js';
 
-const MESSAGE_MAX = 1_000;
+/** Longest error or warning message kept (UTF-8 bytes). */
+export const MESSAGE_MAX_BYTES = 1_000;
 /** Larger metadata is dropped: heartbeats stay narrow however chatty a plugin is (bytes of JSON). */
 export const METADATA_MAX_BYTES = 16_384;
 
 const problem = z.object({
   code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be SNAKE_CASE'),
-  message: z.string().transform((m) => (m.length > MESSAGE_MAX ? m.slice(0, MESSAGE_MAX - 1) + '…' : m)),
+  message: z.string().transform((m) => excerpt(m, MESSAGE_MAX_BYTES)),
 });
 
 const ms = z.number().finite().nonnegative();
@@ -31,7 +37,20 @@ const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 function plainProblem(p: unknown): boolean {
   if (p === undefined) return true;
   const q = p as { code?: unknown; message?: unknown } | null;
-  return typeof q === 'object' && q !== null && typeof q.code === 'string' && CODE.test(q.code) && typeof q.message === 'string' && q.message.length <= MESSAGE_MAX;
+  if (typeof q !== 'object' || q === null || typeof q.code !== 'string' || !CODE.test(q.code) || typeof q.message !== 'string') return false;
+  return Buffer.byteLength(q.message) <= MESSAGE_MAX_BYTES && !hasUnprintable(q.message);
+}
+
+/** `value` with every string made printable; the very same value when nothing needed it. */
+function printable(value: unknown): unknown {
+  if (typeof value === 'string') return hasUnprintable(value) ? excerpt(value, Number.MAX_SAFE_INTEGER) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const clean = printable(item);
+    if (clean !== item) (copy ??= Array.isArray(value) ? [...value] : { ...value })[key as never] = clean as never;
+  }
+  return copy ?? value;
 }
 
 /**
@@ -69,6 +88,10 @@ export function checkResult(value: unknown): { result: ProbeResult } | { problem
     json = JSON.stringify(result.metadata);
   } catch (err) {
     return { problem: `metadata is not JSON-serialisable (${(err as Error).message})` };
+  }
+  if (json.length <= METADATA_MAX_BYTES) {
+    const clean = printable(result.metadata) as Record<string, unknown>;
+    if (clean !== result.metadata) json = JSON.stringify((result.metadata = clean));
   }
   if (json.length > METADATA_MAX_BYTES) result.metadata = { dropped: `metadata larger than ${METADATA_MAX_BYTES} bytes` };
   return { result };

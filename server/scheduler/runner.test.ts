@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineProbe, plainContext, ProbeFailure, type ProbePlugin } from '../../plugins/sdk.js';
+import { ByteBudget, defineProbe, plainContext, ProbeFailure, type ProbePlugin } from '../../plugins/sdk.js';
 import { Runner, targetKeyOf } from './runner.js';
 
 const never = new Promise<never>(() => {});
@@ -62,7 +62,46 @@ describe('Runner', () => {
   it('cuts an overlong message instead of refusing the result', async () => {
     const { result } = await run(probe(() => ({ ok: false, error: { code: 'HTTP_ERROR', message: 'x'.repeat(5_000) }, timings: {}, metadata: {} })));
     expect(result.error?.code).toBe('HTTP_ERROR');
-    expect(result.error?.message.length).toBe(1_000);
+    expect(Buffer.byteLength(result.error!.message)).toBe(1_000);
+    expect(result.error?.message.endsWith('x…')).toBe(true);
+  });
+
+  it('makes a careless plugin\'s message and metadata printable: no escape sequence or NUL reaches a result', async () => {
+    const { result } = await run(
+      probe(() => ({
+        ok: false,
+        error: { code: 'BANNER_MISMATCH', message: 'got \x1b[2J\x00 from the target\r\n' },
+        timings: {},
+        metadata: { banner: '\x1b]0;owned\x07', lines: ['ok', '\u202eexe'], nested: { n: 1, s: 'fine' } },
+      })),
+    );
+    expect(result.error).toEqual({ code: 'BANNER_MISMATCH', message: 'got \\x1b[2J\\x00 from the target\\r\\n' });
+    expect(result.metadata).toEqual({ banner: '\\x1b]0;owned\\x07', lines: ['ok', '\\u202eexe'], nested: { n: 1, s: 'fine' } });
+  });
+
+  it('leaves clean metadata as the very object the plugin returned', async () => {
+    const metadata = { statusCode: 200, redirects: ['https://example.com/é'] };
+    const { result } = await run(probe(() => ({ ok: true, timings: {}, metadata })));
+    expect(result.metadata).toBe(metadata);
+  });
+
+  it('gives back memory a plugin forgot to release when its check ends, and never grants it more afterwards', async () => {
+    const budget = new ByteBudget(100);
+    const r = new Runner({ context: { ...plainContext, memory: budget }, graceMs: 10 });
+    let late: Promise<unknown> = Promise.resolve();
+    const forgetful = probe(() => ({ ok: true, timings: {}, metadata: {} }), {
+      async run(ctx, _config, signal) {
+        await ctx.memory.reserve(60, signal);
+        late = ctx.memory.reserve(60, new AbortController().signal); // waits: only 40 left
+        return { ok: true, timings: {}, metadata: {} };
+      },
+    });
+    expect((await r.run({ probe: forgetful, config: {}, timeoutMs: 1_000 })).result.ok).toBe(true);
+    let settled = false;
+    late.finally(() => (settled = true));
+    await wait(10);
+    expect(settled).toBe(false);
+    expect(budget.stats).toEqual({ held: 0, highWater: 60, waited: 1, queued: 0 });
   });
 
   it('counts plugins it had to abandon', async () => {

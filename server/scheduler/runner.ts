@@ -2,11 +2,13 @@
  * Runs one probe under the monitor's timeout and the server's concurrency limits, and turns
  * whatever the plugin does into a result: a throw is PROBE_CRASHED, a hang (even one that
  * ignores its AbortSignal) is TIMEOUT, garbage is PROBE_BAD_RESULT. Nothing a plugin does
- * reaches the scheduler as an exception.
+ * reaches the scheduler as an exception, and nothing it started outlives its check: its timers
+ * are cleared and the memory it reserved is given back when the check ends.
  */
-import { fail, type ProbeContext, type ProbePlugin, type ProbeResult } from '../../plugins/sdk.js';
+import { fail, type MemoryReservation, type ProbeContext, type ProbePlugin, type ProbeResult } from '../../plugins/sdk.js';
 import { checkResult } from './result.js';
 import { KeyedSemaphore, Semaphore } from './limits.js';
+import { endPluginRun, inPluginRun, outsidePluginRun, trackPluginTimers, type PluginRun } from './plugin-scope.js';
 
 export interface RunRequest {
   probe: ProbePlugin;
@@ -82,6 +84,29 @@ export class Runner {
     this.#global = new Semaphore(opts.concurrency ?? 256);
     this.#targets = new KeyedSemaphore(opts.perTarget ?? 32);
     this.#graceMs = opts.graceMs ?? 1_000;
+    trackPluginTimers();
+  }
+
+  /** The context one run gets: the server's, with what the plugin reserves tracked for `run`. */
+  #contextFor(run: PluginRun, reservations: Set<MemoryReservation>): ProbeContext {
+    const base = this.#context;
+    return {
+      ...base,
+      resolve: (host, signal) => outsidePluginRun(() => base.resolve(host, signal)),
+      memory: {
+        limit: base.memory.limit,
+        reserve: async (bytes, signal) => {
+          const reservation = await outsidePluginRun(() => base.memory.reserve(bytes, signal));
+          if (run.ended) {
+            // Granted after the check ended: nothing may hold it, and nothing left of the run should go on.
+            reservation.release();
+            return new Promise<never>(() => {});
+          }
+          reservations.add(reservation);
+          return reservation;
+        },
+      },
+    };
   }
 
   /** Runs active, and runs waiting for a slot. */
@@ -106,6 +131,9 @@ export class Runner {
   async #execute(req: RunRequest, queuedMs: number): Promise<RunOutcome> {
     const { probe, config, timeoutMs } = req;
     const controller = new AbortController();
+    const scope: PluginRun = { probe: probe.id, timers: new Set(), ended: false };
+    const reservations = new Set<MemoryReservation>();
+    const context = this.#contextFor(scope, reservations);
     this.stats.runs++;
     const startedAt = Date.now();
     const start = performance.now();
@@ -122,7 +150,7 @@ export class Runner {
         resolve(answer);
       };
       try {
-        Promise.resolve(probe.run(this.#context, config, controller.signal)).then(
+        Promise.resolve(inPluginRun(scope, () => probe.run(context, config, controller.signal))).then(
           (value) => settle({ value }),
           (error: unknown) => settle({ error }),
         );
@@ -131,6 +159,8 @@ export class Runner {
       }
     });
     const latencyMs = round(performance.now() - start);
+    endPluginRun(scope);
+    for (const reservation of reservations) reservation.release();
     const timedOut = controller.signal.aborted;
     const timeout = (timings = {}, metadata = {}) =>
       fail('TIMEOUT', `No result within the ${timeoutMs} ms timeout`, { ...timings, total: latencyMs }, metadata);
