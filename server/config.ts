@@ -61,7 +61,7 @@ export const configSchema = z.object({
   TRUST_PROXY: proxyTrust.default({ kind: 'none' })
     .describe('which X-Forwarded-* headers to believe: `false`; a number of proxy hops (`1` behind Traefik; `true` means `1`); or the proxies\' IPs/CIDRs, comma-separated'),
   PINGPAGE_SIGNUP: z.enum(['invite', 'open']).default('invite')
-    .describe('`invite`: the first user, then invited emails only; `open`: anyone'),
+    .describe('`invite`: the first user, then only people holding an invitation link; `open`: anyone'),
   PINGPAGE_PLUGINS: list.default([])
     .describe('comma-separated npm package names or paths of external probe plugins'),
   PINGPAGE_PRIVATE_TARGETS: z.enum(['allow', 'deny']).optional()
