@@ -73,6 +73,15 @@ export async function signUpFirstOwner(page: Page, base: string): Promise<string
   return new URL(page.url()).pathname.split('/')[2]!;
 }
 
+/** Signs in on the sign-in page as `email` (everyone's PASSWORD) and waits for the organization `orgId`. */
+export async function signInPage(page: Page, base: string, email: string, orgId: string): Promise<void> {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`**/orgs/${orgId}`);
+}
+
 /** Invites `email` into `orgId` through the API as whoever `api` is signed in as, and answers the invitation link (no SMTP: it is answered once). */
 export async function inviteLink(api: Api, orgId: string, email: string, role: 'owner' | 'admin' | 'member' = 'member'): Promise<string> {
   const res = await api<{ link?: string }>('POST', `/orgs/${orgId}/members`, { email, role });

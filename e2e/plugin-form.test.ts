@@ -11,7 +11,7 @@ import { listen, type Running } from '../plugins/testing/servers.js';
 import type { TestApp } from '../server/testing/app.js';
 import { signUp } from '../server/testing/client.js';
 import { screenshot, screenshotFailures, watchErrors } from './browser.js';
-import { PASSWORD, startBrowserApp } from './harness.js';
+import { PASSWORD, signInPage, startBrowserApp } from './harness.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -50,11 +50,7 @@ beforeAll(async () => {
   ({ orgId } = await signUp(app.url, 'ada@example.com', { password: PASSWORD, orgName: 'Acme' }));
   page = await owner.newPage();
   errors = watchErrors(page);
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByLabel('Email').fill('ada@example.com');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/orgs/${orgId}`);
+  await signInPage(page, app.url, 'ada@example.com', orgId);
 }, 120_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { signUp } from '../server/testing/client.js';
 import { txtServer, type TxtServer } from '../server/testing/dns.js';
 import { httpReceiver, type HttpReceiver } from '../server/testing/receivers.js';
 import { screenshotFailures, watchErrors } from './browser.js';
-import { PASSWORD, startBrowserApp, type Api } from './harness.js';
+import { PASSWORD, signInPage, startBrowserApp, type Api } from './harness.js';
 
 const SECRETS = ['s3cret-basic', 'k3y-value', 'url-pass'];
 const basic = `Basic ${Buffer.from('ops:s3cret-basic').toString('base64')}`;
@@ -38,11 +38,7 @@ beforeAll(async () => {
   ({ orgId } = await signUp(app.url, 'ada@example.com', { password: PASSWORD, orgName: 'Acme' }));
   page = await owner.newPage();
   errors = watchErrors(page);
-  await page.goto(`${app.url}/sign-in`);
-  await page.getByLabel('Email').fill('ada@example.com');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**/orgs/${orgId}`);
+  await signInPage(page, app.url, 'ada@example.com', orgId);
 }, 120_000);
 
 afterAll(async () => {
