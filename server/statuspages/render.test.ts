@@ -218,3 +218,43 @@ describe('pages with hostile content', () => {
     }
   });
 });
+
+describe('links to the page\'s feeds and JSON (issue 13, rough edge 4)', () => {
+  const alternates = (html: string) =>
+    [...walk(parseXml(html))].filter((e) => e.name === 'link' && e.attrs.rel === 'alternate').map((e) => [e.attrs.type, e.attrs.href]);
+  const footerLinks = (html: string) => {
+    const footer = [...walk(parseXml(html))].find((e) => e.name === 'footer')!;
+    return [...walk(footer)].filter((e) => e.name === 'a').map((e) => [textOf(e), e.attrs.href]);
+  };
+
+  it.each([
+    ['under /status/acme', '/status/acme'],
+    ['on its custom domain', ''],
+  ])('the status page %s names its feeds and JSON in the head and links them in the footer', (_n, base) => {
+    const html = statusPageHtml({ ...frame(), base }, derived(), false);
+    const expected = [
+      ['application/atom+xml', `${base}/feed.atom`],
+      ['application/rss+xml', `${base}/feed.rss`],
+      ['application/json', '/api/v1/public/status-pages/acme'],
+    ];
+    expect(alternates(html)).toEqual(expected);
+    expect(footerLinks(html).filter(([text]) => ['Atom', 'RSS', 'JSON'].includes(text!))).toEqual([
+      ['Atom', `${base}/feed.atom`],
+      ['RSS', `${base}/feed.rss`],
+      ['JSON', '/api/v1/public/status-pages/acme'],
+    ]);
+  });
+
+  it('the incident page links them too', () => {
+    const d = derived();
+    const html = incidentPageHtml(frame(), d, d.history[0]!, false);
+    expect(alternates(html).map(([type]) => type)).toEqual(['application/atom+xml', 'application/rss+xml', 'application/json']);
+    expect(footerLinks(html).map(([text]) => text)).toEqual(expect.arrayContaining(['Atom', 'RSS', 'JSON']));
+  });
+
+  it('the password form offers none of them: each would answer "password required"', () => {
+    const html = passwordPageHtml(frame(record({ passwordHash: 'x' })), null);
+    expect(alternates(html)).toEqual([]);
+    expect(html).not.toMatch(/feed\.atom|feed\.rss|\/api\/v1\/public/);
+  });
+});

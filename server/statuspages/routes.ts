@@ -9,6 +9,7 @@ import type { OrgState } from '../auth/types.js';
 import { AppError, notFound } from '../errors.js';
 import { parse } from '../http/body.js';
 import type { DomainVerifier } from './domains.js';
+import { pageAnswer } from './links.js';
 import { hostName } from './store.js';
 import { pageCreate, pagePatch } from './schemas.js';
 import * as pages from './service.js';
@@ -26,7 +27,7 @@ export interface PageRoutesDeps {
   requireOrg: RequireOrg;
   /** Reloads these pages into the public snapshot (after a write). */
   refresh(pageIds: string[]): Promise<void>;
-  /** The dashboard's own URL: its host may not become a page's custom domain. */
+  /** The dashboard's own URL (PUBLIC_URL): its host may not become a page's custom domain; the answers' links and DNS records use it. */
   publicUrl: string;
   domains: DomainVerifier;
 }
@@ -42,11 +43,12 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
       throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path: 'customDomain', code: 'DOMAIN_RESERVED', message: "This is the dashboard's own host" }]);
     }
   };
+  const answer = (page: pages.PageJson) => pageAnswer(deps.publicUrl, page);
   const passwordHash = async (password: string | null | undefined) =>
     password === undefined ? undefined : password === null ? null : await hashPassword(password);
 
   router.get('/orgs/:org/status-pages', requireOrg('status-pages:read'), async (ctx) => {
-    ctx.body = await pages.listPages(em(), ctx.state.orgId);
+    ctx.body = (await pages.listPages(em(), ctx.state.orgId)).map(answer);
   });
 
   router.post('/orgs/:org/status-pages', requireOrg('status-pages:write'), async (ctx) => {
@@ -58,11 +60,11 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
     );
     await refresh([page.id]);
     ctx.status = 201;
-    ctx.body = page;
+    ctx.body = answer(page);
   });
 
   router.get('/orgs/:org/status-pages/:id', requireOrg('status-pages:read'), async (ctx) => {
-    ctx.body = await pages.getPage(em(), ctx.state.orgId, uuidParam(ctx, 'id', 'Status page'));
+    ctx.body = answer(await pages.getPage(em(), ctx.state.orgId, uuidParam(ctx, 'id', 'Status page')));
   });
 
   router.patch('/orgs/:org/status-pages/:id', requireOrg('status-pages:write'), async (ctx) => {
@@ -74,14 +76,14 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
     const fields = Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined);
     const page = await auditedWrite(em(), (tx) => pages.updatePage(tx, ctx.state.orgId, id, body, secrets), () => entry(ctx, 'status_page.updated', id, { fields }));
     await refresh([id]);
-    ctx.body = page;
+    ctx.body = answer(page);
   });
 
   // Looks for the page's TXT record now; the page is served on its domain from then on.
   router.post('/orgs/:org/status-pages/:id/domain/verify', requireOrg('status-pages:write'), async (ctx) => {
     const id = uuidParam(ctx, 'id', 'Status page');
     await deps.domains.verify(ctx.state.orgId, id, { principal: ctx.state.principal, ip: ctx.ip });
-    ctx.body = await pages.getPage(em(), ctx.state.orgId, id);
+    ctx.body = answer(await pages.getPage(em(), ctx.state.orgId, id));
   });
 
   router.delete('/orgs/:org/status-pages/:id', requireOrg('status-pages:write'), async (ctx) => {

@@ -1,9 +1,10 @@
 /** Status pages as the admin API answers them, their vocabulary, and small helpers for the screens. */
-import type { ComponentJson, PageJson } from '../../../server/statuspages/service';
+import type { PageAnswer } from '../../../server/statuspages/links';
+import type { ComponentJson } from '../../../server/statuspages/service';
 import type { PublicPage } from '../../../server/statuspages/types';
 import { COMPONENT_LABEL, COMPONENT_STATUSES, OVERALL_LABEL, type ComponentStatus } from '../../../server/statuspages/vocab';
 
-export type StatusPage = PageJson;
+export type StatusPage = PageAnswer;
 export type StatusComponent = ComponentJson;
 export type { ComponentStatus };
 export { COMPONENT_LABEL, COMPONENT_STATUSES, OVERALL_LABEL };
@@ -46,9 +47,3 @@ export function slugify(title: string): string {
     .slice(0, 60)
     .replace(/-+$/, '');
 }
-
-/** The host visitors of custom domains must point at: the dashboard's own. */
-export const dashboardHost = () => location.host;
-
-/** Absolute URL of a page's public address on this server. */
-export const publicUrl = (page: Pick<StatusPage, 'url'>) => new URL(page.url, location.origin).href;

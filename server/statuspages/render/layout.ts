@@ -32,8 +32,14 @@ export function logoSrc(url: string | null): string | null {
   return href && href.startsWith('http') ? href : null;
 }
 
-/** `subscribeLink`: the header links to the page's own "Subscribe to updates" form. */
-export function documentHtml(f: Frame, opts: { title: string; body: Safe; script: boolean; noindex: boolean; subscribeLink?: boolean }): string {
+/** The page's JSON: the same path on /status/:slug and on its custom domain. */
+export const jsonPath = (slug: string) => `/api/v1/public/status-pages/${encodeURIComponent(slug)}`;
+
+/**
+ * `subscribeLink`: the header links to the page's own "Subscribe to updates" form. `alternates`
+ * (default on): the head names the feeds and the JSON; off where they would answer "password required".
+ */
+export function documentHtml(f: Frame, opts: { title: string; body: Safe; script: boolean; noindex: boolean; subscribeLink?: boolean; alternates?: boolean }): string {
   const r = f.record;
   const logo = logoSrc(r.logoUrl);
   return (
@@ -47,8 +53,7 @@ ${r.description ? html`<meta name="description" content="${r.description}"/>` : 
 ${opts.noindex ? html`<meta name="robots" content="noindex, nofollow"/>` : ''}
 <link rel="stylesheet" href="${BASE_CSS_PATH}?v=${f.cssVersion}"/>
 <link rel="stylesheet" href="${f.base}/theme.css?v=${f.themeVersion}"/>
-<link rel="alternate" type="application/atom+xml" title="${r.title} status (Atom)" href="${f.base}/feed.atom"/>
-<link rel="alternate" type="application/rss+xml" title="${r.title} status (RSS)" href="${f.base}/feed.rss"/>
+${opts.alternates === false ? '' : alternates(f)}
 ${opts.script ? html`<script type="module" src="${f.scriptUrl}"></script>` : ''}
 </head>
 <body data-slug="${r.slug}" data-base="${f.base}"${r.passwordHash !== null ? html` data-protected=""` : ''}>
@@ -65,6 +70,13 @@ ${opts.body}
   );
 }
 
+function alternates(f: Frame): Safe {
+  const t = f.record.title;
+  return html`<link rel="alternate" type="application/atom+xml" title="${t} status (Atom)" href="${f.base}/feed.atom"/>
+<link rel="alternate" type="application/rss+xml" title="${t} status (RSS)" href="${f.base}/feed.rss"/>
+<link rel="alternate" type="application/json" title="${t} status (JSON)" href="${jsonPath(f.record.slug)}"/>`;
+}
+
 export function footerHtml(f: Frame, updatedAt: string): Safe {
   const links = f.record.footerLinks.flatMap((l) => {
     const href = safeHref(l.url);
@@ -72,7 +84,7 @@ export function footerHtml(f: Frame, updatedAt: string): Safe {
   });
   return html`<footer><div class="wrap">
 ${links.length ? html`<ul>${links}</ul>` : ''}
-<p>Subscribe: ${f.subscribe ? html`<a href="${f.base || '/'}#subscribe">${f.subscribe.email ? 'E-mail' : 'Webhook'}</a> · ` : ''}<a href="${f.base}/feed.atom">Atom</a> · <a href="${f.base}/feed.rss">RSS</a></p>
+<p>Subscribe: ${f.subscribe ? html`<a href="${f.base || '/'}#subscribe">${f.subscribe.email ? 'E-mail' : 'Webhook'}</a> · ` : ''}<a href="${f.base}/feed.atom">Atom</a> · <a href="${f.base}/feed.rss">RSS</a> · <a href="${jsonPath(f.record.slug)}" type="application/json">JSON</a></p>
 <p>Last updated <time id="updated" datetime="${updatedAt}">${dayTime(updatedAt)}</time> · Powered by PingPage</p>
 </div></footer>`;
 }

@@ -65,7 +65,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 </main>`;
   // The form shows nothing of the page but its title: that much the owner chose to make public.
   const frame = { ...f, record: { ...f.record, description: null, logoUrl: null, footerLinks: [] } };
-  return documentHtml(frame, { title: `${f.record.title} status`, body, script: false, noindex: true });
+  return documentHtml(frame, { title: `${f.record.title} status`, body, script: false, noindex: true, alternates: false });
 }
 
 /** A plain page for unknown slugs and incidents (no page data to show). */
