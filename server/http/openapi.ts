@@ -72,6 +72,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: org, summary: 'An organization', tag: 'Organizations', auth: 'org:read', status: 200 },
   { method: 'patch', path: org, summary: 'Rename an organization or change its policy', tag: 'Organizations', auth: 'org:update', body: orgPatch, status: 200 },
   { method: 'delete', path: org, summary: 'Delete an organization and everything in it', tag: 'Organizations', auth: 'org:delete', status: 204 },
+  { method: 'get', path: `${org}/first-steps`, summary: 'The first-run tour: whether the organization has a monitor of its own (PingPage\'s self-monitor aside), a notification channel and a status page', tag: 'Organizations', auth: 'org:update', status: 200 },
   { method: 'get', path: `${org}/members`, summary: 'Members', tag: 'Organizations', auth: 'members:read', status: 200 },
   { method: 'post', path: `${org}/members`, summary: 'Invite an email (with or without an account): e-mails the link, or answers it once', tag: 'Organizations', auth: 'members:manage', body: memberBody, status: 201 },
   { method: 'patch', path: `${org}/members/{userId}`, summary: "Change a member's role", tag: 'Organizations', auth: 'members:manage', body: rolePatch, status: 200 },

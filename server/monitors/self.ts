@@ -14,7 +14,9 @@ import { row, run } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { MonitorService } from './service.js';
 
-const KEY = 'self_monitor';
+/** The instance_settings row recording the monitor: `{orgId, monitorId}`. */
+export const SELF_MONITOR_KEY = 'self_monitor';
+const KEY = SELF_MONITOR_KEY;
 
 export async function ensureSelfMonitor(em: EntityManager, service: MonitorService, publicUrl: string, log: Logger): Promise<void> {
   if (await row(em, 'SELECT 1 AS done FROM instance_settings WHERE key = ?', [KEY])) return;

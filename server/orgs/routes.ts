@@ -10,6 +10,7 @@ import { userOf } from '../auth/routes.js';
 import { ROLES, SCOPES, type OrgState, type Principal } from '../auth/types.js';
 import { forbidden, notFound } from '../errors.js';
 import { parse } from '../http/body.js';
+import { firstSteps } from './first-steps.js';
 import * as orgs from './service.js';
 
 const name = z.string().trim().min(1).max(100);
@@ -61,6 +62,11 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
 
   router.get('/orgs/:org', requireOrg('org:read'), async (ctx) => {
     ctx.body = { ...(await orgs.getOrg(em(), ctx.state.orgId)), role: ctx.state.role ?? null };
+  });
+
+  // The first-run tour: for those who can take every step of it (owners, admins, org:admin keys).
+  router.get('/orgs/:org/first-steps', requireOrg('org:update'), async (ctx) => {
+    ctx.body = await firstSteps(em(), ctx.state.orgId);
   });
 
   router.patch('/orgs/:org', requireOrg('org:update'), async (ctx) => {
