@@ -10,6 +10,21 @@ export type { FirstSteps };
 
 const key = (orgId: string) => `pingpage.firstSteps.${orgId}`;
 
+/** Requests under way, by org: an overview mounted twice in a row (right after signing in) asks once. */
+const asking = new Map<string, Promise<FirstSteps | null>>();
+
+function ask(orgId: string, fresh: boolean): Promise<FirstSteps | null> {
+  let answer = fresh ? undefined : asking.get(orgId);
+  if (!answer) {
+    // The overview works without its tour: a failure just leaves it out.
+    answer = api<FirstSteps>('GET', `/orgs/${orgId}/first-steps`)
+      .catch(() => null)
+      .finally(() => asking.get(orgId) === answer && asking.delete(orgId));
+    asking.set(orgId, answer);
+  }
+  return answer;
+}
+
 export class FirstStepsTour {
   /** Undefined while unknown (the overview waits, so the tour never flashes); null: not shown. */
   steps = $state<FirstSteps | null | undefined>(undefined);
@@ -22,16 +37,11 @@ export class FirstStepsTour {
     if (!canTake || localStorage.getItem(key(orgId))) this.steps = null;
   }
 
-  /** Reads the steps again (on opening the overview, and when its monitors change). */
-  async load(): Promise<void> {
+  /** Reads the steps (on opening the overview), or again after a change (`fresh`: not an answer already under way). */
+  async load(fresh = false): Promise<void> {
     if (this.steps === null) return;
     const asked = ++this.#asked;
-    let steps: FirstSteps | null;
-    try {
-      steps = await api<FirstSteps>('GET', `/orgs/${this.orgId}/first-steps`);
-    } catch {
-      steps = null; // the overview works without its tour
-    }
+    let steps = await ask(this.orgId, fresh);
     if (asked !== this.#asked || this.steps === null) return;
     if (steps && steps.monitor && steps.channel && steps.statusPage) {
       localStorage.setItem(key(this.orgId), 'done');
