@@ -189,12 +189,13 @@ export class CheckEngine {
     const verdict = judge(result, latencyMs, a.assertions);
     const t = this.evaluator.evaluate(a.id, verdict, a.retries, at);
     const status = t.state.status;
+    const intervalSeconds = a.intervalMs / 1000;
     this.deps.writer.enqueue(
-      { monitorId: a.id, at, status, ok: verdict.ok, latencyMs, error: verdict.error ?? verdict.warning, timings: result.timings, metadata: result.metadata },
+      { monitorId: a.id, at, status, ok: verdict.ok, latencyMs, error: verdict.error ?? verdict.warning, timings: result.timings, metadata: result.metadata, intervalSeconds },
       t.changed ? { monitorId: a.id, status, since: t.state.since, reason: reasonText(t.reason) } : undefined,
     );
     const { events } = this.deps;
-    events.emit('heartbeat', { monitorId: a.id, orgId: a.orgId, at: at.toISOString(), status, ok: verdict.ok, latencyMs, error: verdict.error, warning: verdict.warning, metadata: result.metadata });
+    events.emit('heartbeat', { monitorId: a.id, orgId: a.orgId, at: at.toISOString(), status, ok: verdict.ok, latencyMs, error: verdict.error, warning: verdict.warning, metadata: result.metadata, intervalSeconds });
     if (t.changed) {
       events.emit('monitor:status', { monitorId: a.id, orgId: a.orgId, status, previous: t.previous, since: t.state.since.toISOString(), reason: t.reason });
     }
