@@ -86,7 +86,7 @@ export class MonitorDetail {
       return;
     }
     this.#seenStatus = this.status;
-    await Promise.all([this.loadBeats(), this.loadUptime(), this.loadDaily(), this.alerts.load()]);
+    await Promise.all([this.loadBeats(), this.loadUptime(), this.alerts.load()]);
   }
 
   stop() {
@@ -123,12 +123,14 @@ export class MonitorDetail {
     this.truncated = truncated;
   }
 
+  /** The uptime cards and the 90-day bars, together: both come from the same rollups and must agree. */
   async loadUptime() {
-    this.uptime = await api<Uptime>('GET', withQuery(`${this.base}/uptime`, { windows: '24h,7d,30d,90d' }));
-  }
-
-  async loadDaily() {
-    this.daily = await api<DailyUptime[]>('GET', withQuery(`${this.base}/daily`, { days: 90 }));
+    const [uptime, daily] = await Promise.all([
+      api<Uptime>('GET', withQuery(`${this.base}/uptime`, { windows: '24h,7d,30d,90d' })),
+      api<DailyUptime[]>('GET', withQuery(`${this.base}/daily`, { days: 90 })),
+    ]);
+    this.uptime = uptime;
+    this.daily = daily;
   }
 
   /** Checks newer than the newest one shown, merged in; one request at a time. */
@@ -139,19 +141,13 @@ export class MonitorDetail {
       const newest = this.heartbeats[0]?.at;
       const fresh = await api<Heartbeat[]>('GET', withQuery(`${this.base}/heartbeats`, { from: newest, limit: 100 }));
       this.#merge(fresh);
-      // Uptime moves with every check; the daily bars only need the last day refreshed now and then.
       void this.loadUptime();
-      if (Date.now() - this.#dailyAt > 60_000) {
-        this.#dailyAt = Date.now();
-        void this.loadDaily();
-      }
     } catch {
       // The next live check tries again.
     } finally {
       this.#fetchingNew = false;
     }
   }
-  #dailyAt = Date.now();
 
   #merge(fresh: Heartbeat[]) {
     if (!fresh.length) return;
