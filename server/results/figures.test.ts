@@ -12,7 +12,8 @@ import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, type TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket } from '../testing/sockets.js';
 import { HISTORY_CHECKS, HISTORY_INTERVAL, HISTORY_PERCENT, HISTORY_PRINTED, HISTORY_TIME, UptimeHistory } from '../testing/uptime-history.js';
-import { addCheck, beatLetter, formatPercent, uptimePercent } from './uptime.js';
+import type { MonitorStatus } from '../monitors/types.js';
+import { addCheck, beatLetter, formatPercent, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from './uptime.js';
 
 
 let app: TestApp;
@@ -96,6 +97,57 @@ describe('one history, one uptime', () => {
       expect(svg).toMatch(new RegExp(`<title>(API )?uptime: ${HISTORY_PRINTED.replace('.', '\\.')}</title>`));
     }
     expect(formatPercent(HISTORY_PERCENT)).toBe(HISTORY_PRINTED);
+  });
+
+  it('a monitor older than the window: each window its own figure, every way the same, as the definition counts it', async () => {
+    const HOUR = 3_600_000;
+    const res = await owner.post(`/orgs/${orgId}/monitors`, { name: 'Old', probe: 'http', config: { url: 'http://127.0.0.1:9/' }, intervalSeconds: 3600 });
+    const id = res.body.id as string;
+    const start = windowStart('24h', Date.now());
+    // Hourly checks at half past, for 30 days; none within 90 min of where the 24 h window starts,
+    // so the hour turning while the test runs changes nothing. Down 6 hours ten days ago and 2 hours
+    // today, maintenance 3 hours two days ago, a day paused five days ago.
+    const checks: Array<{ at: number; status: MonitorStatus; ok: boolean }> = [];
+    const top = Math.floor(Date.now() / HOUR) * HOUR;
+    for (let k = 30 * 24; k >= 1; k--) {
+      const at = top - k * HOUR + HOUR / 2;
+      if (Math.abs(at - start) < 1.5 * HOUR || (k > 5 * 24 && k <= 6 * 24)) continue;
+      const status: MonitorStatus = (k > 240 && k <= 246) || (k > 3 && k <= 5) ? 'down' : k > 48 && k <= 51 ? 'maintenance' : 'up';
+      checks.push({ at, status, ok: status !== 'down' });
+    }
+    for (const c of checks) {
+      app.monitoring.writer.enqueue({ monitorId: id, at: new Date(c.at), status: c.status, ok: c.ok, latencyMs: 5, timings: {}, metadata: {}, intervalSeconds: 3600 });
+      app.monitoring.events.emit('heartbeat', { monitorId: id, orgId, at: new Date(c.at).toISOString(), status: c.status, ok: c.ok, latencyMs: 5, intervalSeconds: 3600 });
+    }
+    await app.monitoring.writer.flush();
+    const page = await owner.post(`/orgs/${orgId}/status-pages`, { slug: 'old', title: 'Old', components: [{ name: 'Old', monitorIds: [id] }] });
+    await app.statusPages.store.refreshAll();
+
+    // The definition, folded over the list above.
+    const now = Date.now();
+    const reference = (w: UptimeWindow) => {
+      let t: CheckedTime = NO_CHECKED_TIME;
+      checks.forEach((c, i) => {
+        if (c.at >= windowStart(w, now)) t = addCheck(t, beatLetter(c.status, c.ok), i ? Math.floor(checks[i - 1]!.at / 1000) : undefined, Math.floor(c.at / 1000), 3600);
+      });
+      return uptimePercent(t);
+    };
+    const day = reference('24h');
+    const ninety = reference('90d');
+    expect(day).toBe(90.909); // 20 of 22 hours up
+    expect(ninety).not.toBe(day);
+
+    const api = (await owner.get(`/orgs/${orgId}/monitors/${id}/uptime?windows=24h,90d`)).body;
+    const dash = (await owner.get<{ monitors: DashboardMonitor[] }>(`/orgs/${orgId}/dashboard`)).body.monitors.find((m) => m.id === id)!;
+    const component = (await owner.get('/public/status-pages/old')).body.components[0].uptime90d;
+    const svg = await (await fetch(`${app.url}/status/old/components/${page.body.components[0].id}/badge.svg?type=uptime`)).text();
+    expect({ api24h: api['24h'], dashboard: dash.uptime24h, api90d: api['90d'], component, badge: /uptime: ([^<]+)<\/title>/.exec(svg)![1] }).toEqual({
+      api24h: day,
+      dashboard: day,
+      api90d: ninety,
+      component: ninety,
+      badge: formatPercent(ninety!),
+    });
   });
 
   it('a monitor nobody checked has no figure anywhere, not 0 % and not 100 %', async () => {
