@@ -134,7 +134,11 @@ export class CheckEngine {
     if (!this.#active.has(m.id)) this.upsert(m);
     const active = this.#prepare(m);
     const outcome = await this.#run(active);
-    return this.#record(this.#active.get(m.id) ?? active, outcome);
+    const record = this.#record(this.#active.get(m.id) ?? active, outcome);
+    // Whoever asked reads the figures next (uptime, daily bars): they must hold this check. An
+    // unreachable database keeps it queued; the writer's own ticks retry.
+    await this.deps.writer.flush().catch(() => {});
+    return record;
   }
 
   #prepare(m: Monitor): Active {

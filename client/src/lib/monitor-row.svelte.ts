@@ -33,6 +33,8 @@ export class MonitorRow {
   /** Seconds since the epoch of the newest check, 0 before any. */
   lastCheck = $derived(this.beats.t[this.beats.t.length - 1] ?? 0);
   search = $derived((this.name + ' ' + this.probe + ' ' + this.tags.join(' ')).toLowerCase());
+  /** ISO time of the last live check added; null when the newest came with a snapshot. */
+  #lastAt: string | null = null;
 
   constructor(m: DashboardMonitor) {
     this.id = m.id;
@@ -48,6 +50,7 @@ export class MonitorRow {
     this.status = m.status;
     this.since = m.since;
     this.checked24h = m.checked24h;
+    this.#lastAt = null;
     const dt = m.beats.dt;
     const t: number[] = new Array(dt.length);
     for (let i = 0, at = 0; i < dt.length; i++) t[i] = at += dt[i]!;
@@ -73,7 +76,9 @@ export class MonitorRow {
     const b = this.beats;
     const n = b.t.length;
     const lastT = b.t[n - 1];
-    if (lastT !== undefined && (t < lastT || (t === lastT && b.s[n - 1] === letter && b.l[n - 1] === latency))) return false;
+    // A replay: the very check added last, or (the snapshot's times are whole seconds) one just like it.
+    if (e.at === this.#lastAt || (lastT !== undefined && (t < lastT || (this.#lastAt === null && t === lastT && b.s[n - 1] === letter && b.l[n - 1] === latency)))) return false;
+    this.#lastAt = e.at;
     const cut = n >= STRIP_LENGTH ? n - STRIP_LENGTH + 1 : 0;
     this.beats = { t: [...b.t.slice(cut), t], s: b.s.slice(cut) + letter, l: [...b.l.slice(cut), latency] };
     // Checks leaving the window are only dropped at the next snapshot: until then an estimate.
