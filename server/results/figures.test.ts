@@ -150,6 +150,29 @@ describe('one history, one uptime', () => {
     });
   });
 
+  it('a visitor learns no figure the page hides: not in the JSON, not in the badges', async () => {
+    const mixed = await owner.post(`/orgs/${orgId}/status-pages`, {
+      slug: 'mixed',
+      title: 'Mixed',
+      components: [{ name: 'Shown', monitorIds: [monitorId] }, { name: 'Hidden', monitorIds: [monitorId, (await owner.get(`/orgs/${orgId}/monitors`)).body.find((m: { name: string }) => m.name === 'Old').id], showUptime: false }],
+    });
+    const hidden = await owner.post(`/orgs/${orgId}/status-pages`, { slug: 'hidden', title: 'Hidden', showUptime: false, components: [{ name: 'API', monitorIds: [monitorId] }] });
+    expect([mixed.status, hidden.status]).toEqual([201, 201]);
+    await app.statusPages.store.refreshAll();
+    const badge = async (path: string) => /uptime: ([^<]+)<\/title>/.exec(await (await fetch(app.url + path)).text())![1];
+
+    const m = (await owner.get('/public/status-pages/mixed')).body;
+    expect([m.uptime90d, m.components[0].uptime90d, m.components[1].uptime90d]).toEqual([HISTORY_PERCENT, HISTORY_PERCENT, null]); // the Old monitor counts nowhere
+    expect(await badge('/status/mixed/badge.svg?type=uptime')).toBe(HISTORY_PRINTED);
+    expect(await badge(`/status/mixed/components/${mixed.body.components[1].id}/badge.svg?type=uptime`)).toBe('no data');
+
+    const h = (await owner.get('/public/status-pages/hidden')).body;
+    expect([h.uptime90d, h.components[0].uptime90d]).toEqual([null, null]);
+    expect(await badge('/status/hidden/badge.svg?type=uptime')).toBe('no data');
+    expect(await badge(`/status/hidden/components/${hidden.body.components[0].id}/badge.svg?type=uptime`)).toBe('no data');
+    expect(await (await fetch(`${app.url}/status/hidden`)).text()).not.toContain('uptime</');
+  });
+
   it('a monitor nobody checked has no figure anywhere, not 0 % and not 100 %', async () => {
     const res = await owner.post(`/orgs/${orgId}/monitors`, { name: 'New', probe: 'http', config: { url: 'http://127.0.0.1:9/' }, intervalSeconds: HISTORY_INTERVAL });
     const api = await owner.get(`/orgs/${orgId}/monitors/${res.body.id}/uptime?windows=24h,90d`);
