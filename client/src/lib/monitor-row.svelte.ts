@@ -76,8 +76,10 @@ export class MonitorRow {
     const b = this.beats;
     const n = b.t.length;
     const lastT = b.t[n - 1];
-    // A replay: the very check added last, or (the snapshot's times are whole seconds) one just like it.
-    if (e.at === this.#lastAt || (lastT !== undefined && (t < lastT || (this.#lastAt === null && t === lastT && b.s[n - 1] === letter && b.l[n - 1] === latency)))) return false;
+    // A replay: not after the last check added live (ISO times compare as text), or, against the
+    // snapshot's whole seconds, one just like its newest.
+    const sameSecondReplay = this.#lastAt !== null ? e.at <= this.#lastAt : b.s[n - 1] === letter && b.l[n - 1] === latency;
+    if (lastT !== undefined && (t < lastT || (t === lastT && sameSecondReplay))) return false;
     this.#lastAt = e.at;
     const cut = n >= STRIP_LENGTH ? n - STRIP_LENGTH + 1 : 0;
     this.beats = { t: [...b.t.slice(cut), t], s: b.s.slice(cut) + letter, l: [...b.l.slice(cut), latency] };
