@@ -174,7 +174,7 @@ interface Heartbeat {
 
 /** The server's own realtime path: the monitoring event bus the check engine publishes on. */
 function emitterOf(app: PingPage): (e: Heartbeat) => void {
-  return (e) => app.monitoring.events.emit('heartbeat', e);
+  return (e) => app.monitoring.events.emit('heartbeat', { ...e, intervalSeconds: 60 });
 }
 
 /** Bytes on the wire for the API and the socket until `stop()`; assets counted apart. */

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
 import { openOrm, type Orm } from '../server/db/orm.js';
 import { seedOrg } from '../server/monitors/fixtures.js';
-import { daily, uptime, WINDOW_NAMES } from '../server/results/uptime.js';
+import { daily, uptime } from '../server/results/rollups.js';
+import { WINDOW_NAMES } from '../server/results/uptime.js';
 import { fmt, numberArg, percentile, report } from './stats.js';
 
 const MONITORS = numberArg('monitors', 500);

@@ -216,7 +216,7 @@ async function main() {
       const r = Math.random();
       const status: MonitorStatus = r < 0.01 ? 'down' : r < 0.02 ? 'degraded' : 'up';
       const at = new Date().toISOString();
-      events.emit('heartbeat', { monitorId, orgId, at, status, ok: status !== 'down', latencyMs: 80 });
+      events.emit('heartbeat', { monitorId, orgId, at, status, ok: status !== 'down', latencyMs: 80, intervalSeconds: 60 });
       const previous = statuses.get(monitorId)!;
       if (previous !== status) {
         statuses.set(monitorId, status);

@@ -9,6 +9,7 @@ import { Migration20261207000007Invitations } from './Migration20261207000007Inv
 import { Migration20261207000008Walls } from './Migration20261207000008Walls.js';
 import { Migration20261207000009LoginAttempts } from './Migration20261207000009LoginAttempts.js';
 import { Migration20261207000011SecretsDomains } from './Migration20261207000011SecretsDomains.js';
+import { Migration20261207000012Figures } from './Migration20261207000012Figures.js';
 
 /** Every migration, oldest first. Loaded from this static list (not from disk) so tsx, vitest and tsc agree. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207000008Walls', class: Migration20261207000008Walls },
   { name: 'Migration20261207000009LoginAttempts', class: Migration20261207000009LoginAttempts },
   { name: 'Migration20261207000011SecretsDomains', class: Migration20261207000011SecretsDomains },
+  { name: 'Migration20261207000012Figures', class: Migration20261207000012Figures },
 ];

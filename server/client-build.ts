@@ -25,7 +25,7 @@ export function clientSourceHash(): string {
   const hash = createHash('sha256');
   // The client imports a few server modules (types, the status page's Markdown and formatting).
   // And this file: how the build is made (precompress) is part of what it yields.
-  const shared = [path.join(root, 'server/realtime/events.ts'), ...files(path.join(root, 'server/statuspages'), NOT_SOURCES), import.meta.filename];
+  const shared = [path.join(root, 'server/realtime/events.ts'), path.join(root, 'server/results/uptime.ts'), ...files(path.join(root, 'server/statuspages'), NOT_SOURCES), import.meta.filename];
   const inputs = [...files(clientDir, NOT_SOURCES), ...shared, path.join(root, 'package-lock.json')];
   for (const file of inputs.sort()) {
     let content: Buffer;

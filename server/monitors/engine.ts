@@ -134,7 +134,11 @@ export class CheckEngine {
     if (!this.#active.has(m.id)) this.upsert(m);
     const active = this.#prepare(m);
     const outcome = await this.#run(active);
-    return this.#record(this.#active.get(m.id) ?? active, outcome);
+    const record = this.#record(this.#active.get(m.id) ?? active, outcome);
+    // Whoever asked reads the figures next (uptime, daily bars): they must hold this check. An
+    // unreachable database keeps it queued; the writer's own ticks retry.
+    await this.deps.writer.flush().catch(() => {});
+    return record;
   }
 
   #prepare(m: Monitor): Active {
@@ -189,12 +193,13 @@ export class CheckEngine {
     const verdict = judge(result, latencyMs, a.assertions);
     const t = this.evaluator.evaluate(a.id, verdict, a.retries, at);
     const status = t.state.status;
+    const intervalSeconds = a.intervalMs / 1000;
     this.deps.writer.enqueue(
-      { monitorId: a.id, at, status, ok: verdict.ok, latencyMs, error: verdict.error ?? verdict.warning, timings: result.timings, metadata: result.metadata },
+      { monitorId: a.id, at, status, ok: verdict.ok, latencyMs, error: verdict.error ?? verdict.warning, timings: result.timings, metadata: result.metadata, intervalSeconds },
       t.changed ? { monitorId: a.id, status, since: t.state.since, reason: reasonText(t.reason) } : undefined,
     );
     const { events } = this.deps;
-    events.emit('heartbeat', { monitorId: a.id, orgId: a.orgId, at: at.toISOString(), status, ok: verdict.ok, latencyMs, error: verdict.error, warning: verdict.warning, metadata: result.metadata });
+    events.emit('heartbeat', { monitorId: a.id, orgId: a.orgId, at: at.toISOString(), status, ok: verdict.ok, latencyMs, error: verdict.error, warning: verdict.warning, metadata: result.metadata, intervalSeconds });
     if (t.changed) {
       events.emit('monitor:status', { monitorId: a.id, orgId: a.orgId, status, previous: t.previous, since: t.state.since.toISOString(), reason: t.reason });
     }

@@ -19,6 +19,8 @@ export interface HeartbeatEvent {
   warning?: ProbeProblem;
   /** The probe's facts (certificate days left, status code, …): for the server's listeners, never pushed to clients. */
   metadata?: Record<string, unknown>;
+  /** The monitor's interval when it ran, in seconds: the most time one check covers (results/uptime.ts). */
+  intervalSeconds: number;
 }
 
 export interface StatusEvent {

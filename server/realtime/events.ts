@@ -4,6 +4,8 @@
  * rooms `page:<slug>`).
  */
 
+import type { CheckedTime } from '../results/uptime.js';
+
 export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused' | 'maintenance';
 
 export interface ProblemJson {
@@ -57,7 +59,7 @@ export interface MonitorJson {
 export interface BeatColumns {
   /** Seconds since the Unix epoch. */
   t: number[];
-  /** Status letters: u up, g degraded, d down, p pending, m maintenance. */
+  /** Status letters (results/uptime.ts beatLetter): u up, g degraded, d down, r failed while retries remain, p pending, m maintenance. */
   s: string;
   /** Latency in whole ms; -1 when there was none. */
   l: number[];
@@ -80,8 +82,10 @@ export interface DashboardMonitor {
   intervalSeconds: number;
   status: MonitorStatus;
   since: string | null;
-  /** Percent of successful checks in the last 24 h; null before the first check. */
+  /** Percent over the last 24 h (results/uptime.ts); null without checked time. */
   uptime24h: number | null;
+  /** The checked time behind uptime24h: the dashboard adds each live check to it (uptime.ts addCheck). */
+  checked24h: CheckedTime;
   beats: SnapshotBeats;
 }
 

@@ -3,6 +3,7 @@ import { openOrm, type Orm } from '../db/orm.js';
 import type { HeartbeatEvent } from '../monitors/events.js';
 import { seedMonitors, seedOrg, silentLog } from '../monitors/fixtures.js';
 import type { MonitorStatus } from '../monitors/types.js';
+import { uptime } from '../results/rollups.js';
 import { HeartbeatWriter } from '../results/writer.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { RecentBeats, SNAPSHOT_BEATS } from './recent.js';
@@ -33,29 +34,29 @@ function strip(recent: RecentBeats, id: string) {
 }
 const monitor = async () => (await seedMonitors(orm, orgId, [{ probe: 'http', config: {}, intervalSeconds: 60, timeoutSeconds: 5 }]))[0]!;
 
-function event(monitorId: string, at: number, status: MonitorStatus = 'up', latencyMs = 42): HeartbeatEvent {
-  return { monitorId, orgId, at: new Date(at).toISOString(), status, ok: status !== 'down', latencyMs };
+function event(monitorId: string, at: number, status: MonitorStatus = 'up', latencyMs = 42, intervalSeconds = 60, ok = status !== 'down'): HeartbeatEvent {
+  return { monitorId, orgId, at: new Date(at).toISOString(), status, ok, latencyMs, intervalSeconds };
 }
+/** Now on a whole second: checked time counts whole seconds of the checks' starts. */
+const wholeSecond = () => Math.floor(Date.now() / 1000) * 1000;
 
 /** Stores checks the way the check engine does: through the batched writer (beats and rollups). */
 async function store(events: HeartbeatEvent[]) {
   const writer = new HeartbeatWriter(orm, silentLog);
   for (const e of events) {
-    writer.enqueue({ monitorId: e.monitorId, at: new Date(e.at), status: e.status, ok: e.ok, latencyMs: e.latencyMs, timings: { total: e.latencyMs }, metadata: {} });
+    writer.enqueue({ monitorId: e.monitorId, at: new Date(e.at), status: e.status, ok: e.ok, latencyMs: e.latencyMs, timings: { total: e.latencyMs }, metadata: {}, intervalSeconds: e.intervalSeconds });
   }
   await writer.stop();
 }
 
-/** What the database says, for comparison: the last beats and the 24 h uptime from hourly rollups. */
-async function fromDatabase(id: string) {
+/** What the database says, for comparison: the last beats, and the 24 h uptime as the API answers it. */
+async function fromDatabase(id: string, now: number) {
   const conn = orm.em.getConnection();
   const beats = await conn.execute<Array<{ at: Date; status: string }>>(
     `SELECT at, status FROM heartbeats WHERE monitor_id = ? ORDER BY at DESC LIMIT ${SNAPSHOT_BEATS}`, [id]);
-  const [u] = await conn.execute<Array<{ checks: number; failures: number }>>(
-    `SELECT sum(checks)::int AS checks, sum(failures)::int AS failures FROM heartbeat_rollups_hour WHERE monitor_id = ? AND bucket > now() - interval '24 hours'`, [id]);
   return {
     t: beats.map((b) => Math.floor(new Date(b.at).getTime() / 1000)).reverse(),
-    uptime: u!.checks ? Math.round(((u!.checks - u!.failures) / u!.checks) * 10000) / 100 : null,
+    uptime: (await uptime(em(), id, ['24h'], now))['24h'],
   };
 }
 
@@ -64,17 +65,17 @@ describe('RecentBeats', () => {
     const id = await monitor();
     const now = Date.now();
     // 30 hours of checks every 10 minutes, one in seven down; the oldest six hours are outside the window.
-    const history = Array.from({ length: 180 }, (_, i) => event(id, now - (180 - i) * 10 * MIN, i % 7 === 0 ? 'down' : 'up', i));
+    const history = Array.from({ length: 180 }, (_, i) => event(id, now - (180 - i) * 10 * MIN, i % 7 === 0 ? 'down' : 'up', i, 600));
     await store(history);
     const recent = new RecentBeats(em);
     await recent.ensure([id]);
     const cols = strip(recent, id);
-    const expected = await fromDatabase(id);
+    const expected = await fromDatabase(id, now);
     expect(cols.t).toEqual(expected.t);
     expect(cols.t).toHaveLength(SNAPSHOT_BEATS);
     expect(cols.l.at(-1)).toBe(179);
     expect(cols.s.at(-1)).toBe(history.at(-1)!.status === 'down' ? 'd' : 'u');
-    expect(recent.uptime24h(id)).toBe(expected.uptime);
+    expect(recent.uptime24h(id, now)).toBe(expected.uptime);
     expect(expected.uptime).toBeGreaterThan(80);
     expect(expected.uptime).toBeLessThan(90);
   });
@@ -85,23 +86,24 @@ describe('RecentBeats', () => {
     await recent.ensure([id]);
     expect(recent.beats(id)).toEqual({ dt: [], s: '', l: [] });
     expect(recent.uptime24h(id)).toBeNull();
-    const now = Date.now();
+    const now = wholeSecond();
     for (let i = 0; i < 60; i++) recent.record(event(id, now - (60 - i) * MIN, i < 50 ? 'up' : 'down', i));
-    // A check that started earlier but ended later lands in its place.
+    // A check that started earlier but ended later lands in its place, covering the 59 whole seconds since the one before it.
     recent.record(event(id, now - 30 * MIN - 500, 'degraded', -5));
     const cols = strip(recent, id);
     expect(cols.t).toHaveLength(SNAPSHOT_BEATS);
     expect([...cols.t].sort((a, b) => a - b)).toEqual(cols.t);
     expect(cols.s).toContain('g');
     expect(cols.s.endsWith('dddddddddd')).toBe(true);
-    expect(recent.uptime24h(id)).toBe(Math.round((51 / 61) * 10000) / 100);
+    expect(recent.checked24h(id, now)).toEqual({ upSeconds: 50 * 60 + 59, downSeconds: 10 * 60 });
+    expect(recent.uptime24h(id, now)).toBe(83.602); // 3,059 / 3,659
     // A day later those hours have left the window.
     expect(recent.uptime24h(id, now + 25 * HOUR)).toBeNull();
   });
 
   it('merges checks that end while the monitor is being read, counting each once', async () => {
     const id = await monitor();
-    const now = Date.now();
+    const now = wholeSecond();
     const stored = Array.from({ length: 10 }, (_, i) => event(id, now - (20 - i) * MIN));
     await store(stored);
     const recent = new RecentBeats(em);
@@ -114,7 +116,30 @@ describe('RecentBeats', () => {
     const cols = strip(recent, id);
     expect(cols.t).toHaveLength(12);
     expect(cols.s).toBe('uuuuuuuuuudu');
-    expect(recent.uptime24h(id)).toBe(Math.round((11 / 12) * 10000) / 100);
+    expect(recent.checked24h(id, now)).toEqual({ upSeconds: 11 * 60, downSeconds: 60 });
+    expect(recent.uptime24h(id, now)).toBe(91.666);
+  });
+
+  it('draws a failed check while retries remain as r and counts no time for it, as the rollups do', async () => {
+    const id = await monitor();
+    const now = wholeSecond();
+    const checks = [
+      event(id, now - 4 * MIN),
+      event(id, now - 3 * MIN, 'up', 5_000, 60, false), // failed, retrying: the monitor is still up
+      event(id, now - 2 * MIN, 'pending', 5_000, 60, false),
+      event(id, now - MIN, 'down'),
+    ];
+    const recent = new RecentBeats(em);
+    await recent.ensure([id]);
+    for (const e of checks) recent.record(e);
+    await store(checks);
+    expect(recent.beats(id).s).toBe('urrd');
+    expect(recent.checked24h(id, now)).toEqual({ upSeconds: 60, downSeconds: 60 });
+    expect(recent.uptime24h(id, now)).toBe((await fromDatabase(id, now)).uptime);
+    const reread = new RecentBeats(em);
+    await reread.ensure([id]);
+    expect(reread.beats(id).s).toBe('urrd');
+    expect(reread.checked24h(id, now)).toEqual({ upSeconds: 60, downSeconds: 60 });
   });
 
   it('forgets a deleted monitor, even one whose read is in flight', async () => {

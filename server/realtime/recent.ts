@@ -10,6 +10,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
 import type { HeartbeatEvent, MonitoringEvents } from '../monitors/events.js';
+import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime } from '../results/uptime.js';
 import type { MonitorStatus, SnapshotBeats } from './events.js';
 
 /** Heartbeats per monitor in a dashboard snapshot (the strip shows about this many). */
@@ -17,11 +18,11 @@ export const SNAPSHOT_BEATS = 50;
 
 const HOUR = 3_600_000;
 const DAY_HOURS = 24;
-const LETTER: Record<string, string> = { up: 'u', degraded: 'g', down: 'd', pending: 'p', maintenance: 'm', paused: 'p' };
 
 interface Beat {
   /** Milliseconds since the epoch (the check's start, as stored). */
   at: number;
+  /** results/uptime.ts beatLetter. */
   letter: string;
   /** Whole ms; -1 when there was none. */
   latency: number;
@@ -30,7 +31,9 @@ interface Beat {
 /** Hourly buckets kept: the 24 of the window and the one it is leaving. */
 const SLOTS = DAY_HOURS + 1;
 
-/** One monitor: its last beats (oldest first, column-wise) and checks/failures per UTC hour for the last day. */
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** One monitor: its last beats (oldest first, column-wise) and its checked time per UTC hour for the last day. */
 class Recent {
   at: number[] = [];
   letters = '';
@@ -39,13 +42,14 @@ class Recent {
   status?: { status: MonitorStatus; since: string };
   /** A ring of hourly buckets: slot h % SLOTS holds hour h (ms / HOUR) when hourOf says so. */
   hourOf: number[] = new Array<number>(SLOTS).fill(-1);
-  checks: number[] = new Array<number>(SLOTS).fill(0);
-  failures: number[] = new Array<number>(SLOTS).fill(0);
+  checked: CheckedTime[] = new Array<CheckedTime>(SLOTS).fill(NO_CHECKED_TIME);
 
-  add(b: Beat, failed: boolean): void {
+  /** Adds a check, covering the time since the one before it as the writer's rollups do (uptime.ts). */
+  add(b: Beat, intervalSeconds: number): void {
     // Checks finish out of order now and then: keep the strip sorted by start time.
     let i = this.at.length;
     while (i > 0 && this.at[i - 1]! > b.at) i--;
+    const previous = i > 0 ? seconds(this.at[i - 1]!) : undefined;
     this.at.splice(i, 0, b.at);
     this.latency.splice(i, 0, b.latency);
     this.letters = this.letters.slice(0, i) + b.letter + this.letters.slice(i);
@@ -54,34 +58,38 @@ class Recent {
       this.latency.shift();
       this.letters = this.letters.slice(1);
     }
-    this.count(Math.floor(b.at / HOUR), 1, failed ? 1 : 0);
+    const hour = Math.floor(b.at / HOUR);
+    const slot = this.#slot(hour);
+    if (slot !== undefined) this.checked[slot] = addCheck(this.checked[slot]!, b.letter, previous, seconds(b.at), intervalSeconds);
   }
 
-  count(hour: number, checks: number, failures: number): void {
+  /** Adds a stored hour rollup. */
+  count(hour: number, time: CheckedTime): void {
+    const slot = this.#slot(hour);
+    if (slot !== undefined) this.checked[slot] = { upSeconds: this.checked[slot]!.upSeconds + time.upSeconds, downSeconds: this.checked[slot]!.downSeconds + time.downSeconds };
+  }
+
+  /** The slot of `hour`, emptied if it held an older one; undefined when the hour is older than the window. */
+  #slot(hour: number): number | undefined {
     const slot = hour % SLOTS;
     const held = this.hourOf[slot]!;
-    if (held > hour) return; // older than the window
+    if (held > hour) return undefined;
     if (held < hour) {
       this.hourOf[slot] = hour;
-      this.checks[slot] = 0;
-      this.failures[slot] = 0;
+      this.checked[slot] = NO_CHECKED_TIME;
     }
-    this.checks[slot]! += checks;
-    this.failures[slot]! += failures;
+    return slot;
   }
 
-  /** Percent of checks that did not fail in the hourly buckets that started within the last 24 h. */
-  uptime(now: number): number | null {
-    const from = now - DAY_HOURS * HOUR;
-    let checks = 0;
-    let failures = 0;
+  /** Checked time of the 24 h window ending at `now` (its hours, as the API reads the rollups). */
+  window(now: number): CheckedTime {
+    const from = windowStart('24h', now);
+    let upSeconds = 0;
+    let downSeconds = 0;
     for (let slot = 0; slot < SLOTS; slot++) {
-      if (this.hourOf[slot]! * HOUR > from) {
-        checks += this.checks[slot]!;
-        failures += this.failures[slot]!;
-      }
+      if (this.hourOf[slot]! * HOUR >= from) (upSeconds += this.checked[slot]!.upSeconds), (downSeconds += this.checked[slot]!.downSeconds);
     }
-    return checks ? Math.round(((checks - failures) / checks) * 10000) / 100 : null;
+    return { upSeconds, downSeconds };
   }
 
   /** The strip as a snapshot carries it: seconds as differences. */
@@ -89,7 +97,7 @@ class Recent {
     const dt: number[] = new Array(this.at.length);
     let previous = 0;
     for (let i = 0; i < this.at.length; i++) {
-      const t = Math.floor(this.at[i]! / 1000);
+      const t = seconds(this.at[i]!);
       dt[i] = t - previous;
       previous = t;
     }
@@ -101,10 +109,11 @@ interface Loaded {
   id: string;
   at: Date[] | string[] | null;
   s: string[] | null;
+  ok: boolean[] | null;
   l: number[] | null;
   hours: number[] | null;
-  checks: number[] | null;
-  failures: number[] | null;
+  up: number[] | null;
+  down: number[] | null;
 }
 
 /** Monitors read per query while warming up (one query holds about a chunk's beats in memory). */
@@ -140,7 +149,7 @@ export class RecentBeats {
 
   record(e: HeartbeatEvent): void {
     const recent = this.#byMonitor.get(e.monitorId);
-    if (recent) recent.add(beatOf(e), e.status === 'down');
+    if (recent) recent.add(beatOf(e), e.intervalSeconds);
     else if (this.#loading.has(e.monitorId)) {
       const early = this.#early.get(e.monitorId);
       if (early) early.push(e);
@@ -148,7 +157,7 @@ export class RecentBeats {
     } else if (this.#warmed) {
       // Created since: no history to read.
       const fresh = new Recent();
-      fresh.add(beatOf(e), e.status === 'down');
+      fresh.add(beatOf(e), e.intervalSeconds);
       this.#byMonitor.set(e.monitorId, fresh);
     }
     // Else nobody asked for it yet: its first use reads it from the database.
@@ -171,8 +180,13 @@ export class RecentBeats {
     return announced && (stored.since === null || Date.parse(announced.since) >= Date.parse(stored.since)) ? announced : stored;
   }
 
+  /** Checked time of the last 24 h (results/uptime.ts). */
+  checked24h(monitorId: string, now = Date.now()): CheckedTime {
+    return this.#byMonitor.get(monitorId)?.window(now) ?? NO_CHECKED_TIME;
+  }
+
   uptime24h(monitorId: string, now = Date.now()): number | null {
-    return this.#byMonitor.get(monitorId)?.uptime(now) ?? null;
+    return uptimePercent(this.checked24h(monitorId, now));
   }
 
   /** Resolves once every given monitor is in memory (reading the missing ones, CHUNK at a time). */
@@ -214,15 +228,15 @@ export class RecentBeats {
   async #read(ids: string[]): Promise<void> {
     const list = await rows<Loaded>(
       this.em(),
-      `SELECT m.id, b.at, b.s, b.l, u.hours, u.checks, u.failures
+      `SELECT m.id, b.at, b.s, b.ok, b.l, u.hours, u.up, u.down
        FROM unnest(?::uuid[]) AS m(id)
        LEFT JOIN LATERAL (
-         SELECT array_agg(x.at ORDER BY x.at) AS at, array_agg(x.status ORDER BY x.at) AS s,
+         SELECT array_agg(x.at ORDER BY x.at) AS at, array_agg(x.status ORDER BY x.at) AS s, array_agg(x.ok ORDER BY x.at) AS ok,
                 array_agg(coalesce(round(x.latency_ms), -1)::int ORDER BY x.at) AS l
-         FROM (SELECT at, status, latency_ms FROM heartbeats WHERE monitor_id = m.id ORDER BY at DESC LIMIT ${SNAPSHOT_BEATS}) x
+         FROM (SELECT at, status, ok, latency_ms FROM heartbeats WHERE monitor_id = m.id ORDER BY at DESC LIMIT ${SNAPSHOT_BEATS}) x
        ) b ON true
        LEFT JOIN LATERAL (
-         SELECT array_agg((extract(epoch FROM bucket) / 3600)::bigint) AS hours, array_agg(checks) AS checks, array_agg(failures) AS failures
+         SELECT array_agg((extract(epoch FROM bucket) / 3600)::bigint) AS hours, array_agg(up_seconds) AS up, array_agg(down_seconds) AS down
          FROM heartbeat_rollups_hour WHERE monitor_id = m.id AND bucket > now() - interval '25 hours'
        ) u ON true`,
       [`{${ids.join(',')}}`],
@@ -233,8 +247,8 @@ export class RecentBeats {
       const at = (r.at ?? []).map((a) => new Date(a).getTime());
       recent.at = at.slice();
       recent.latency = r.l ?? [];
-      recent.letters = (r.s ?? []).map((x) => LETTER[x] ?? 'p').join('');
-      (r.hours ?? []).forEach((h, i) => recent.count(Number(h), r.checks![i]!, r.failures![i]!));
+      recent.letters = (r.s ?? []).map((x, i) => beatLetter(x, r.ok![i]!)).join('');
+      (r.hours ?? []).forEach((h, i) => recent.count(Number(h), { upSeconds: r.up![i]!, downSeconds: r.down![i]! }));
       // Beats that came in meanwhile: those already stored are counted; add the others.
       const stored = new Set(at);
       const oldest = at[0] ?? -Infinity;
@@ -242,7 +256,7 @@ export class RecentBeats {
         const beat = beatOf(e);
         if (stored.has(beat.at)) continue;
         if (beat.at < oldest && at.length === SNAPSHOT_BEATS) continue; // older than the strip: already in the counts
-        recent.add(beat, e.status === 'down');
+        recent.add(beat, e.intervalSeconds);
       }
       this.#early.delete(r.id);
       this.#byMonitor.set(r.id, recent);
@@ -251,5 +265,5 @@ export class RecentBeats {
 }
 
 function beatOf(e: HeartbeatEvent): Beat {
-  return { at: Date.parse(e.at), letter: LETTER[e.status] ?? 'p', latency: e.latencyMs == null ? -1 : Math.round(e.latencyMs) };
+  return { at: Date.parse(e.at), letter: beatLetter(e.status, e.ok), latency: e.latencyMs == null ? -1 : Math.round(e.latencyMs) };
 }

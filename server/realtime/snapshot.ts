@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, rows } from '../db/sql.js';
 import type { DashboardMonitor, DashboardSnapshot, MonitorStatus } from './events.js';
 import type { RecentBeats } from './recent.js';
+import { uptimePercent, type CheckedTime } from '../results/uptime.js';
+
+const uptimeFields = (checked24h: CheckedTime) => ({ uptime24h: uptimePercent(checked24h), checked24h });
 
 export { SNAPSHOT_BEATS } from './recent.js';
 
@@ -37,7 +40,7 @@ export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, 
     paused: r.paused,
     intervalSeconds: r.interval_seconds,
     ...recent.status(r.id, { status: r.status, since: iso(r.status_since) }),
-    uptime24h: recent.uptime24h(r.id, now),
+    ...uptimeFields(recent.checked24h(r.id, now)),
     beats: recent.beats(r.id),
   }));
   return { orgId, at: new Date(now).toISOString(), monitors };

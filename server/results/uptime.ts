@@ -1,13 +1,27 @@
 /**
- * Uptime and daily bars, read from the rollups only: a 90-day answer reads about 90 day rows,
- * 24 hour rows and 60 minute rows whatever the number of raw heartbeats.
- * Uptime = (checks − failures) / checks, in percent; degraded counts as up.
+ * Uptime, defined once. The API, the dashboard (the server's snapshot and the browser's live
+ * estimate), status pages, badges and feeds compute and print it with this module. It imports
+ * nothing, so the client bundles it as it is.
+ *
+ * Uptime is the share of checked time that was up, over a window:
+ * - Checked time: each check covers the time since the check before it, at most the monitor's
+ *   interval. A check with none before it, or after a longer gap (a pause, a stopped server),
+ *   covers one interval; the rest of the gap is not checked time. Seconds are whole seconds of
+ *   the checks' start times.
+ * - A check's time is up when the check passed and the monitor was up or degraded after it, down
+ *   when the monitor was down after it, and not counted otherwise: a failed check whose retries
+ *   are not used up (failed, retrying), a monitor still pending, in maintenance or paused.
+ * - A check belongs to the window it started in. A window starts at the first whole UTC hour
+ *   inside it (the rollups are hourly), so "24 h" holds the checks of the last 23 to 24 hours. A
+ *   monitor younger than the window has fewer checks in it, never unchecked time counted as down.
+ * - Percent: up / (up + down) × 100, floored to three decimals, so a monitor down for one second
+ *   never reads 100; null without checked time. formatPercent prints it everywhere.
+ *
+ * The rollup tables hold the same sums per bucket (up_seconds, down_seconds: results/sql.ts
+ * writes them with the same rule); results/rollups.ts adds buckets up into windows.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { rows } from '../db/sql.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Window lengths in milliseconds. */
@@ -15,82 +29,79 @@ export const WINDOWS = { '24h': DAY, '7d': 7 * DAY, '30d': 30 * DAY, '90d': 90 *
 export type UptimeWindow = keyof typeof WINDOWS;
 export const WINDOW_NAMES = Object.keys(WINDOWS) as UptimeWindow[];
 
-const ceilTo = (t: number, unit: number) => Math.ceil(t / unit) * unit;
-
-/** Percent with three decimals; null when there were no checks. */
-function percent(checks: number, failures: number): number | null {
-  return checks > 0 ? Math.round(((checks - failures) / checks) * 100_000) / 1000 : null;
+/** Epoch ms where `window` ending at `now` (epoch ms) starts: the first whole UTC hour inside it. */
+export function windowStart(window: UptimeWindow, now: number): number {
+  return Math.ceil((now - WINDOWS[window]) / HOUR) * HOUR;
 }
 
 /**
- * Each window is covered by whole rollup buckets: for 24h, minutes up to the first whole hour and
- * hours from there (so it is exact to the minute); for longer windows, hours up to the first whole
- * day and days from there (exact to the hour; minute rollups are not kept that long). The current
- * hour and day are rollup rows like any other: the writer adds to them as results arrive.
+ * One check as a letter (the heartbeat strip's encoding): u up, g degraded, d down, r failed while
+ * retries remain, p pending or paused, m maintenance.
  */
-export async function uptime(em: EntityManager, monitorId: string, windows: readonly UptimeWindow[], now = Date.now()) {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  const part = (w: string, table: string, from: number, to?: number) => {
-    parts.push(`SELECT ?::text AS w, checks, failures FROM ${table} WHERE monitor_id = ? AND bucket >= ?${to === undefined ? '' : ' AND bucket < ?'}`);
-    params.push(w, monitorId, new Date(from));
-    if (to !== undefined) params.push(new Date(to));
-  };
-  for (const w of windows) {
-    const start = now - WINDOWS[w];
-    const hour = ceilTo(start, HOUR);
-    if (w === '24h') {
-      part(w, 'heartbeat_rollups_minute', start, hour);
-      part(w, 'heartbeat_rollups_hour', hour);
-    } else {
-      const day = ceilTo(start, DAY);
-      part(w, 'heartbeat_rollups_hour', hour, day);
-      part(w, 'heartbeat_rollups_day', day);
-    }
-  }
-  const sums = parts.length
-    ? await rows<{ w: UptimeWindow; checks: string; failures: string }>(
-        em,
-        `SELECT w, sum(checks) AS checks, sum(failures) AS failures FROM (${parts.join(' UNION ALL ')}) x GROUP BY w`,
-        params,
-      )
-    : [];
-  const result = {} as Record<UptimeWindow, number | null>;
-  for (const w of windows) {
-    const row = sums.find((r) => r.w === w);
-    result[w] = row ? percent(Number(row.checks), Number(row.failures)) : null;
-  }
-  return result;
+export function beatLetter(status: string, ok: boolean): string {
+  if (status === 'down') return 'd';
+  if (status === 'maintenance') return 'm';
+  if (status === 'paused') return 'p';
+  if (!ok) return 'r';
+  return status === 'up' ? 'u' : status === 'degraded' ? 'g' : 'p';
 }
 
-export interface DailyBar {
-  /** UTC date, YYYY-MM-DD. */
-  date: string;
-  /** Percent; null for a day without checks. */
-  uptime: number | null;
-  checks: number;
-  /** Mean latency of the checks that were not failures (milliseconds); null when there were none. */
-  avgLatencyMs: number | null;
+/** What a check's time counts as, from its letter; null: not checked time. */
+export function countsAs(letter: string): 'up' | 'down' | null {
+  return letter === 'u' || letter === 'g' ? 'up' : letter === 'd' ? 'down' : null;
 }
 
-/** One bar per UTC day, oldest first, today last; days without checks included. */
-export async function daily(em: EntityManager, monitorId: string, days: number, now = Date.now()): Promise<DailyBar[]> {
-  const first = Math.floor(now / DAY) * DAY - (days - 1) * DAY;
-  const stored = await rows<{ bucket: string | Date; checks: number; failures: number; latency_sum: number }>(
-    em,
-    'SELECT bucket, checks, failures, latency_sum FROM heartbeat_rollups_day WHERE monitor_id = ? AND bucket >= ? ORDER BY bucket',
-    [monitorId, new Date(first)],
-  );
-  const byDay = new Map(stored.map((r) => [new Date(r.bucket).getTime(), r]));
-  return Array.from({ length: days }, (_, i) => {
-    const t = first + i * DAY;
-    const r = byDay.get(t);
-    const passed = r ? r.checks - r.failures : 0;
-    return {
-      date: new Date(t).toISOString().slice(0, 10),
-      uptime: r ? percent(r.checks, r.failures) : null,
-      checks: r?.checks ?? 0,
-      avgLatencyMs: r && passed > 0 ? Math.round((r.latency_sum / passed) * 100) / 100 : null,
-    };
-  });
+export interface CheckedTime {
+  /** Seconds covered by checks that were up. */
+  upSeconds: number;
+  /** Seconds covered by checks that were down. */
+  downSeconds: number;
+}
+
+export const NO_CHECKED_TIME: CheckedTime = Object.freeze({ upSeconds: 0, downSeconds: 0 });
+
+/**
+ * Seconds a check started at `atSeconds` covers: since the check before it (`previousSeconds`,
+ * undefined when there is none), at most `intervalSeconds`.
+ */
+export function spanSeconds(previousSeconds: number | undefined, atSeconds: number, intervalSeconds: number): number {
+  if (previousSeconds === undefined) return intervalSeconds;
+  return Math.max(0, Math.min(intervalSeconds, atSeconds - previousSeconds));
+}
+
+/** `time` with one more check: its letter and the check before it (undefined: none). */
+export function addCheck(time: CheckedTime, letter: string, previousSeconds: number | undefined, atSeconds: number, intervalSeconds: number): CheckedTime {
+  const as = countsAs(letter);
+  if (!as) return time;
+  const s = spanSeconds(previousSeconds, atSeconds, intervalSeconds);
+  return as === 'up' ? { upSeconds: time.upSeconds + s, downSeconds: time.downSeconds } : { upSeconds: time.upSeconds, downSeconds: time.downSeconds + s };
+}
+
+export function sumCheckedTime(list: Iterable<CheckedTime>): CheckedTime {
+  let upSeconds = 0;
+  let downSeconds = 0;
+  for (const t of list) (upSeconds += t.upSeconds), (downSeconds += t.downSeconds);
+  return { upSeconds, downSeconds };
+}
+
+/** Percent up, floored to three decimals; null without checked time. */
+export function uptimePercent(time: CheckedTime): number | null {
+  const total = time.upSeconds + time.downSeconds;
+  if (total <= 0) return null;
+  return Math.floor((time.upSeconds * 100_000) / total) / 1000;
+}
+
+export type UptimeLevel = 'good' | 'fair' | 'poor' | 'bad';
+
+/** How good a figure is, for its colour: 99.9 and up, 99, 95, below. */
+export function uptimeLevel(percent: number): UptimeLevel {
+  return percent >= 99.9 ? 'good' : percent >= 99 ? 'fair' : percent >= 95 ? 'poor' : 'bad';
+}
+
+/** "99.98%", "100%", "58.33%": two decimals, floored; "100%" only when nothing was down. */
+export function formatPercent(percent: number): string {
+  if (percent >= 100) return '100%';
+  // From whole hundredths: 99.99 * 100 is 9998.999… in floating point.
+  const hundredths = Math.floor(Math.floor(percent * 1000 + 1e-6) / 10);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}%`;
 }

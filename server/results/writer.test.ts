@@ -6,7 +6,7 @@ import { seedOrg, silentLog } from '../monitors/fixtures.js';
 import type { MonitorStatus } from '../monitors/types.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { RetentionJob } from './retention.js';
-import { daily, uptime } from './uptime.js';
+import { daily, uptime } from './rollups.js';
 import { HeartbeatWriter, type HeartbeatRecord } from './writer.js';
 
 let db: TestDatabase;
@@ -26,8 +26,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-function beat(monitorId: string, at: number, status: MonitorStatus, latencyMs = 10): HeartbeatRecord {
-  const ok = status !== 'down';
+function beat(monitorId: string, at: number, status: MonitorStatus, latencyMs = 10, intervalSeconds = 60, ok = status !== 'down'): HeartbeatRecord {
   return {
     monitorId,
     at: new Date(at),
@@ -37,6 +36,7 @@ function beat(monitorId: string, at: number, status: MonitorStatus, latencyMs = 
     error: ok ? undefined : { code: 'TIMEOUT', message: 'No answer' },
     timings: { total: latencyMs },
     metadata: { n: at },
+    intervalSeconds,
   };
 }
 
@@ -62,7 +62,7 @@ describe('HeartbeatWriter', () => {
     expect(Number(row!.n)).toBe(300);
   });
 
-  it('adds batches into minute, hour and day rollups (UTC buckets; failures = down; latency over the rest)', async () => {
+  it('adds batches into minute, hour and day rollups (UTC buckets; failures = down; latency over the rest; checked time as uptime.ts counts it)', async () => {
     const writer = new HeartbeatWriter(orm, silentLog);
     const id = randomUUID();
     const t = Date.UTC(2026, 10, 29, 23, 59, 10);
@@ -73,12 +73,14 @@ describe('HeartbeatWriter', () => {
     writer.enqueue(beat(id, t + 60_000, 'up', 30)); // next minute, hour and day
     await writer.flush();
     const rollups = async (table: string) =>
-      (await q<Record<string, unknown>>(`SELECT bucket, checks, failures, degraded, latency_sum, latency_min, latency_max FROM ${table} WHERE monitor_id = ? ORDER BY bucket`, [id])).map((r) => ({
+      (await q<Record<string, unknown>>(`SELECT bucket, checks, failures, degraded, latency_sum, latency_min, latency_max, up_seconds, down_seconds FROM ${table} WHERE monitor_id = ? ORDER BY bucket`, [id])).map((r) => ({
         ...r,
         bucket: new Date(r.bucket as string).toISOString(),
       }));
-    const first = { checks: 3, failures: 1, degraded: 1, latency_sum: 60, latency_min: 20, latency_max: 40 };
-    const second = { checks: 1, failures: 0, degraded: 0, latency_sum: 30, latency_min: 30, latency_max: 30 };
+    // Checked time: the first check covers one interval (60 s), each later one the 20 s since the
+    // one before it, whether that one came in the same batch or an earlier one.
+    const first = { checks: 3, failures: 1, degraded: 1, latency_sum: 60, latency_min: 20, latency_max: 40, up_seconds: 80, down_seconds: 20 };
+    const second = { checks: 1, failures: 0, degraded: 0, latency_sum: 30, latency_min: 30, latency_max: 30, up_seconds: 20, down_seconds: 0 };
     expect(await rollups('heartbeat_rollups_minute')).toEqual([
       { bucket: '2026-11-29T23:59:00.000Z', ...first },
       { bucket: '2026-11-30T00:00:00.000Z', ...second },
@@ -91,6 +93,28 @@ describe('HeartbeatWriter', () => {
       { bucket: '2026-11-29T00:00:00.000Z', ...first },
       { bucket: '2026-11-30T00:00:00.000Z', ...second },
     ]);
+  });
+
+  it('counts no checked time for failed checks while retries remain, pending, maintenance or paused; a gap covers one interval at most', async () => {
+    const writer = new HeartbeatWriter(orm, silentLog);
+    const id = randomUUID();
+    const t = Date.UTC(2026, 10, 29, 10, 0, 0);
+    const list: HeartbeatRecord[] = [
+      beat(id, t, 'up'), // 60 up (the first)
+      beat(id, t + 30_000, 'up', 10, 60, false), // failed, retrying: not counted
+      beat(id, t + 60_000, 'pending', 10, 60, false), // not counted
+      beat(id, t + 90_000, 'down'), // 30 down
+      beat(id, t + 120_000, 'maintenance'), // not counted
+      beat(id, t + 150_000, 'paused'), // not counted
+      beat(id, t + 3 * HOUR, 'up', 10, 120), // after a long gap: one interval, 120 up
+      beat(id, t + 3 * HOUR + 10_400, 'degraded'), // 10 s (whole seconds of the starts) up
+    ];
+    for (const b of list.slice(0, 4)) writer.enqueue(b);
+    await writer.flush();
+    for (const b of list.slice(4)) writer.enqueue(b);
+    await writer.flush();
+    const [row] = await q<{ up: string; down: string }>('SELECT sum(up_seconds) AS up, sum(down_seconds) AS down FROM heartbeat_rollups_day WHERE monitor_id = ?', [id]);
+    expect({ up: Number(row!.up), down: Number(row!.down) }).toEqual({ up: 60 + 120 + 10, down: 30 });
   });
 
   it('persists status changes, the last per monitor, never over a pause or a newer change', async () => {
@@ -142,29 +166,30 @@ describe('uptime and daily bars', () => {
   const id = randomUUID();
   beforeAll(async () => {
     const writer = new HeartbeatWriter(orm, silentLog);
+    // An hourly monitor: each check covers the time since the one before it, at most an hour (3,600 s).
     const beats: Array<[number, MonitorStatus, number]> = [
       [NOW - 100 * DAY, 'up', 10], // outside every window
-      [NOW - 60 * DAY, 'up', 10],
-      [NOW - 20 * DAY, 'down', 10],
+      [NOW - 60 * DAY, 'up', 10], // 3,600 s
+      [NOW - 20 * DAY, 'down', 10], // 3,600 s down
       [NOW - 4 * DAY, 'up', 10],
       [NOW - 4 * DAY + HOUR, 'up', 10],
       [NOW - 4 * DAY + 2 * HOUR, 'up', 10],
-      [NOW - DAY - 10 * MIN, 'down', 9999], // 28th 12:20
-      [NOW - DAY - MIN, 'up', 20], // 28th 12:29: just outside 24h
-      [NOW - DAY + 15 * MIN, 'up', 40], // 28th 12:45: inside 24h, in its first partial hour
-      [NOW - 150 * MIN, 'down', 9999], // 29th 10:00
-      [NOW - MIN, 'degraded', 100], // 29th 12:29
+      [NOW - DAY - 10 * MIN, 'down', 9999], // 28th 12:20, 3,600 s down
+      [NOW - DAY - MIN, 'up', 20], // 28th 12:29, 540 s
+      [NOW - DAY + 15 * MIN, 'up', 40], // 28th 12:45, 960 s: inside 24 h, but before its first whole hour (13:00)
+      [NOW - 150 * MIN, 'down', 9999], // 29th 10:00, 3,600 s down
+      [NOW - MIN, 'degraded', 100], // 29th 12:29, 3,600 s
     ];
-    for (const [at, status, latency] of beats) writer.enqueue(beat(id, at, status, latency));
+    for (const [at, status, latency] of beats) writer.enqueue(beat(id, at, status, latency, 3600));
     await writer.flush();
   });
 
-  it('answers every window from the rollups, to the minute for 24h', async () => {
+  it('answers every window from the rollups, from its first whole hour, as a share of checked time', async () => {
     expect(await uptime(orm.em.fork(), id, ['24h', '7d', '30d', '90d'], NOW)).toEqual({
-      '24h': 66.667, // 3 checks, 1 down
-      '7d': 75, // 8 checks, 2 down
-      '30d': 66.667, // 9 checks, 3 down
-      '90d': 70, // 10 checks, 3 down
+      '24h': 50, // 3,600 s up, 3,600 s down
+      '7d': 68.831, // 15,900 up, 7,200 down
+      '30d': 59.55, // 15,900 up, 10,800 down
+      '90d': 64.356, // 19,500 up, 10,800 down
     });
     expect(await uptime(orm.em.fork(), randomUUID(), ['24h'], NOW)).toEqual({ '24h': null });
   });
@@ -172,7 +197,7 @@ describe('uptime and daily bars', () => {
   it('gives one bar per UTC day, empty days included', async () => {
     expect(await daily(orm.em.fork(), id, 3, NOW)).toEqual([
       { date: '2026-11-27', uptime: null, checks: 0, avgLatencyMs: null },
-      { date: '2026-11-28', uptime: 66.667, checks: 3, avgLatencyMs: 30 },
+      { date: '2026-11-28', uptime: 29.411, checks: 3, avgLatencyMs: 30 }, // 1,500 s up, 3,600 down
       { date: '2026-11-29', uptime: 50, checks: 2, avgLatencyMs: 100 },
     ]);
     expect((await daily(orm.em.fork(), id, 90, NOW)).length).toBe(90);

@@ -23,6 +23,8 @@ export interface HeartbeatRecord {
   error?: ProbeProblem;
   timings: Timings;
   metadata: Record<string, unknown>;
+  /** The monitor's interval when it ran, in seconds: the most time one check covers (uptime.ts). */
+  intervalSeconds: number;
 }
 
 export interface StatusRecord {
@@ -64,6 +66,7 @@ interface Row {
   error_message: string | null;
   timings: Timings | null;
   metadata: Record<string, unknown> | null;
+  interval_seconds: number;
 }
 
 interface Item {
@@ -130,6 +133,7 @@ export class HeartbeatWriter {
         error_message: hb.error?.message ?? null,
         timings: isEmpty(hb.timings) ? null : hb.timings,
         metadata: isEmpty(hb.metadata) ? null : hb.metadata,
+        interval_seconds: hb.intervalSeconds,
       },
       status: status && { id: status.monitorId, status: status.status, since: status.since.toISOString(), reason: status.reason },
     });

@@ -39,6 +39,7 @@ function page(incidents: IncidentRecord[] = [], maintenance?: { componentIds: st
     incidents,
     maintenances: maintenance ? [{ id: 'mt', title: 'M', description: '', ...maintenance, startsAt: iso(maintenance.startsAt), endsAt: iso(maintenance.endsAt) }] : [],
     days: new Map(),
+    checked90d: new Map(),
     latency: new Map(),
     monitors: new Map(),
   };
@@ -82,5 +83,33 @@ describe('page status', () => {
     const d = derivePage({ record: page([incident('minor', []), incident('critical', [], true), old]), monitorStatus: () => 'up', inMaintenance: () => false, now: NOW, updatedAt: iso(NOW) });
     expect(d.page.incidents.map((i) => i.id)).toEqual(['i-minor', 'i-critical']);
     expect(d.history.map((i) => i.id)).toEqual(['i-minor', 'i-critical', 'old']);
+  });
+});
+
+describe('uptime figures', () => {
+  const t = (upSeconds: number, downSeconds: number) => ({ upSeconds, downSeconds });
+  const at = (d: ReturnType<typeof derivePage>) => ({ page: d.page.uptime90d, ...Object.fromEntries(d.page.components.map((c) => [c.id, c.uptime90d])) });
+  const run = (record: PageRecord) => derivePage({ record, monitorStatus: () => 'up', inMaintenance: () => false, now: NOW, updatedAt: iso(NOW) });
+
+  it.each<[string, (r: PageRecord) => PageRecord, Record<string, number | null>]>([
+    ['a component adds up the checked time of its monitors; the page counts each shown monitor once', (r) => r,
+      { api: 75, web: 50, page: 73.809 }], // 3,000 of 4,000 s; 100 of 200; 3,100 of 4,200
+    ['a component hiding its uptime shows none, and the page leaves its monitors out', (r) => ({ ...r, components: r.components.map((c) => (c.id === 'web' ? { ...c, showUptime: false } : c)) }),
+      { api: 75, web: null, page: 75 }],
+    ['a page hiding uptime shows none at all', (r) => ({ ...r, showUptime: false }), { api: null, web: null, page: null }],
+    ['a monitor in two components counts once on the page', (r) => ({ ...r, components: r.components.map((c) => (c.id === 'web' ? { ...c, monitorIds: ['m3', 'm1'] } : c)) }),
+      { api: 75, web: 96.875, page: 73.809 }],
+    ['nothing checked: no figure', (r) => ({ ...r, checked90d: new Map() }), { api: null, web: null, page: null }],
+  ])('%s', (_n, change, expected) => {
+    const base = { ...page(), checked90d: new Map([['m1', t(3000, 0)], ['m2', t(0, 1000)], ['m3', t(100, 100)], ['m4', t(0, 9999)]]) };
+    expect(at(run(change(base)))).toMatchObject(expected);
+  });
+
+  it('draws day bars with the same rule: a day without checked time has no figure', () => {
+    const today = new Date(NOW).toISOString().slice(0, 10);
+    const record = { ...page(), days: new Map([['api', new Map([[today, { checks: 3, upSeconds: 120, downSeconds: 60 }], ['2026-11-28', { checks: 2, upSeconds: 0, downSeconds: 0 }]])]]) };
+    const bars = run(record).bars.get('api')!;
+    expect(bars.at(-1)).toMatchObject({ date: today, uptime: 66.666 });
+    expect(bars.at(-2)).toMatchObject({ date: '2026-11-28', uptime: null });
   });
 });

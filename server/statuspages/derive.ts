@@ -3,6 +3,7 @@
  * see. Pure, so every rule here is tested without a database.
  */
 import type { MonitorStatus } from '../realtime/events.js';
+import { NO_CHECKED_TIME, sumCheckedTime, uptimePercent } from '../results/uptime.js';
 import { HISTORY_DAYS, type ComponentRecord, type IncidentRecord, type PageRecord } from './load.js';
 import type { PublicComponent, PublicIncident, PublicMaintenance, PublicPage } from './types.js';
 import { IMPACT_STATUS, worst, type ComponentStatus, type Impact } from './vocab.js';
@@ -27,7 +28,7 @@ export interface DeriveInput {
 export interface DayBar {
   /** UTC date, YYYY-MM-DD. */
   date: string;
-  /** Percent of successful checks; null when nothing was checked that day. */
+  /** Percent (results/uptime.ts); null without checked time that day. */
   uptime: number | null;
   /** Incidents affecting the component that were open at some time that day. */
   incidents: number;
@@ -67,7 +68,6 @@ export function monitorsStatus(statuses: readonly MonitorStatus[]): ComponentSta
 
 const isOpen = (i: IncidentRecord) => i.status !== 'resolved';
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const round2 = (n: number) => Math.floor(n * 100) / 100; // floor: 99.999 % must not read as 100 %
 
 export function derivePage(input: DeriveInput): DerivedPage {
   const { record, now } = input;
@@ -92,17 +92,17 @@ export function derivePage(input: DeriveInput): DerivedPage {
 
   const bars = new Map<string, DayBar[]>();
   const calendar = lastDays(now);
+  const ninety = (monitorIds: Iterable<string>) => uptimePercent(sumCheckedTime([...monitorIds].map((m) => record.checked90d.get(m) ?? NO_CHECKED_TIME)));
+  /** Monitors whose uptime the page shows: the whole page's figure is theirs, each counted once. */
+  const shown = new Set<string>();
   const components: PublicComponent[] = record.components.map((c) => {
     // A component without monitors has no checks to show.
     const showUptime = record.showUptime && c.showUptime && c.monitorIds.length > 0;
     let uptime90d: number | null = null;
     if (showUptime) {
-      const list = dayBars(c.id, record, calendar, now);
-      bars.set(c.id, list);
-      let checks = 0;
-      let failures = 0;
-      for (const d of record.days.get(c.id)?.values() ?? []) (checks += d.checks), (failures += d.failures);
-      uptime90d = checks ? round2(((checks - failures) / checks) * 100) : null;
+      bars.set(c.id, dayBars(c.id, record, calendar, now));
+      uptime90d = ninety(c.monitorIds);
+      for (const m of c.monitorIds) shown.add(m);
     }
     const latency = record.showLatency && c.showLatency ? record.latency.get(c.id) : undefined;
     return {
@@ -153,6 +153,7 @@ export function derivePage(input: DeriveInput): DerivedPage {
       title: record.title,
       description: record.description,
       overall,
+      uptime90d: shown.size ? ninety(shown) : null,
       updatedAt: input.updatedAt,
       components,
       incidents: current,
@@ -190,7 +191,7 @@ function dayBars(componentId: string, record: PageRecord, calendar: Array<{ date
         if (!impact || IMPACT_RANK[i.impact] > IMPACT_RANK[impact]) impact = i.impact;
       }
     }
-    out.push({ date, uptime: count?.checks ? round2(((count.checks - count.failures) / count.checks) * 100) : null, incidents, impact });
+    out.push({ date, uptime: count ? uptimePercent(count) : null, incidents, impact });
   }
   return out;
 }

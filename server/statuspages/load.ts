@@ -5,6 +5,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows } from '../db/sql.js';
 import type { MonitorStatus } from '../realtime/events.js';
+import { checkedTimes } from '../results/rollups.js';
+import type { CheckedTime } from '../results/uptime.js';
 import type { ComponentStatus, Impact, IncidentStatus } from './vocab.js';
 
 const DAY_MS = 86_400_000;
@@ -54,11 +56,9 @@ export interface MaintenanceRecord {
   monitorIds: string[];
 }
 
-/** Checks of one component on one UTC day, summed over its monitors. */
-export interface DayCount {
+/** Checks of one component on one UTC day, summed over its monitors (results/uptime.ts). */
+export interface DayCount extends CheckedTime {
   checks: number;
-  /** Checks whose status was down. */
-  failures: number;
 }
 
 export interface PageRecord {
@@ -86,6 +86,8 @@ export interface PageRecord {
   maintenances: MaintenanceRecord[];
   /** Per component id, per UTC date (YYYY-MM-DD), over the last HISTORY_DAYS days. */
   days: Map<string, Map<string, DayCount>>;
+  /** Per monitor id of the page: checked time of the 90-day window, as the API counts it. */
+  checked90d: Map<string, CheckedTime>;
   /** Per component id: average ms over the last 24 hours of its monitors' successful checks. */
   latency: Map<string, number>;
   /** Statuses of the page's monitors as stored, with ISO 8601 `since`. */
@@ -155,9 +157,9 @@ export async function loadPage(em: EntityManager, pageId: string, now: number): 
        ORDER BY m.starts_at, m.id LIMIT 500`,
       [pageId, historyFrom],
     ),
-    rows<{ component_id: string; bucket: Date | string; checks: number; failures: number }>(
+    rows<{ component_id: string; bucket: Date | string; checks: number; up: number; down: number }>(
       em,
-      `SELECT cm.component_id, r.bucket, sum(r.checks)::int AS checks, sum(r.failures)::int AS failures
+      `SELECT cm.component_id, r.bucket, sum(r.checks)::int AS checks, sum(r.up_seconds)::float8 AS up, sum(r.down_seconds)::float8 AS down
        FROM heartbeat_rollups_day r
        JOIN status_component_monitors cm ON cm.monitor_id = r.monitor_id
        JOIN status_components c ON c.id = cm.component_id
@@ -188,8 +190,9 @@ export async function loadPage(em: EntityManager, pageId: string, now: number): 
   for (const d of daily) {
     let perDay = days.get(d.component_id);
     if (!perDay) days.set(d.component_id, (perDay = new Map()));
-    perDay.set(iso(d.bucket)!.slice(0, 10), { checks: d.checks, failures: d.failures });
+    perDay.set(iso(d.bucket)!.slice(0, 10), { checks: d.checks, upSeconds: d.up, downSeconds: d.down });
   }
+  const ninety = await checkedTimes(em, [...monitors.map((m) => m.id)], ['90d'], now);
 
   return {
     id: p.id,
@@ -239,6 +242,7 @@ export async function loadPage(em: EntityManager, pageId: string, now: number): 
       monitorIds: m.monitor_ids,
     })),
     days,
+    checked90d: new Map([...ninety].map(([id, t]) => [id, t['90d']])),
     latency: new Map(latency.filter((l) => l.ms != null).map((l) => [l.component_id, Number(l.ms)])),
     monitors: new Map(monitors.map((m) => [m.id, { status: m.status, since: iso(m.status_since)! }])),
   };

@@ -8,6 +8,7 @@ import type Koa from 'koa';
 import { addressKey, LIMITS, type PasswordAttempts } from '../auth/attempts.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
+import { formatPercent, uptimeLevel, type UptimeLevel } from '../results/uptime.js';
 import { ACCESS_MAX_AGE_S, accessCookieName, accessCookieValue } from './access.js';
 import { readForm, refuseCrossSite } from './forms.js';
 import { atomFeed, rssFeed } from './render/feeds.js';
@@ -63,6 +64,8 @@ const BADGE: Record<ComponentStatus, [string, keyof typeof BADGE_COLORS]> = {
   major_outage: ['major outage', 'red'],
   under_maintenance: ['maintenance', 'blue'],
 };
+
+const LEVEL_COLOR: Record<UptimeLevel, keyof typeof BADGE_COLORS> = { good: 'green', fair: 'yellow', poor: 'orange', bad: 'red' };
 
 /**
  * Mount before the JSON body parser and the session middleware: visitors then cost no session
@@ -161,11 +164,9 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
         ctx,
         view.rendered(key, 'image/svg+xml; charset=utf-8', () => {
           if (uptime) {
-            const list = component ? [component] : view.page.components;
-            const known = list.filter((c) => c.uptime90d !== null);
-            const value = known.length ? Math.floor((known.reduce((a, c) => a + c.uptime90d!, 0) / known.length) * 100) / 100 : null;
-            const color = value === null ? 'grey' : value >= 99.9 ? 'green' : value >= 99 ? 'yellow' : value >= 95 ? 'orange' : 'red';
-            return badgeSvg(component ? `${component.name} uptime` : 'uptime', value === null ? 'no data' : `${value}%`, color);
+            const value = component ? component.uptime90d : view.page.uptime90d;
+            const color = value === null ? 'grey' : LEVEL_COLOR[uptimeLevel(value)];
+            return badgeSvg(component ? `${component.name} uptime` : 'uptime', value === null ? 'no data' : formatPercent(value), color);
           }
           const [message, color] = BADGE[component ? component.status : view.page.overall];
           return badgeSvg(component ? component.name : 'status', message, color);

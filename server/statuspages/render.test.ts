@@ -133,7 +133,8 @@ function record(overrides: Partial<PageRecord> = {}): PageRecord {
     maintenances: [
       { id: 'mm1', title: payload, description: payload, startsAt: new Date(NOW + 3_600_000).toISOString(), endsAt: new Date(NOW + 7_200_000).toISOString(), componentIds: ['c1'], monitorIds: [] },
     ],
-    days: new Map([['c1', new Map([['2026-11-29', { checks: 100, failures: 1 }]])]]),
+    days: new Map([['c1', new Map([['2026-11-29', { checks: 100, upSeconds: 99 * 60, downSeconds: 60 }]])]]),
+    checked90d: new Map(),
     latency: new Map([['c1', 123.4]]),
     monitors: new Map(),
     ...overrides,
@@ -160,7 +161,7 @@ describe('pages with hostile content', () => {
     const bars = [...walk(root)].filter((e) => e.name === 'ol' && e.attrs.class === 'bars');
     expect(bars).toHaveLength(1);
     expect(bars[0]!.children.filter((c) => typeof c !== 'string')).toHaveLength(90);
-    expect(html).toContain('title="29 Nov 2026: 99%');
+    expect(html).toContain('title="29 Nov 2026: 99.00% uptime');
   });
 
   it('the incident page and the password form parse and run nothing', () => {

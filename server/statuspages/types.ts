@@ -12,7 +12,7 @@ export interface PublicComponent {
   /** Heading the component is listed under; null when ungrouped. */
   group: string | null;
   status: ComponentStatus;
-  /** Percent of successful checks over the last 90 days; null when hidden or nothing was checked. */
+  /** Percent over the last 90 days (results/uptime.ts), as the API's 90d; null when hidden or nothing was checked. */
   uptime90d: number | null;
   /** Average response time over the last 24 h in ms; null when hidden or nothing was measured. */
   latencyMs: number | null;
@@ -63,6 +63,11 @@ export interface PublicPage {
   title: string;
   description: string | null;
   overall: ComponentStatus;
+  /**
+   * Percent over the last 90 days of the monitors of every component showing its uptime, each
+   * monitor counted once; null when none does or nothing was checked.
+   */
+  uptime90d: number | null;
   /** ISO 8601 UTC of the data this answer shows: older than now when the database is unreachable. */
   updatedAt: string;
   components: PublicComponent[];

@@ -1,7 +1,7 @@
 /** Theme colours for canvas drawing (canvas cannot read CSS variables), cached per theme. */
 const cache = new Map<string, Record<string, string>>();
 
-const NAMES = ['up', 'down', 'degraded', 'pending', 'paused', 'maintenance', 'beat-empty', 'muted', 'border', 'text', 'accent', 'surface'] as const;
+const NAMES = ['up', 'down', 'degraded', 'retrying', 'pending', 'paused', 'maintenance', 'beat-empty', 'muted', 'border', 'text', 'accent', 'surface'] as const;
 export type ColorName = (typeof NAMES)[number];
 
 /** `theme` is only the cache key: pass theme.effective so callers re-read after a switch. */
@@ -15,4 +15,5 @@ export function colors(theme: string): Record<ColorName, string> {
   return c as Record<ColorName, string>;
 }
 
-export const BEAT_COLOR: Record<string, ColorName> = { u: 'up', g: 'degraded', d: 'down', p: 'pending', m: 'maintenance' };
+/** A check's colour by its letter (server/results/uptime.ts beatLetter). */
+export const BEAT_COLOR: Record<string, ColorName> = { u: 'up', g: 'degraded', d: 'down', r: 'retrying', p: 'pending', m: 'maintenance' };

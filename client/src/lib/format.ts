@@ -1,4 +1,5 @@
 /** Numbers, times and durations the way the dashboard shows them. */
+import { formatPercent } from '../../../server/results/uptime';
 import type { MonitorStatus } from './types';
 
 export const STATUS_LABEL: Record<MonitorStatus, string> = {
@@ -10,13 +11,20 @@ export const STATUS_LABEL: Record<MonitorStatus, string> = {
   maintenance: 'Maintenance',
 };
 
-/** 99.987 → "99.99%"; 100 → "100%"; null → "—". */
+/** A check by its letter (server/results/uptime.ts beatLetter), in words. */
+export const BEAT_LABEL: Record<string, string> = {
+  u: 'Up',
+  g: 'Degraded',
+  d: 'Down',
+  r: 'Failed, retrying',
+  p: 'Pending',
+  m: 'Maintenance',
+};
+
+/** 99.987 → "99.99%"; 100 → "100%" (the server's one formatter); null → "—". */
 export function percent(value: number | null | undefined): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  if (value >= 100) return '100%';
-  // Never round 99.996 up to 100%: a monitor that failed once is not at 100.
-  const floored = Math.floor(value * 100) / 100;
-  return floored.toFixed(2) + '%';
+  return formatPercent(value);
 }
 
 export function ms(value: number | null | undefined): string {

@@ -67,8 +67,9 @@ export class MonitorDetail {
   async start() {
     this.#stops.push(
       live.onHeartbeats((beats) => {
-        if (!beats.some((b) => b.monitorId === this.id)) return;
-        void this.#fetchNewest();
+        const mine = beats.filter((b) => b.monitorId === this.id);
+        if (!mine.length) return;
+        void this.#fetchNewest(mine[mine.length - 1]!.at);
         if (this.#seenStatus !== undefined && this.status !== this.#seenStatus) this.alerts.follow();
         this.#seenStatus = this.status;
       }),
@@ -86,7 +87,7 @@ export class MonitorDetail {
       return;
     }
     this.#seenStatus = this.status;
-    await Promise.all([this.loadBeats(), this.loadUptime(), this.loadDaily(), this.alerts.load()]);
+    await Promise.all([this.loadBeats(), this.loadUptime(), this.alerts.load()]);
   }
 
   stop() {
@@ -123,43 +124,45 @@ export class MonitorDetail {
     this.truncated = truncated;
   }
 
+  /** The uptime cards and the 90-day bars, together: both come from the same rollups and must agree. */
   async loadUptime() {
-    this.uptime = await api<Uptime>('GET', withQuery(`${this.base}/uptime`, { windows: '24h,7d,30d,90d' }));
+    const [uptime, daily] = await Promise.all([
+      api<Uptime>('GET', withQuery(`${this.base}/uptime`, { windows: '24h,7d,30d,90d' })),
+      api<DailyUptime[]>('GET', withQuery(`${this.base}/daily`, { days: 90 })),
+    ]);
+    this.uptime = uptime;
+    this.daily = daily;
   }
 
-  async loadDaily() {
-    this.daily = await api<DailyUptime[]>('GET', withQuery(`${this.base}/daily`, { days: 90 }));
-  }
-
-  /** Checks newer than the newest one shown, merged in; one request at a time. */
-  async #fetchNewest() {
+  /**
+   * Checks newer than the newest one shown, merged in, and the figures with them; one request at a
+   * time. The live event can come before the check is stored (the writer flushes every 250 ms):
+   * when `expected` is not stored yet, one more try a second later.
+   */
+  async #fetchNewest(expected?: string, retried = false) {
     if (this.#fetchingNew || this.loadingBeats) return;
     this.#fetchingNew = true;
     try {
       const newest = this.heartbeats[0]?.at;
       const fresh = await api<Heartbeat[]>('GET', withQuery(`${this.base}/heartbeats`, { from: newest, limit: 100 }));
-      this.#merge(fresh);
-      // Uptime moves with every check; the daily bars only need the last day refreshed now and then.
-      void this.loadUptime();
-      if (Date.now() - this.#dailyAt > 60_000) {
-        this.#dailyAt = Date.now();
-        void this.loadDaily();
-      }
+      if (this.#merge(fresh)) void this.loadUptime();
+      if (expected && !retried && !fresh.some((h) => h.at === expected)) setTimeout(() => void this.#fetchNewest(expected, true), 1000);
     } catch {
       // The next live check tries again.
     } finally {
       this.#fetchingNew = false;
     }
   }
-  #dailyAt = Date.now();
 
-  #merge(fresh: Heartbeat[]) {
-    if (!fresh.length) return;
+  /** Answers how many of `fresh` were new. */
+  #merge(fresh: Heartbeat[]): number {
+    if (!fresh.length) return 0;
     const known = new Set(this.heartbeats.slice(0, 200).map((h) => h.at));
     const added = fresh.filter((h) => !known.has(h.at));
-    if (!added.length) return;
+    if (!added.length) return 0;
     const cutoff = Date.now() - RANGES[this.range];
     this.heartbeats = [...added, ...this.heartbeats].sort((a, b) => b.at.localeCompare(a.at)).filter((h) => Date.parse(h.at) >= cutoff);
+    return added.length;
   }
 
   async runNow(): Promise<CheckResult> {

@@ -3,11 +3,10 @@
  * monitor re-renders that row only, never the list.
  */
 import type { BeatColumns, DashboardMonitor, HeartbeatEvent, MonitorJson, MonitorStatus } from '../../../server/realtime/events';
+import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, type CheckedTime } from '../../../server/results/uptime';
 
 /** How many recent checks a row keeps (the heartbeat strip). */
 export const STRIP_LENGTH = 50;
-
-export const STATUS_LETTER: Record<MonitorStatus, string> = { up: 'u', degraded: 'g', down: 'd', pending: 'p', maintenance: 'm', paused: 'p' };
 
 export class MonitorRow {
   readonly id: string;
@@ -19,8 +18,10 @@ export class MonitorRow {
   status = $state<MonitorStatus>('pending');
   /** ISO 8601, when the monitor entered its status. */
   since = $state<string | null>(null);
-  /** Percent over 24 h; null before the first check. */
-  uptime24h = $state<number | null>(null);
+  /** The snapshot's 24 h checked time, with every live check since added the way the server adds it. */
+  checked24h = $state.raw<CheckedTime>(NO_CHECKED_TIME);
+  /** Percent over 24 h (server/results/uptime.ts); null without checked time. */
+  uptime24h = $derived(uptimePercent(this.checked24h));
   beats = $state.raw<BeatColumns>({ t: [], s: '', l: [] });
 
   /** Latency of the newest check in ms, null when it had none. */
@@ -32,6 +33,8 @@ export class MonitorRow {
   /** Seconds since the epoch of the newest check, 0 before any. */
   lastCheck = $derived(this.beats.t[this.beats.t.length - 1] ?? 0);
   search = $derived((this.name + ' ' + this.probe + ' ' + this.tags.join(' ')).toLowerCase());
+  /** ISO time of the last live check added; null when the newest came with a snapshot. */
+  #lastAt: string | null = null;
 
   constructor(m: DashboardMonitor) {
     this.id = m.id;
@@ -46,7 +49,8 @@ export class MonitorRow {
     this.intervalSeconds = m.intervalSeconds;
     this.status = m.status;
     this.since = m.since;
-    this.uptime24h = m.uptime24h;
+    this.checked24h = m.checked24h;
+    this.#lastAt = null;
     const dt = m.beats.dt;
     const t: number[] = new Array(dt.length);
     for (let i = 0, at = 0; i < dt.length; i++) t[i] = at += dt[i]!;
@@ -67,19 +71,20 @@ export class MonitorRow {
   /** Adds a live check; answers false when it is one the row already has (replayed after a resync). */
   addBeat(e: HeartbeatEvent): boolean {
     const t = Math.floor(Date.parse(e.at) / 1000);
-    const letter = STATUS_LETTER[e.status];
+    const letter = beatLetter(e.status, e.ok);
     const latency = e.latencyMs === null ? -1 : Math.round(e.latencyMs);
     const b = this.beats;
     const n = b.t.length;
     const lastT = b.t[n - 1];
-    if (lastT !== undefined && (t < lastT || (t === lastT && b.s[n - 1] === letter && b.l[n - 1] === latency))) return false;
+    // A replay: not after the last check added live (ISO times compare as text), or, against the
+    // snapshot's whole seconds, one just like its newest.
+    const sameSecondReplay = this.#lastAt !== null ? e.at <= this.#lastAt : b.s[n - 1] === letter && b.l[n - 1] === latency;
+    if (lastT !== undefined && (t < lastT || (t === lastT && sameSecondReplay))) return false;
+    this.#lastAt = e.at;
     const cut = n >= STRIP_LENGTH ? n - STRIP_LENGTH + 1 : 0;
     this.beats = { t: [...b.t.slice(cut), t], s: b.s.slice(cut) + letter, l: [...b.l.slice(cut), latency] };
-    // The snapshot's 24 h figure moves with each new check: one new check replaces an average old
-    // one of the window. Close to the server's count, and exact again at the next snapshot.
-    const window = Math.max(1, 86_400 / Math.max(1, this.intervalSeconds));
-    const success = e.status === 'down' ? 0 : 100;
-    this.uptime24h = this.uptime24h === null ? success : this.uptime24h + (success - this.uptime24h) / window;
+    // Checks leaving the window are only dropped at the next snapshot: until then an estimate.
+    this.checked24h = addCheck(this.checked24h, letter, lastT, t, this.intervalSeconds);
     if (e.status !== this.status && !this.paused) {
       this.status = e.status;
       this.since = e.at;
@@ -99,6 +104,7 @@ export function rowFromJson(m: MonitorJson): MonitorRow {
     status: m.status,
     since: m.statusSince,
     uptime24h: null,
+    checked24h: NO_CHECKED_TIME,
     beats: { dt: [], s: '', l: [] },
   });
 }

@@ -23,7 +23,5 @@ export function duration(ms: number): string {
   return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
 }
 
-/** "99.98%" / "100%". */
-export function percent(value: number): string {
-  return `${Number.isInteger(value) ? value : value.toFixed(2)}%`;
-}
+/** "99.98%" / "100%": the one formatter of results/uptime.ts. */
+export { formatPercent as percent } from '../../results/uptime.js';

@@ -1,4 +1,5 @@
 /** The status page, the incident detail page and the password form, as complete HTML. */
+import { uptimeLevel, type UptimeLevel } from '../../results/uptime.js';
 import type { DayBar, DerivedPage } from '../derive.js';
 import type { PublicComponent, PublicIncident, PublicMaintenance } from '../types.js';
 import { COMPONENT_LABEL, IMPACT_LABEL, INCIDENT_LABEL, OVERALL_LABEL, type Impact } from '../vocab.js';
@@ -99,9 +100,10 @@ ${bars ? uptimeBars(c, bars) : c.latencyMs !== null ? html`<div class="legend"><
 
 const LEVEL_CLASS = ['ok', 'mi', 'ma', 'cr'] as const;
 const IMPACT_LEVEL: Record<Impact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
+const UPTIME_LEVEL: Record<UptimeLevel, number> = { good: 0, fair: 1, poor: 2, bad: 3 };
 
 function barLevel(b: DayBar): number {
-  const fromUptime = b.uptime === null ? 0 : b.uptime >= 99.9 ? 0 : b.uptime >= 99 ? 1 : b.uptime >= 95 ? 2 : 3;
+  const fromUptime = b.uptime === null ? 0 : UPTIME_LEVEL[uptimeLevel(b.uptime)];
   return Math.max(fromUptime, b.impact ? IMPACT_LEVEL[b.impact] : 0);
 }
 
