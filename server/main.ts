@@ -83,7 +83,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       embedded = await startEmbeddedPostgres({ dir: path.join(config.DATA_DIR, 'postgres'), log: (l) => pgLog.debug(l) });
       cleanup.push(() => embedded!.stop());
       url = embedded.url;
-      log.info({ dir: config.DATA_DIR, port: embedded.port }, 'embedded PostgreSQL started');
+      log.info({ dir: config.DATA_DIR, cluster: embedded.dir, port: embedded.port }, 'embedded PostgreSQL started');
     }
     const orm = await openOrm(url);
     cleanup.push(() => orm.close());

@@ -1,7 +1,8 @@
 /**
  * `npm start` as a user runs it: a real process, real signals, the embedded PostgreSQL.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -42,7 +43,7 @@ function postgresFor(dataDir: string): { pid: number; port: number } {
 }
 
 function postgresProcessesOn(dataDir: string): number {
-  const dir = path.join(dataDir, 'postgres');
+  const dir = realpathSync(path.join(dataDir, 'postgres')); // PostgreSQL is started on the link's target
   let n = 0;
   for (const pid of readdirPids()) {
     try {
@@ -89,6 +90,38 @@ describe('bad configuration', () => {
 });
 
 describe('embedded PostgreSQL', () => {
+  it.runIf(process.getuid?.() === 0)('as root, starts from a DATA_DIR the postgres user cannot enter, keeps the cluster in a directory of its own, and keeps the data', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'pp-start-private-')); // mode 0700, like /root or mktemp -d
+    dirs.push(home);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    const dataDir = path.join(home, 'data');
+    const first = startServerProcess({ DATA_DIR: dataDir });
+    const url = await first.ready;
+    const cluster = realpathSync(path.join(dataDir, 'postgres'));
+    dirs.push(cluster);
+    expect(lstatSync(path.join(dataDir, 'postgres')).isSymbolicLink()).toBe(true);
+    expect(path.dirname(cluster)).toBe('/var/lib/pingpage');
+    expect(first.stdout()).toContain(`The embedded database is in ${cluster} (the system user postgres cannot enter ${home}; DATA_DIR/postgres links there)`);
+    expect(statSync(cluster).uid).toBe(Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()));
+    expect(statSync(cluster).mode & 0o777).toBe(0o700);
+    expect(statSync(home).mode & 0o777).toBe(0o700); // the user's directory was not loosened
+    await signUp(url, 'kept@example.com');
+    const tree = postgresTree(postgresFor(dataDir).pid);
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    expect(tree.filter(alive)).toEqual([]);
+
+    const again = startServerProcess({ DATA_DIR: dataDir });
+    const url2 = await again.ready;
+    expect((await getJson(url2 + '/api/v1/instance')).needsSetup).toBe(false);
+    expect(again.stdout()).not.toContain('The embedded database is in'); // said once, at the first run
+    expect(postgresProcessesOn(dataDir)).toBeGreaterThan(0);
+    again.child.kill('SIGINT');
+    expect(await again.exit).toBe(0);
+    expect(postgresProcessesOn(dataDir)).toBe(0);
+  });
+
+
   it('starts with no DATABASE_URL, refuses a second process on the same DATA_DIR, stops PostgreSQL on SIGTERM, keeps the data', async () => {
     const dataDir = tempDataDir();
     const t0 = Date.now();

@@ -75,7 +75,9 @@ async function main() {
   if (stopping) return;
   log.info({ url: app.config.PUBLIC_URL, listen: app.url }, 'PingPage is running');
   const setup = app.setupCode ? `Set-up code for the first account (asked only from another machine): ${app.setupCode}\n` : '';
-  process.stdout.write(`\nPingPage is running at ${app.config.PUBLIC_URL}\n${setup}\n`);
+  const moved = app.embedded?.createdElsewhere;
+  const database = moved ? `The embedded database is in ${app.embedded!.dir} (${moved}; DATA_DIR/postgres links there)\n` : '';
+  process.stdout.write(`\nPingPage is running at ${app.config.PUBLIC_URL}\n${setup}${database}\n`);
 }
 
 main().catch((err) => {

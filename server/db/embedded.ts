@@ -6,10 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
+import { placeCluster, type Owner } from './cluster-dir.js';
 
 export interface EmbeddedPostgres {
   /** Connection URL of the database `pingpage` on the embedded server. */
   url: string;
+  /** The cluster's directory: `dir` of the options, or where it links to (see cluster-dir.ts). */
+  dir: string;
+  /** Set when this start created the cluster outside DATA_DIR: why (for the first-run output). */
+  createdElsewhere?: string;
   port: number;
   pid: number;
   stop(): Promise<void>;
@@ -20,6 +25,8 @@ export interface EmbeddedOptions {
   dir: string;
   /** Extra `-c name=value` server settings, e.g. to trade durability for speed in tests. */
   settings?: Record<string, string>;
+  /** Where a cluster goes when, as root, the `postgres` user cannot enter `dir` (default /var/lib/pingpage). */
+  clusterRoot?: string;
   /** Port to listen on (default: a free one). A restart on the same port keeps clients' URLs valid. */
   port?: number;
   log?: (line: string) => void;
@@ -41,15 +48,22 @@ async function binaries(): Promise<Binaries> {
   }
 }
 
-/** PostgreSQL refuses to run as root: as root, run it as the system user `postgres`. */
-function runAs(): { uid: number; gid: number } | undefined {
+/** PostgreSQL refuses to run as root: as root, run it as the system user `postgres` (made if missing). */
+function runAs(): Owner | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   try {
     return { uid: id('-u'), gid: id('-g') };
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
-    return { uid: id('-u'), gid: id('-g') };
+    try {
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      return { uid: id('-u'), gid: id('-g') };
+    } catch (err) {
+      const reason = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0] || (err as Error).message;
+      throw new StartupError(
+        `embedded PostgreSQL: as root it runs as the system user postgres, which is missing and could not be made (useradd: ${reason}); create it (useradd --system --user-group postgres), run PingPage as another user, or set DATABASE_URL`,
+      );
+    }
   }
 }
 
@@ -96,7 +110,7 @@ async function stopOrphan(dir: string, log: (l: string) => void): Promise<void> 
   if (!(await waitFor(() => !pidAlive(pid), 15_000))) process.kill(pid, 'SIGKILL');
 }
 
-function run(cmd: string, args: string[], owner: ReturnType<typeof runAs>): Promise<void> {
+function run(cmd: string, args: string[], owner: Owner | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...owner, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -109,7 +123,7 @@ function run(cmd: string, args: string[], owner: ReturnType<typeof runAs>): Prom
   });
 }
 
-function ensureOwned(dir: string, owner: ReturnType<typeof runAs>) {
+function ensureOwned(dir: string, owner: Owner | undefined) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (owner && statSync(dir).uid !== owner.uid) chownSync(dir, owner.uid, owner.gid);
   chmodSync(dir, 0o700);
@@ -120,17 +134,21 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const log = opts.log ?? (() => {});
   const bin = await binaries();
   const owner = runAs();
-  const dir = path.resolve(opts.dir);
-  const passwordFile = path.join(path.dirname(dir), 'postgres-password');
-  mkdirSync(path.dirname(dir), { recursive: true });
+  const link = path.resolve(opts.dir);
+  const passwordFile = path.join(path.dirname(link), 'postgres-password');
+  mkdirSync(path.dirname(link), { recursive: true });
+  const place = placeCluster(link, owner, opts.clusterRoot);
+  const dir = place.dir;
+  const created = !existsSync(path.join(dir, 'PG_VERSION'));
   if (!existsSync(passwordFile)) {
     writeFileSync(passwordFile, randomBytes(24).toString('base64url') + '\n', { mode: 0o600 });
   }
   const password = readFileSync(passwordFile, 'utf8').trim();
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+  if (created) {
     // initdb into a scratch directory, then rename: a start interrupted here leaves no half cluster.
     const scratch = `${dir}.init-${process.pid}`;
-    const pwfile = path.join(os.tmpdir(), `pingpage-pw-${process.pid}-${randomBytes(4).toString('hex')}`);
+    // Next to the scratch directory: wherever the cluster goes, `postgres` can read it there.
+    const pwfile = `${dir}.pw-${process.pid}-${randomBytes(4).toString('hex')}`;
     rmSync(scratch, { recursive: true, force: true });
     ensureOwned(scratch, owner);
     writeFileSync(pwfile, password + '\n', { mode: 0o600 });
@@ -185,6 +203,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   let stopping: Promise<void> | undefined;
   return {
     url: `${base}/pingpage`,
+    dir,
+    createdElsewhere: created ? place.elsewhere : undefined,
     port,
     pid: child.pid!,
     stop() {
