@@ -15,7 +15,7 @@ export default defineConfig({
     // The server reads the manifest to find the status page script's hashed name.
     manifest: true,
     rollupOptions: {
-      input: { index: path.join(here, 'index.html'), status: path.join(here, 'src/status/main.ts') },
+      input: { index: path.join(here, 'index.html'), status: path.join(here, 'src/status/main.ts'), docs: path.join(here, 'docs.html') },
     },
   },
   server: {

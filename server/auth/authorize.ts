@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { forbidden, notFound, unauthorized } from '../errors.js';
+import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
 import type { Action, OrgState, Principal, Role, Scope } from './types.js';
 
 const ALL: readonly Action[] = [
@@ -41,6 +41,19 @@ export function authorize(principal: Principal, role: Role | undefined, action: 
 /** The API key scopes that allow `action` (none for what only people may do, e.g. org:delete). */
 export function scopesAllowing(action: Action): Scope[] {
   return (Object.keys(BY_SCOPE) as Scope[]).filter((s) => BY_SCOPE[s].includes(action));
+}
+
+/**
+ * The 403 for a principal `action` is refused to. For an API key it names the scopes that would
+ * allow it (`details.requiredScopes`, any one of them), or says that keys never may.
+ */
+export function denied(principal: Principal, action: Action): AppError {
+  if (principal.kind !== 'key') return forbidden();
+  const requiredScopes = scopesAllowing(action);
+  const message = requiredScopes.length
+    ? `This API key lacks the scope this needs: ${requiredScopes.length > 1 ? 'one of ' : ''}${requiredScopes.join(', ')} (it has ${principal.scopes.join(', ')})`
+    : 'API keys may not do this, whatever their scopes: sign in as a person';
+  return new AppError(403, 'FORBIDDEN', message, { requiredScopes });
 }
 
 /**
@@ -89,7 +102,7 @@ export function orgGuard(lookups: { membership: MembershipLookup; policy: Policy
         policy = await lookups.policy(orgId);
         if (!policy) throw notFound('Organization');
       }
-      if (!authorize(principal, role, action, policy)) throw forbidden();
+      if (!authorize(principal, role, action, policy)) throw denied(principal, action);
       ctx.state.orgId = orgId;
       ctx.state.role = role;
       ctx.state.policy = policy;

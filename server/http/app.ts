@@ -69,6 +69,7 @@ export function createApp(opts: AppOptions): Koa {
     app.use(r.routes()).use(r.allowedMethods());
   }
   for (const r of opts.pages ?? []) app.use(r.routes());
-  if (opts.clientDir) app.use(serveClient(opts.clientDir, ['/api/', '/socket.io/', '/status/'], opts.preload));
+  // The API's browsable documentation is a page of the build (client/docs.html), served at /api/docs.
+  if (opts.clientDir) app.use(serveClient(opts.clientDir, ['/api/', '/socket.io/', '/status/'], opts.preload, { '/api/docs': 'docs.html' }));
   return app;
 }

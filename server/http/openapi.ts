@@ -220,7 +220,7 @@ const COMPONENTS = {
       }),
     },
     Unauthorized: { description: 'Not signed in, or the API key is not valid', content: json(errorRef) },
-    Forbidden: { description: 'The role or the API key scopes do not allow this, or the CSRF check failed', content: json(errorRef) },
+    Forbidden: { description: 'The role or the API key scopes do not allow this, or the CSRF check failed; refused to an API key, `details.requiredScopes` lists the scopes that would allow it (any one)', content: json(errorRef) },
     NotFound: { description: 'No such resource, or not yours', content: json(errorRef) },
     TooLarge: { description: 'The request body is too large', content: json(errorRef) },
     Error: { description: 'Any other error (409 conflict, 415, 429 rate limited, …)', content: json(errorRef) },
@@ -329,7 +329,7 @@ function operation(op: Operation, shared: Record<string, JsonSchema>) {
   return {
     operationId: id,
     summary: op.summary,
-    ...(permission ? { description: permissionNote(permission), 'x-pingpage-permission': permission } : {}),
+    ...(permission ? { description: permissionNote(permission), 'x-pingpage-permission': permission, 'x-pingpage-scopes': scopesAllowing(permission) } : {}),
     tags: [op.tag],
     security: security(op.auth),
     ...(parameters.length ? { parameters } : {}),

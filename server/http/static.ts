@@ -71,10 +71,11 @@ const escapeAttribute = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&
  * else is revalidated (ETag); brotli or gzip as the browser accepts, from the copies the build
  * wrote (client-build.ts). Unknown paths that look like pages get index.html (the dashboard routes
  * itself), with a preload of what `preload` names for that page. Paths under `skip` (the API,
- * sockets, public pages) are never answered here. The build
+ * sockets, public pages) are never answered here, but for the pages `named` maps to a file of the
+ * build (`/api/docs` → docs.html). The build
  * does not change while the server runs (a rebuild means a restart), so what was read stays valid.
  */
-export function serveClient(root: string, skip: string[], preload?: (pagePath: string) => string | undefined): Middleware {
+export function serveClient(root: string, skip: string[], preload?: (pagePath: string) => string | undefined, named: Record<string, string> = {}): Middleware {
   const base = path.resolve(root);
   const held = new Map<string, Promise<Held | undefined>>();
   const get = async (file: string): Promise<Held | undefined> => {
@@ -88,10 +89,12 @@ export function serveClient(root: string, skip: string[], preload?: (pagePath: s
   };
 
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || skip.some((p) => ctx.path.startsWith(p))) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const own = Object.hasOwn(named, ctx.path) ? named[ctx.path] : undefined;
+    if (!own && skip.some((p) => ctx.path.startsWith(p))) return next();
     let rel: string;
     try {
-      rel = decodeURIComponent(ctx.path);
+      rel = own ? '/' + own : decodeURIComponent(ctx.path);
     } catch {
       return next();
     }

@@ -182,6 +182,29 @@ describe('API keys', () => {
     expect(app.logs()).not.toContain(key.slice(prefix.length)); // …and never holds the key
   });
 
+  it('are told which scope they lack: a 403 names the scopes that would allow the request', async () => {
+    const { key } = (await owner.post(`/orgs/${orgId}/api-keys`, { name: 'reader', scopes: ['monitors:read', 'status-pages:read'] })).body;
+    const program = new TestClient(app.url, { apiKey: key });
+    const write = await program.post(`/orgs/${orgId}/monitors`, { name: 'x', probe: 'tcp', config: { host: '127.0.0.1', port: 1 } });
+    expect(write.status).toBe(403);
+    expect(write.body.error).toEqual({
+      code: 'FORBIDDEN',
+      message: 'This API key lacks the scope this needs: one of monitors:write, org:admin (it has monitors:read, status-pages:read)',
+      details: { requiredScopes: ['monitors:write', 'org:admin'] },
+    });
+    const audit = await program.get(`/orgs/${orgId}/audit-log`);
+    expect(audit.status).toBe(403);
+    expect(audit.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('needs: org:admin (it has'), details: { requiredScopes: ['org:admin'] } });
+    // What no key may do says so, with no scope to ask for.
+    const gone = await program.delete(`/orgs/${orgId}`);
+    expect(gone.status).toBe(403);
+    expect(gone.body.error).toEqual({ code: 'FORBIDDEN', message: 'API keys may not do this, whatever their scopes: sign in as a person', details: { requiredScopes: [] } });
+    // A person is refused as before: roles, not scopes.
+    const byMember = await member.get(`/orgs/${orgId}/audit-log`);
+    expect(byMember.status).toBe(403);
+    expect(byMember.body.error).toEqual({ code: 'FORBIDDEN', message: 'You are not allowed to do this' });
+  });
+
   it('refuse malformed keys and unknown scopes', async () => {
     expect((await new TestClient(app.url, { apiKey: 'pp_live_short' }).get('/orgs')).status).toBe(401);
     expect((await new TestClient(app.url, { apiKey: 'pp_live_' + 'A'.repeat(43) }).get('/orgs')).status).toBe(401);

@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, type KeyChanges } from '../auth/apikeys.js';
 import { auditedWrite, auditQuery, recordAudit, type AuditEntry } from '../auth/audit.js';
-import { can, type RequireOrg } from '../auth/authorize.js';
+import { can, denied, type RequireOrg } from '../auth/authorize.js';
 import type { AuthEvents } from '../auth/events.js';
 import { userOf } from '../auth/routes.js';
 import { ROLES, SCOPES, type OrgState, type Principal } from '../auth/types.js';
@@ -97,7 +97,7 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     const userId = uuidParam(ctx, 'userId', 'Member');
     const p = ctx.state.principal;
     const self = p.kind === 'user' && p.userId === userId;
-    if (!self && !can(ctx.state, 'members:manage')) throw forbidden();
+    if (!self && !can(ctx.state, 'members:manage')) throw denied(p, 'members:manage');
     const keys = await em().transactional((tx) => orgs.removeMember(tx, ctx.state.orgId, userId, { ...actor(ctx), self }));
     events.emit('member:removed', { orgId: ctx.state.orgId, userId });
     announceKeys(keys);

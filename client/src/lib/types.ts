@@ -75,6 +75,8 @@ export interface Instance {
   setupCodeRequired: boolean;
   signup: 'invite' | 'open';
   version: string;
+  /** PUBLIC_URL: the API's base URL is this + /api/v1. */
+  publicUrl: string;
 }
 
 export interface User {
