@@ -67,10 +67,12 @@ export function typeOf(doc: Json, schema: Json | undefined, depth = 0): string {
   const alternatives = (s.oneOf ?? s.anyOf) as Json[] | undefined;
   if (alternatives) {
     if (depth > 1) return 'one of several shapes';
+    // An object told apart by a constant field reads as {type: "latency", maxMs, severity}.
     const kinds = alternatives.map((a) => {
       const d = deref(doc, a);
-      const tag = Object.entries((d.properties ?? {}) as Json).find(([, p]) => p.const !== undefined);
-      return tag ? `${tag[0]} ${JSON.stringify(tag[1].const)}` : typeOf(doc, d, depth + 1);
+      const props = Object.entries((d.properties ?? {}) as Json);
+      if (!props.some(([, p]) => p.const !== undefined)) return typeOf(doc, d, depth + 1);
+      return `object {${props.map(([name, p]) => (p.const !== undefined ? `${name}: ${JSON.stringify(p.const)}` : name)).join(', ')}}`;
     });
     return [...new Set(kinds)].join(' | ');
   }
