@@ -104,6 +104,12 @@ describe('the API keys screen', () => {
     await search.fill('');
     await expect.poll(() => routes.count()).toBe(operations);
     await screens(page, 'api-docs');
+
+    // A link to one route opens it (a new document: from this one, only the fragment would change).
+    await page.goto('about:blank');
+    await page.goto(`${app.url}/api/docs#postOrgsByOrgMonitors`);
+    await page.locator('#postOrgsByOrgMonitors table').waitFor();
+    expect(await page.locator('details[open]').count()).toBe(1);
     expect(problems).toEqual([]);
   });
 
