@@ -17,6 +17,10 @@ beforeAll(async () => {
   writeFileSync(path.join(clientDir, 'assets', 'app-123.js'), 'console.log(1)');
   writeFileSync(path.join(clientDir, 'assets', 'big-456.js'), `export const words = ${JSON.stringify('monitor '.repeat(4000))};`);
   precompress(clientDir);
+  // What a build keeps for itself: the list of sources it was made from, Vite's manifest.
+  writeFileSync(path.join(clientDir, '.build-inputs.json'), '{"files":["server/secret-path.ts"]}');
+  mkdirSync(path.join(clientDir, '.vite'));
+  writeFileSync(path.join(clientDir, '.vite', 'manifest.json'), '{"src/main.ts":{}}');
   writeFileSync(path.join(os.tmpdir(), 'pp-secret.txt'), 'secret');
   app = await startTestApp({ BODY_LIMIT_BYTES: '1000' }, { clientDir, drainMs: 3_000 });
 });
@@ -79,6 +83,12 @@ describe('HTTP foundation', () => {
     for (const evil of ['/../pp-secret.txt', '/%2e%2e/pp-secret.txt', '/assets/..%2f..%2fpp-secret.txt']) {
       const res = await fetch(app.url + evil);
       expect(await res.text(), evil).not.toBe('secret');
+    }
+    // The build's own dotfiles are not the dashboard's: a visitor learns no source paths from them.
+    for (const hidden of ['/.build-inputs.json', '/.vite/manifest.json', '/%2evite/manifest.json', '/assets/.hidden.js']) {
+      const res = await fetch(app.url + hidden);
+      expect(res.status, hidden).toBe(404);
+      expect(await res.text(), hidden).not.toMatch(/secret-path|src\/main/);
     }
   });
 

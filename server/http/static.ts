@@ -98,6 +98,8 @@ export function serveClient(root: string, skip: string[], preload?: (pagePath: s
     } catch {
       return next();
     }
+    // A dot-named file or folder (the build's list of inputs, Vite's manifest) is the build's own.
+    if (rel.split('/').some((part) => part.startsWith('.'))) return next();
     const file = path.join(base, rel);
     if (!file.startsWith(base + path.sep) && file !== base) return next();
     // The build's files all have an extension: a path without one is a page of the dashboard.
