@@ -105,6 +105,7 @@ describe('alerts admin', () => {
       template: { subject: '[PingPage] {{monitor.name}}: {{status}}' },
       notifier: 'webhook',
       config: { url: `${hooks.url}/hooks/pingpage?token=abc123`, headers: { Authorization: 'Bearer s3cret-value' } },
+      useForAllMonitors: true, // the org's first channel: ticked unless unticked
     });
     await page.waitForURL(/\/notifications\/[0-9a-f-]{36}$/);
     channelId = new URL(page.url()).pathname.split('/').pop()!;

@@ -27,7 +27,8 @@ const target = new Target();
 
 beforeAll(async () => {
   await target.start();
-  ({ app, browser, owner, api } = await startBrowserApp({ start: { monitoring: { clock: new FakeClock(Date.now()) } }, context: { viewport: DESKTOP } }));
+  // A clock that never moves and no check at creation: every check here is the test's.
+  ({ app, browser, owner, api } = await startBrowserApp({ start: { monitoring: { clock: new FakeClock(Date.now()), immediateChecks: 0 } }, context: { viewport: DESKTOP } }));
   page = await owner.newPage();
   errors = watchErrors(page);
   orgId = await signUpFirstOwner(page, app.url);

@@ -161,6 +161,8 @@ describe('notification channels', () => {
 
 describe('alert policies', () => {
   it('follow the org default until a monitor has its own, and again after DELETE', async () => {
+    // The org's first channel (made above) joined the defaults; this test sets them itself.
+    await owner.req('PUT', `/orgs/${orgId}/alert-defaults`, { channelIds: [] });
     const { body: c } = await owner.post(`/orgs/${orgId}/notification-channels`, hook());
     const m = await h.monitor(orgId, 'policy');
     const path = `/orgs/${orgId}/monitors/${m}/alert-policy`;

@@ -118,6 +118,36 @@ describe('flapping', () => {
   });
 });
 
+describe('the end of flap damping', () => {
+  const flaps = (n: number, from = t0 + MIN): Array<[string, number]> => Array.from({ length: n }, (_, i) => [i % 2 === 0 ? 'down' : 'up', from + i * MIN]);
+
+  it('ends with the first change after a quiet window, sweep or not: a later outage alerts at once', () => {
+    const { state } = feed([['up', t0], ...flaps(12)]); // flapping, ends up at t0 + 12 min
+    expect(state.flappingSince).not.toBeNull();
+    const later = t0 + 12 * MIN + 30 * MIN; // no sweep ran in between
+    const out = decideChange(state, change('down', 'up', later), policy, false)!;
+    expect(out.alerts.map((a) => a.event)).toEqual(['monitor.down']);
+    expect(out.state.flappingSince).toBeNull();
+    expect(out.state.recentChanges).toEqual([later]);
+  });
+
+  it('still holds a change inside the quiet window', () => {
+    const { state } = feed([['up', t0], ...flaps(12)]);
+    const out = decideChange(state, change('down', 'up', t0 + 12 * MIN + 29 * MIN), policy, false)!;
+    expect(out.alerts).toEqual([]);
+    expect(out.state.flappingSince).toBe(state.flappingSince);
+  });
+
+  it('counts up ⇄ degraded as flaps only when degraded alerts: hovering near a warning damps no outage', () => {
+    const hover: Array<[string, number]> = Array.from({ length: 30 }, (_, i) => [i % 2 === 0 ? 'degraded' : 'up', t0 + (i + 1) * MIN]);
+    const quietly = feed([['up', t0], ...hover, ['down', t0 + 31 * MIN]]);
+    expect(quietly.events).toEqual(['monitor.down:down']);
+    const told = feed([['up', t0], ...hover, ['down', t0 + 31 * MIN]], { ...policy, onDegraded: true });
+    expect(told.events.filter((e) => e.startsWith('monitor.flapping'))).toHaveLength(1);
+    expect(told.events).not.toContain('monitor.down:down');
+  });
+});
+
 describe('reminders', () => {
   const remind = { ...policy, remindEveryMinutes: 10 };
 

@@ -9,8 +9,11 @@
  * - reminders: every N minutes while down (not pending after a maintenance window), not in
  *   maintenance, not while flapping.
  * - flapping: more than K changes within M minutes sends one flapping alert, then down/up are
- *   held until the monitor has kept one status for M minutes; the sweep then settles (down if
- *   still down, up if a down had gone out).
+ *   held ("flap damping") until the monitor has had no status change for the quiet window
+ *   (quietWindowMs: the flap window). Damping ends at the first look after that: the sweep
+ *   settles (down if still down, up if a down had gone out), and a change that comes after a
+ *   quiet window is decided as a fresh one, so a later outage alerts at once. Only changes
+ *   people are told about count: up ⇄ degraded is no flap unless the policy alerts on degraded.
  * - degraded: optional; certificate warnings go by days-left thresholds, each once.
  * - maintenance ("quiet"): no down, degraded, flapping or reminder alerts.
  */
@@ -81,6 +84,19 @@ export const changeKey = (monitorId: string, at: number, status: string) => `${m
 /** Statuses whose changes between each other count as flaps (not pending, paused, maintenance). */
 const FLAPPABLE = new Set(['up', 'degraded', 'down']);
 
+/**
+ * Whether a change between two flappable statuses is one people could be told about: down and
+ * back always; up ⇄ degraded only when the policy alerts on degraded (otherwise a monitor that
+ * hovers around a latency warning would damp its real outages).
+ */
+const alertable = (from: string, to: string, policy: AlertPolicy) => from === 'down' || to === 'down' || policy.onDegraded;
+
+/** Flap damping ends once the monitor has had no status change for this long (ms): the flap window. */
+export const quietWindowMs = (policy: AlertPolicy) => policy.flapping.windowMinutes * MINUTE;
+
+/** The state with flap damping over: the changes counted so far no longer count. */
+const undamped = (s: AlertState): AlertState => ({ ...s, flappingSince: null, recentChanges: [] });
+
 const nextReminder = (downAt: number, policy: AlertPolicy, reminders: number) =>
   policy.remindEveryMinutes ? downAt + (reminders + 1) * policy.remindEveryMinutes * MINUTE : null;
 
@@ -116,9 +132,11 @@ export function decideChange(prev: AlertState, c: StateChange, policy: AlertPoli
   if (at < prev.changedAt || (at === prev.changedAt && c.status === prev.status)) return undefined;
   const key = changeKey(c.monitorId, at, c.status);
   const window = policy.flapping.windowMinutes * MINUTE;
-  const flap = FLAPPABLE.has(c.status) && FLAPPABLE.has(prev.status);
-  const recent = [...prev.recentChanges.filter((t) => t > at - window), ...(flap ? [at] : [])];
-  let state: AlertState = { ...prev, status: c.status, changedAt: at, recentChanges: recent };
+  // Quiet for the whole window before this change: damping is over whether or not a sweep saw it.
+  const before = prev.flappingSince !== null && at - prev.changedAt >= quietWindowMs(policy) ? undamped(prev) : prev;
+  const flap = FLAPPABLE.has(c.status) && FLAPPABLE.has(before.status) && alertable(before.status, c.status, policy);
+  const recent = [...before.recentChanges.filter((t) => t > at - window), ...(flap ? [at] : [])];
+  let state: AlertState = { ...before, status: c.status, changedAt: at, recentChanges: recent };
   const alerts: Decision[] = [];
 
   if (c.status === 'paused') {
@@ -159,10 +177,9 @@ export function decideChange(prev: AlertState, c: StateChange, policy: AlertPoli
 export function decideSweep(prev: AlertState, monitorId: string, policy: AlertPolicy, quiet: boolean, now: number, reason: StateChange['reason']): Outcome | undefined {
   let state = prev;
   const alerts: Decision[] = [];
-  const window = policy.flapping.windowMinutes * MINUTE;
   if (state.flappingSince !== null) {
-    if (now - state.changedAt < window) return undefined;
-    state = { ...state, flappingSince: null, recentChanges: [] };
+    if (now - state.changedAt < quietWindowMs(policy)) return undefined;
+    state = undamped(state);
   }
   const key = changeKey(monitorId, state.changedAt, state.status);
   if (state.status === 'down' && !state.downKey && !quiet) {

@@ -165,6 +165,52 @@ describe('monitor alerts', () => {
     expect(events(r)).toHaveLength(5);
   });
 
+  it('after a flapping alert, damping ends once quiet for the window and a later outage alerts at once', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
+    await change(m, 'up', 'pending');
+    let status = 'up';
+    for (let i = 0; i < 10; i++) {
+      h.clock.jump(MIN);
+      const next = status === 'up' ? 'down' : 'up';
+      await change(m, next, status);
+      status = next;
+    }
+    // Stable (up) for the quiet window, with no sweep to notice: the next change ends damping itself.
+    h.clock.jump(30 * MIN);
+    await change(m, 'down', 'up');
+    await h.alerting.worker.drain();
+    expect(events(r)).toEqual(['monitor.down', 'monitor.up', 'monitor.down', 'monitor.up', 'monitor.flapping', 'monitor.down']);
+    const [state] = await h.sql('SELECT flapping_since FROM alert_states WHERE monitor_id = ?', [m]);
+    expect(state.flapping_since).toBeNull();
+    h.clock.jump(5 * MIN);
+    await change(m, 'up', 'down');
+    await h.alerting.worker.drain();
+    expect(events(r).slice(5)).toEqual(['monitor.down', 'monitor.up']);
+  });
+
+  it('a monitor hovering between up and degraded (degraded not alerted) is not flapping: its outage alerts at once', async () => {
+    const r = await webhookReceiver();
+    const c = await webhookChannel(r.url);
+    const m = await h.monitor(orgId);
+    await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
+    await change(m, 'up', 'pending');
+    let status = 'up';
+    for (let i = 0; i < 40; i++) {
+      h.clock.jump(MIN);
+      const next = status === 'up' ? 'degraded' : 'up';
+      await change(m, next, status);
+      status = next;
+      await h.alerting.sweep();
+    }
+    h.clock.jump(MIN);
+    await change(m, 'down', status);
+    await h.alerting.worker.drain();
+    expect(events(r)).toEqual(['monitor.down']);
+  });
+
   it('maintenance silences down alerts and reminders; a monitor still down afterwards is announced', async () => {
     const r = await webhookReceiver();
     const c = await webhookChannel(r.url);

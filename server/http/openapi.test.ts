@@ -107,6 +107,14 @@ describe('GET /api/v1/openapi.json', () => {
     expect(signedIn.body).toEqual(doc);
   });
 
+  it("documents a channel's useForAllMonitors (\"Use for every monitor\") on create and change, as the routes parse it", () => {
+    for (const [method, path] of [['post', '/orgs/{org}/notification-channels'], ['patch', '/orgs/{org}/notification-channels/{id}']] as const) {
+      const schema = deref(deref(doc.paths[path][method].requestBody).content['application/json'].schema);
+      expect(schema.properties.useForAllMonitors, `${method} ${path}`).toMatchObject({ type: 'boolean', description: expect.stringMatching(/^Use for every monitor: .*default alert policy/) });
+      expect(schema.required ?? []).not.toContain('useForAllMonitors');
+    }
+  });
+
   it('is a well-formed OpenAPI 3.1 document', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
@@ -287,6 +295,12 @@ describe('request bodies are documented as the routes parse them', () => {
       route: 'POST /orgs/{org}/monitors',
       send: (body) => owner.post(`/orgs/${orgId}/monitors`, body),
       example: () => ({ name: `Site ${++n}`, probe: 'tcp', config: { host: '127.0.0.1', port: 9 } }),
+      created: 201,
+    },
+    {
+      route: 'POST /orgs/{org}/notification-channels',
+      send: (body) => owner.post(`/orgs/${orgId}/notification-channels`, body),
+      example: () => ({ name: `Hook ${++n}`, notifier: 'webhook', config: { url: 'https://hooks.example/in' } }),
       created: 201,
     },
   ];

@@ -16,7 +16,8 @@ const FLAPPING = { changes: 4, windowMinutes: 30 };
 const monitor = (name: string, extra: Record<string, unknown> = {}) => ({ name, probe: 'tcp', config: { host: '127.0.0.1', port: 9 }, intervalSeconds: 3600, ...extra });
 
 async function channel(client: TestClient, org: string, name: string): Promise<string> {
-  const res = await client.post(`/orgs/${org}/notification-channels`, { name, notifier: 'webhook', config: { url: 'https://hooks.example/in' } });
+  // Kept out of the org's defaults, which these tests set themselves.
+  const res = await client.post(`/orgs/${org}/notification-channels`, { name, notifier: 'webhook', config: { url: 'https://hooks.example/in' }, useForAllMonitors: false });
   expect(res.status).toBe(201);
   return res.body.id;
 }

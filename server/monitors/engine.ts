@@ -54,6 +54,8 @@ export interface EngineDeps {
   events: MonitoringEvents;
   log: Logger;
   clock?: Clock;
+  /** Checks of new, resumed or re-targeted monitors run at once, at most this many together (default 16; 0: they wait for their slot). */
+  immediateChecks?: number;
   /** A scheduler other than the process-local heap (e.g. one sharing monitors across processes). */
   scheduler?: (run: (id: string, dueAt: number) => Promise<void>) => MonitorScheduler;
 }
@@ -71,7 +73,7 @@ export class CheckEngine {
   constructor(private readonly deps: EngineDeps) {
     this.#clock = deps.clock ?? systemClock;
     const run = (id: string, dueAt: number) => this.#runScheduled(id, dueAt);
-    this.scheduler = deps.scheduler?.(run) ?? new HeapScheduler(run, { clock: this.#clock });
+    this.scheduler = deps.scheduler?.(run) ?? new HeapScheduler(run, { clock: this.#clock, immediateRuns: deps.immediateChecks });
   }
 
   get size(): number {
@@ -82,12 +84,16 @@ export class CheckEngine {
     return this.#active.has(id);
   }
 
-  /** Adds or changes a monitor's definition. Its status is taken from `m` only when it is new here. */
-  upsert(m: Monitor): void {
+  /**
+   * Adds or changes a monitor's definition. Its status is taken from `m` only when it is new here.
+   * `checkNow`: also check it at once (new, resumed, re-targeted), then keep its slots.
+   */
+  upsert(m: Monitor, opts: { checkNow?: boolean } = {}): void {
     const active = this.#prepare(m);
     this.#active.set(m.id, active);
     this.evaluator.track(m.id, m.status, m.statusSince);
     this.scheduler.upsert({ id: m.id, intervalMs: active.intervalMs, paused: m.paused });
+    if (opts.checkNow && !m.paused) this.scheduler.runSoon(m.id);
   }
 
   remove(id: string): void {
@@ -102,8 +108,8 @@ export class CheckEngine {
   }
 
   /** A status set by people (pause, resume, maintenance), already stored by the caller. */
-  setStatus(m: Monitor, status: MonitorStatus, at: Date): void {
-    this.upsert(m);
+  setStatus(m: Monitor, status: MonitorStatus, at: Date, opts: { checkNow?: boolean } = {}): void {
+    this.upsert(m, opts);
     const t = this.evaluator.set(m.id, status, at);
     if (t.changed) {
       this.deps.events.emit('monitor:status', { monitorId: m.id, orgId: m.orgId, status, previous: t.previous, since: at.toISOString(), reason: null });

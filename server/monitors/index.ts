@@ -44,6 +44,8 @@ export interface MonitoringTuning {
   lookup?: Lookup;
   /** Bytes all checks may hold at once (default PINGPAGE_PROBE_MEMORY_MB). */
   memoryBytes?: number;
+  /** Checks of new, resumed or re-targeted monitors at once (default 16); 0 for tests that drive every check by hand. */
+  immediateChecks?: number;
 }
 
 export interface MonitoringDeps {
@@ -84,7 +86,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
     perTarget: tuning.perTarget,
   });
   const writer = new HeartbeatWriter(orm, log, tuning.writer);
-  const engine = new CheckEngine({ probes, runner, writer, events, log, clock: tuning.clock });
+  const engine = new CheckEngine({ probes, runner, writer, events, log, clock: tuning.clock, immediateChecks: tuning.immediateChecks });
   const service = new MonitorService({ orm, probes, engine, events, log, policy, alerts: deps.alerts });
   const retention = new RetentionJob(orm, config, log);
   const reconcileMs = tuning.reconcileMs ?? 60_000;

@@ -14,7 +14,12 @@ let monitoring: Monitoring;
 let server: http.Server;
 let base: string;
 let orgId: string;
-const target = http.createServer((_req, res) => res.end('ok'));
+/** Paths the target was asked for, in order. */
+const asked: string[] = [];
+const target = http.createServer((req, res) => {
+  asked.push(req.url ?? '');
+  res.end('ok');
+});
 let url: string;
 
 beforeAll(async () => {
@@ -57,6 +62,17 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
+/** Waits (up to 2 s) until `done` holds; answers whether it did. */
+async function within2s(done: () => Promise<boolean> | boolean): Promise<boolean> {
+  for (const end = Date.now() + 2_000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (await done()) return true;
+  return done();
+}
+
+async function storedChecks(id: string): Promise<number> {
+  await monitoring.writer.flush();
+  return (await call('GET', `/orgs/:org/monitors/${id}/heartbeats?limit=50`)).body.length;
+}
+
 describe('monitor routes', () => {
   it('lists the probes with their config as JSON Schema', async () => {
     const { status, body } = await call('GET', '/probes');
@@ -69,23 +85,48 @@ describe('monitor routes', () => {
     const created = await call('POST', '/orgs/:org/monitors', { name: 'Site', probe: 'http', config: { url }, intervalSeconds: 30 });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect((await call('GET', '/orgs/:org/monitors')).body).toEqual([created.body]);
-    expect((await call('GET', `/orgs/:org/monitors/${id}`)).body).toEqual(created.body);
+    // The status moves on by itself: the monitor is checked at once.
+    const same = { ...created.body, status: expect.any(String), statusSince: expect.any(String) };
+    expect((await call('GET', '/orgs/:org/monitors')).body).toEqual([same]);
+    expect((await call('GET', `/orgs/:org/monitors/${id}`)).body).toEqual(same);
     expect((await call('PATCH', `/orgs/:org/monitors/${id}`, { name: 'Site 2' })).body).toMatchObject({ name: 'Site 2' });
     expect((await call('POST', `/orgs/:org/monitors/${id}/pause`)).body).toMatchObject({ paused: true, status: 'paused' });
     expect((await call('POST', `/orgs/:org/monitors/${id}/resume`)).body).toMatchObject({ paused: false, status: 'pending' });
     const check = await call('POST', `/orgs/:org/monitors/${id}/check`);
     expect(check).toMatchObject({ status: 200, body: { ok: true, status: 'up', timings: { total: expect.any(Number) } } });
-    await monitoring.writer.flush();
-    expect((await call('GET', `/orgs/:org/monitors/${id}/heartbeats?limit=5`)).body).toHaveLength(1);
+    // Checked on creation, on resume and on request.
+    expect(await within2s(async () => (await storedChecks(id)) === 3)).toBe(true);
     expect((await call('GET', `/orgs/:org/monitors/${id}/uptime?windows=24h,7d`)).body).toEqual({ '24h': 100, '7d': 100 });
     expect((await call('GET', `/orgs/:org/monitors/${id}/uptime`)).body).toEqual({ '24h': 100, '7d': 100, '30d': 100, '90d': 100 });
     const bars = (await call('GET', `/orgs/:org/monitors/${id}/daily?days=7`)).body;
     expect(bars).toHaveLength(7);
-    expect(bars[6]).toMatchObject({ uptime: 100, checks: 1 });
+    expect(bars[6]).toMatchObject({ uptime: 100, checks: 3 });
     expect((await call('GET', `/orgs/:org/monitors/${id}/daily`)).body).toHaveLength(90);
     expect((await call('DELETE', `/orgs/:org/monitors/${id}`)).status).toBe(204);
     expect((await call('GET', `/orgs/:org/monitors/${id}`)).body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('checks a monitor at once when created, resumed or re-targeted, not a whole interval later', async () => {
+    const created = await call('POST', '/orgs/:org/monitors', { name: 'Fresh', probe: 'http', config: { url: `${url}first` }, intervalSeconds: 3600 });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(await within2s(async () => (await storedChecks(id)) === 1)).toBe(true);
+    expect(asked.filter((p) => p === '/first')).toHaveLength(1);
+    expect((await call('GET', `/orgs/:org/monitors/${id}`)).body.status).toBe('up');
+
+    await call('POST', `/orgs/:org/monitors/${id}/pause`);
+    await call('POST', `/orgs/:org/monitors/${id}/resume`);
+    expect(await within2s(async () => (await storedChecks(id)) === 2)).toBe(true);
+
+    await call('PATCH', `/orgs/:org/monitors/${id}`, { config: { url: `${url}second` } });
+    expect(await within2s(() => asked.includes('/second'))).toBe(true);
+    expect(await within2s(async () => (await storedChecks(id)) === 3)).toBe(true);
+
+    // A new name is no new target: no extra check.
+    await call('PATCH', `/orgs/:org/monitors/${id}`, { name: 'Fresh, renamed' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await storedChecks(id)).toBe(3);
+    expect(asked.filter((p) => p === '/first' || p === '/second')).toHaveLength(3);
   });
 
   it.each([

@@ -41,7 +41,8 @@ beforeAll(async () => {
     orm,
     requireOrg: allowAll(org.principal),
     probes: await loadProbes({ PINGPAGE_PLUGINS: [] }),
-    tuning: { reconcileMs: 0, retention: false },
+    // Each check here is run by hand and counted (routes.test.ts covers the check at creation).
+    tuning: { reconcileMs: 0, retention: false, immediateChecks: 0 },
   });
   monitoring.events.on('heartbeat', (e) => {
     expect(monitoring.writer.queued).toBeGreaterThan(0); // announced only once queued for writing

@@ -4,6 +4,7 @@
  * telling the check engine about every change so it applies at once.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../auth/audit.js';
 import type { Orm } from '../db/orm.js';
@@ -137,12 +138,13 @@ export class MonitorService {
       // Refused channels roll the monitor back with them.
       return [created, await this.#applyAlerts(em, created, alertsInput, actor)] as const;
     });
-    this.deps.engine.upsert(m);
+    this.deps.engine.upsert(m, { checkNow: true });
     return this.#announce(m, alerts);
   }
 
   async update(orgId: string, actor: Actor, id: string, input: PatchMonitorInput): Promise<MonitorJson> {
     const { alerts: alertsInput, ...patch } = input;
+    let retargeted = false;
     const [m, alerts] = await this.#em().transactional(async (em) => {
       const current = await this.#find(em, orgId, id, true);
       if (patch.probe !== undefined || patch.config !== undefined) {
@@ -156,10 +158,12 @@ export class MonitorService {
       const limits = mergedLimits.safeParse({ ...current, ...patch });
       if (!limits.success) throw validationFailed(issueDetails(limits.error));
       const updated = (await store.updateMonitor(em, orgId, id, patch))!;
+      retargeted = updated.probe !== current.probe || !isDeepStrictEqual(updated.config, current.config);
       await this.#audit(em, orgId, actor, 'monitor.updated', updated, { fields: Object.keys(input) });
       return [updated, await this.#applyAlerts(em, updated, alertsInput, actor)] as const;
     });
-    this.deps.engine.upsert(m);
+    // A new target is checked at once: the old status says nothing about it.
+    this.deps.engine.upsert(m, { checkNow: retargeted });
     return this.#announce(m, alerts);
   }
 
@@ -197,7 +201,7 @@ export class MonitorService {
     });
     if (!changed) return this.get(orgId, id);
     const [m, alerts] = changed;
-    this.deps.engine.setStatus(m, status, since);
+    this.deps.engine.setStatus(m, status, since, { checkNow: !paused });
     return this.#announce(m, alerts);
   }
 

@@ -4,7 +4,7 @@
  * and on every delivery); open sign-up denies private targets by default; a monitor naming a
  * metadata address is refused when saved, under any policy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rows } from '../db/sql.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, TestClient } from '../testing/client.js';
@@ -50,7 +50,8 @@ describe("a visitor's webhook subscription, on an instance that allows private t
     const m = await monitorOf(owner, orgId, { url: `${receiver.url}/monitored` });
     expect(m.status).toBe(201);
     expect((await owner.post(`/orgs/${orgId}/monitors/${m.body.id}/check`)).body).toMatchObject({ ok: true });
-    expect(receiver.requests.filter((r) => r.path === '/monitored')).toHaveLength(1);
+    // Checked at creation and by hand.
+    await vi.waitFor(() => expect(receiver.requests.filter((r) => r.path === '/monitored')).toHaveLength(2));
   });
 
   it.each([

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openOrm, type Orm } from '../db/orm.js';
 import { createApp } from '../http/app.js';
 import { allowAll, seedOrg, signedInAs, silentLog, testConfig } from '../monitors/fixtures.js';
@@ -78,8 +78,11 @@ describe('an external probe plugin named in PINGPAGE_PLUGINS', () => {
     expect(created.status).toBe(201);
     const check = await call('POST', `/orgs/${orgId}/monitors/${created.body.id}/check`);
     expect(check.body).toMatchObject({ ok: true, status: 'up', metadata: { greeting: 'mail.test ESMTP ready', extensions: ['PIPELINING'] } });
-    await monitoring.writer.flush();
-    const beats = await call('GET', `/orgs/${orgId}/monitors/${created.body.id}/heartbeats`);
-    expect(beats.body).toEqual([expect.objectContaining({ ok: true, status: 'up' })]);
+    // Checked at creation and by hand.
+    await vi.waitFor(async () => {
+      await monitoring.writer.flush();
+      const beats = await call('GET', `/orgs/${orgId}/monitors/${created.body.id}/heartbeats`);
+      expect(beats.body).toEqual([expect.objectContaining({ ok: true, status: 'up' }), expect.objectContaining({ ok: true, status: 'up' })]);
+    });
   });
 });

@@ -23,8 +23,8 @@ let monitorId: string;
 let history: UptimeHistory;
 
 beforeAll(async () => {
-  // A clock that never moves: the scheduler runs nothing, every check below is the test's.
-  app = await startTestApp({}, { monitoring: { clock: new FakeClock(Date.now()) } });
+  // A clock that never moves and no check at creation: the scheduler runs nothing, every check below is the test's.
+  app = await startTestApp({}, { monitoring: { clock: new FakeClock(Date.now()), immediateChecks: 0 } });
   ({ client: owner, orgId } = await signUp(app.url, 'ada@example.com', { orgName: 'Acme' }));
   const res = await owner.post(`/orgs/${orgId}/monitors`, { name: 'API', probe: 'http', config: { url: 'http://127.0.0.1:9/' }, intervalSeconds: HISTORY_INTERVAL, retries: 2 });
   expect(res.status).toBe(201);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from './fake-clock.js';
 import { KeyedMinHeap } from './heap.js';
-import { EARLY_MS, HeapScheduler, nextSlot, phaseOf } from './scheduler.js';
+import { EARLY_MS, HeapScheduler, IMMEDIATE_RUNS, nextSlot, phaseOf } from './scheduler.js';
 
 /** Deterministic UUID-shaped ids, so the spread figures never depend on luck. */
 const idOf = (i: number) => {
@@ -200,5 +200,65 @@ describe('HeapScheduler', () => {
     expect(clock.pending()).toBe(0);
     await clock.advance(60_000);
     expect(runs.length).toBe(1);
+  });
+});
+
+describe('immediate runs (a new, resumed or re-targeted monitor)', () => {
+  it('runs a monitor at once, then keeps its spread slots', async () => {
+    const { clock, runs, scheduler } = setup();
+    scheduler.start();
+    const added = clock.now();
+    scheduler.upsert({ id: 'a', intervalMs: 60_000, paused: false });
+    scheduler.runSoon('a');
+    await clock.advance(0);
+    expect(runs.map((r) => r.at)).toEqual([added]);
+    await clock.advance(120_000);
+    expect(runs.length).toBe(3);
+    expect(runs.slice(1).map((r) => r.at % 60_000)).toEqual([phaseOf('a', 60_000), phaseOf('a', 60_000)]);
+  });
+
+  it('bounds a bulk create: 16 at once, the rest queued in order as places free up', async () => {
+    const { clock, runs, scheduler, release } = setup({ hold: true });
+    scheduler.start();
+    const ids = Array.from({ length: 40 }, (_, i) => idOf(i));
+    for (const id of ids) {
+      scheduler.upsert({ id, intervalMs: 3_600_000, paused: false });
+      scheduler.runSoon(id);
+    }
+    await clock.advance(0);
+    expect(IMMEDIATE_RUNS).toBe(16);
+    expect(runs.map((r) => r.id)).toEqual(ids.slice(0, 16));
+    expect(scheduler.waitingSoon).toBe(24);
+    scheduler.remove(ids[39]!); // deleted while queued: never run
+    release.splice(0, 4).forEach((r) => r());
+    await clock.advance(0);
+    expect(runs.map((r) => r.id)).toEqual(ids.slice(0, 20));
+    while (release.length) {
+      release.splice(0).forEach((r) => r());
+      await clock.advance(0);
+    }
+    expect(runs.map((r) => r.id)).toEqual(ids.slice(0, 39));
+    expect(scheduler.waitingSoon).toBe(0);
+  });
+
+  it('runs nothing for a paused or removed monitor, and waits for a run already going', async () => {
+    const { clock, runs, scheduler, release } = setup({ hold: true });
+    scheduler.start();
+    scheduler.upsert({ id: 'paused', intervalMs: 3_600_000, paused: true });
+    scheduler.runSoon('paused');
+    scheduler.upsert({ id: 'gone', intervalMs: 3_600_000, paused: false });
+    scheduler.upsert({ id: 'busy', intervalMs: 3_600_000, paused: false });
+    scheduler.runSoon('busy');
+    scheduler.remove('gone');
+    scheduler.runSoon('gone');
+    await clock.advance(0);
+    expect(runs.map((r) => r.id)).toEqual(['busy']);
+    scheduler.runSoon('busy'); // re-targeted while its check runs: checked again after it
+    await clock.advance(0);
+    expect(runs.length).toBe(1);
+    release.splice(0).forEach((r) => r());
+    await clock.advance(0);
+    expect(runs.map((r) => r.id)).toEqual(['busy', 'busy']);
+    release.splice(0).forEach((r) => r());
   });
 });

@@ -3,7 +3,9 @@
  * many monitors there are. Each monitor keeps a stable phase within its interval (from a hash of
  * its id), so runs land on the same slots across restarts and a bulk import spreads evenly
  * instead of firing at once. Slots that passed while a monitor was paused, or while the process
- * could not run, are skipped, never replayed.
+ * could not run, are skipped, never replayed. A monitor that is new, resumed or re-targeted is
+ * also run at once (runSoon), besides its slots: at most a few such runs at a time, the rest
+ * queued in order, so a bulk import does not stampede.
  */
 import { systemClock, type Clock } from './clock.js';
 import { KeyedMinHeap } from './heap.js';
@@ -23,6 +25,11 @@ export interface ScheduledMonitor {
 export interface MonitorScheduler {
   /** Adds or changes a monitor; a paused one stops being scheduled. Takes effect at once. */
   upsert(monitor: ScheduledMonitor): void;
+  /**
+   * Runs a scheduled monitor as soon as a place among the immediate runs is free, once, besides
+   * its slots (a new, resumed or re-targeted monitor should not wait a whole interval).
+   */
+  runSoon(id: string): void;
   remove(id: string): void;
   start(): void;
   /** Stops dispatching and waits (briefly) for runs in flight. */
@@ -50,7 +57,12 @@ export interface SchedulerOptions {
   clock?: Clock;
   /** How long stop() waits for runs in flight (milliseconds). */
   drainMs?: number;
+  /** Immediate runs (runSoon) at once; the rest wait their turn (default IMMEDIATE_RUNS; 0: none, slots only). */
+  immediateRuns?: number;
 }
+
+/** Immediate runs at once by default: a bulk create checks its monitors 16 at a time. */
+export const IMMEDIATE_RUNS = 16;
 
 /** FNV-1a: a cheap, stable hash of the id (UUIDs are already random; this only needs to be stable). */
 function hash32(text: string): number {
@@ -86,6 +98,10 @@ export class HeapScheduler implements MonitorScheduler {
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #clock: Clock;
   readonly #drainMs: number;
+  readonly #immediateRuns: number;
+  /** Monitors waiting for an immediate run, oldest first. */
+  readonly #soon = new Set<string>();
+  #soonRunning = 0;
   #timer: unknown;
   #timerAt = Infinity;
   #running = false;
@@ -96,6 +112,12 @@ export class HeapScheduler implements MonitorScheduler {
   ) {
     this.#clock = opts.clock ?? systemClock;
     this.#drainMs = opts.drainMs ?? 5_000;
+    this.#immediateRuns = opts.immediateRuns ?? IMMEDIATE_RUNS;
+  }
+
+  /** Monitors waiting for an immediate run (not counting those running). */
+  get waitingSoon(): number {
+    return this.#soon.size;
   }
 
   /** Monitors waiting in the heap (paused ones are not). */
@@ -116,13 +138,21 @@ export class HeapScheduler implements MonitorScheduler {
     this.#arm();
   }
 
+  runSoon(id: string): void {
+    if (this.#immediateRuns === 0 || !this.#heap.get(id)) return; // off, or paused or unknown: nothing to run
+    this.#soon.add(id);
+    this.#runWaiting();
+  }
+
   remove(id: string): void {
+    this.#soon.delete(id);
     if (this.#heap.remove(id)) this.#arm();
   }
 
   start(): void {
     this.#running = true;
     this.#arm();
+    this.#runWaiting();
   }
 
   async stop(): Promise<void> {
@@ -166,7 +196,20 @@ export class HeapScheduler implements MonitorScheduler {
     this.#arm();
   }
 
-  #dispatch(id: string, due: number, now: number): void {
+  /** Starts waiting immediate runs while places are free. One still running its slot waits for it (its config may be older). */
+  #runWaiting(): void {
+    if (!this.#running) return;
+    for (const id of this.#soon) {
+      if (this.#soonRunning >= this.#immediateRuns) return;
+      if (this.#inFlight.has(id)) continue;
+      this.#soon.delete(id);
+      const now = this.#clock.now();
+      this.#soonRunning++;
+      this.#dispatch(id, now, now, () => this.#soonRunning--);
+    }
+  }
+
+  #dispatch(id: string, due: number, now: number, after?: () => void): void {
     if (this.#inFlight.has(id)) {
       this.stats.skippedBusy++;
       return;
@@ -175,7 +218,11 @@ export class HeapScheduler implements MonitorScheduler {
     this.stats.lateness.record(now - due);
     const done = this.run(id, due)
       .catch(() => {}) // the run reports its own failures; a rejection must not stop the loop
-      .finally(() => this.#inFlight.delete(id));
+      .finally(() => {
+        this.#inFlight.delete(id);
+        after?.();
+        if (this.#soon.size > 0) this.#runWaiting();
+      });
     this.#inFlight.set(id, done);
   }
 }

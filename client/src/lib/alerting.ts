@@ -44,6 +44,21 @@ export interface Channel {
   updatedAt: string;
   /** The latest alert it delivered or gave up on; null before any. */
   lastDelivery: { at: string; ok: boolean; event: string; error?: { code: string; message: string } } | null;
+  /** In the default alert policy: every monitor without alert settings of its own alerts through it. */
+  usedForAllMonitors: boolean;
+}
+
+/**
+ * Where a channel's alerts come from, in a sentence: every monitor that follows the default
+ * policy (how many of them now), or only the monitors that picked it in their own settings.
+ */
+export function reachText(forAll: boolean, o: { following: number; total: number; picking: number }): string {
+  const of = (n: number) => `${n} monitor${n === 1 ? '' : 's'}`;
+  if (forAll) {
+    const now = o.total === 0 ? 'no monitors yet' : o.following === o.total ? `all ${of(o.total)}` : `${o.following} of ${of(o.total)}`;
+    return `In the Default alert policy: every monitor without alert settings of its own, and every new monitor, alerts through it (now ${now}).`;
+  }
+  return `Only monitors that pick it in their own alert settings alert through it (now ${o.picking === 0 ? 'none' : of(o.picking)}).`;
 }
 
 /** How an alert's event reads (the delivery log adds reminder numbers and certificate days). */

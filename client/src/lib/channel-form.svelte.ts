@@ -19,6 +19,10 @@ export class ChannelForm {
   notifierId = $state('');
   name = $state('');
   enabled = $state(true);
+  /** In the default alert policy: every monitor without settings of its own alerts through it. */
+  useForAll = $state(false);
+  /** What the server holds for useForAll (sent on edit only when changed). */
+  #savedUseForAll = false;
   config = $state<Record<string, unknown>>({});
   subject = $state('');
   body = $state('');
@@ -44,10 +48,12 @@ export class ChannelForm {
   configurable = $derived(!!this.notifier);
   dirty = $derived(this.#snapshot() !== this.#saved);
 
-  constructor(orgId: string, notifiers: Notifier[], existing: Channel | null) {
+  /** `first`: the organization has no channel yet, so a new one serves every monitor unless unticked. */
+  constructor(orgId: string, notifiers: Notifier[], existing: Channel | null, first = false) {
     this.orgId = orgId;
     this.notifiers = notifiers;
     this.existing = existing;
+    this.useForAll = first;
     if (existing) this.#fill(existing);
     else if (notifiers.length) this.choose(notifiers.find((n) => n.id === 'webhook')?.id ?? notifiers[0]!.id);
     this.#saved = this.#snapshot();
@@ -57,6 +63,7 @@ export class ChannelForm {
     this.notifierId = c.notifier;
     this.name = c.name;
     this.enabled = c.enabled;
+    this.useForAll = this.#savedUseForAll = c.usedForAllMonitors;
     this.config = structuredClone(c.config);
     this.subject = c.template?.subject ?? '';
     this.body = c.template?.body ?? '';
@@ -84,14 +91,15 @@ export class ChannelForm {
   }
 
   #snapshot(): string {
-    return JSON.stringify([this.notifierId, this.name.trim(), this.enabled, this.#config(), this.#template()]);
+    return JSON.stringify([this.notifierId, this.name.trim(), this.enabled, this.useForAll, this.#config(), this.#template()]);
   }
 
   #body() {
     const common = { name: this.name.trim(), enabled: this.enabled, template: this.#template() };
-    if (!this.existing) return { ...common, notifier: this.notifierId, config: this.#config() };
+    if (!this.existing) return { ...common, notifier: this.notifierId, config: this.#config(), useForAllMonitors: this.useForAll };
+    const reach = this.useForAll !== this.#savedUseForAll ? { useForAllMonitors: this.useForAll } : {};
     // A notifier this server lacks: its config cannot be judged here, so it is left as stored.
-    return this.configurable ? { ...common, config: this.#config() } : common;
+    return this.configurable ? { ...common, ...reach, config: this.#config() } : { ...common, ...reach };
   }
 
   /** Errors a browser can find before asking the server. */

@@ -6,12 +6,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProbeFailure } from '../../../plugins/sdk.js';
 import { recordAudit, type Actor } from '../../auth/audit.js';
+import { rows } from '../../db/sql.js';
 import { AppError, notFound } from '../../errors.js';
 import { resolveTarget, targetHost, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
 import { judgeConfig } from '../../plugin-config/parse.js';
 import type { Clock } from '../../scheduler/clock.js';
 import type { Sender, TimedResult } from '../deliver.js';
 import { buildMessage } from '../messages.js';
+import { addToDefault, defaultChannelIds, removeFromDefault } from '../policies/store.js';
 import type { NotifierRegistry } from '../registry.js';
 import type { CreateChannelInput, PatchChannelInput } from './schema.js';
 import * as store from './store.js';
@@ -32,6 +34,8 @@ export interface ChannelJson {
   updatedAt: string;
   /** The latest alert it delivered or gave up on; null before any. */
   lastDelivery: store.LastDelivery | null;
+  /** In the org's default alert policy: every monitor without a policy of its own alerts through it. */
+  usedForAllMonitors: boolean;
 }
 
 /** A created or rotated channel: the only answers holding the signing secret. */
@@ -53,7 +57,7 @@ const newSecret = () => 'whsec_' + randomBytes(32).toString('base64url');
 export class ChannelService {
   constructor(private readonly deps: ChannelServiceDeps) {}
 
-  #json(c: store.Channel, last?: store.LastDelivery): ChannelJson {
+  #json(c: store.Channel, usedForAllMonitors: boolean, last?: store.LastDelivery): ChannelJson {
     return {
       id: c.id,
       name: c.name,
@@ -65,6 +69,7 @@ export class ChannelService {
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
       lastDelivery: last ?? null,
+      usedForAllMonitors,
     };
   }
 
@@ -109,7 +114,8 @@ export class ChannelService {
     const em = this.deps.em();
     const channels = await store.listChannels(em, orgId);
     const last = await store.lastDeliveries(em, channels.map((c) => c.id));
-    return channels.map((c) => this.#json(c, last.get(c.id)));
+    const forAll = await defaultChannelIds(em, orgId);
+    return channels.map((c) => this.#json(c, forAll.has(c.id), last.get(c.id)));
   }
 
   async get(orgId: string, id: string): Promise<ChannelJson> {
@@ -117,14 +123,25 @@ export class ChannelService {
   }
 
   async #withLast(c: store.Channel): Promise<ChannelJson> {
-    return this.#json(c, (await store.lastDeliveries(this.deps.em(), [c.id])).get(c.id));
+    const em = this.deps.em();
+    return this.#json(c, (await defaultChannelIds(em, c.orgId)).has(c.id), (await store.lastDeliveries(em, [c.id])).get(c.id));
+  }
+
+  /** Puts the channel in or out of the org's default policy, audited as the defaults' change. */
+  async #useForAll(em: EntityManager, orgId: string, actor: Actor, c: store.Channel, use: boolean): Promise<void> {
+    await (use ? addToDefault(em, orgId, c.id) : removeFromDefault(em, orgId, c.id));
+    const channels = (await defaultChannelIds(em, orgId)).size;
+    await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'alert_defaults.updated', details: { channels, [use ? 'added' : 'removed']: c.name } });
   }
 
   async create(orgId: string, actor: Actor, input: CreateChannelInput): Promise<ChannelWithSecret> {
     const config = await this.#checkConfig(input.notifier, input.config);
     const signed = this.deps.registry.get(input.notifier)!.signed === true;
     const secret = signed ? newSecret() : null;
-    const c = await this.deps.em().transactional(async (em) => {
+    const [c, forAll] = await this.deps.em().transactional(async (em) => {
+      // One creation at a time per org, so exactly one channel is its first.
+      await rows(em, 'SELECT pg_advisory_xact_lock(hashtext(?)) IS NULL AS locked', [`channels:${orgId}`]);
+      const first = (await store.listChannels(em, orgId)).length === 0;
       const created = await store.insertChannel(em, {
         id: randomUUID(),
         orgId,
@@ -137,9 +154,12 @@ export class ChannelService {
         createdBy: actor.principal?.kind === 'user' ? actor.principal.userId : null,
       });
       await this.#audit(em, orgId, actor, 'notification_channel.created', created);
-      return created;
+      // The first channel serves every monitor unless told otherwise: otherwise it would alert nobody.
+      const use = input.useForAllMonitors ?? first;
+      if (use) await this.#useForAll(em, orgId, actor, created, true);
+      return [created, use] as const;
     });
-    return { ...this.#json(c), ...(secret ? { secret } : {}) };
+    return { ...this.#json(c, forAll), ...(secret ? { secret } : {}) };
   }
 
   async update(orgId: string, actor: Actor, id: string, patch: PatchChannelInput): Promise<ChannelWithSecret> {
@@ -162,6 +182,7 @@ export class ChannelService {
       await this.#find(em, orgId, id, true);
       const updated = await store.updateChannel(em, orgId, id, changes);
       await this.#audit(em, orgId, actor, 'notification_channel.updated', updated, { fields: Object.keys(patch) });
+      if (patch.useForAllMonitors !== undefined) await this.#useForAll(em, orgId, actor, updated, patch.useForAllMonitors);
       return updated;
     });
     return { ...(await this.#withLast(c)), ...(secret ? { secret } : {}) };

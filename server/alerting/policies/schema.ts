@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const flappingSchema = z.strictObject({
   changes: z.number().int().min(2).max(100).default(4).describe('More status changes than this within the window is flapping'),
-  windowMinutes: z.number().int().min(1).max(1440).default(30).describe('The window (minutes); also how long a flapping monitor must stay put to be stable'),
+  windowMinutes: z.number().int().min(1).max(1440).default(30).describe('The window (minutes); also the quiet window: flap damping ends once the monitor has had no status change for this long'),
 });
 
 export const alertPolicySchema = z.strictObject({

@@ -90,3 +90,41 @@ export async function putPolicy(em: EntityManager, orgId: string, monitorId: str
 export async function removePolicy(em: EntityManager, orgId: string, monitorId: string): Promise<void> {
   await run(em, 'DELETE FROM alert_policies WHERE org_id = ? AND monitor_id = ?', [orgId, monitorId]);
 }
+
+/**
+ * Adds a channel to the org's default policy (the one every monitor without its own follows),
+ * making that policy with NO_POLICY's settings when the org has none yet.
+ */
+export async function addToDefault(em: EntityManager, orgId: string, channelId: string): Promise<void> {
+  const f = NO_POLICY;
+  const saved = await row<{ id: string }>(
+    em,
+    `INSERT INTO alert_policies (id, org_id, monitor_id, remind_every_minutes, on_degraded, flap_changes, flap_window_minutes)
+     VALUES (?, ?, NULL, ?, ?, ?, ?)
+     ON CONFLICT (org_id) WHERE monitor_id IS NULL DO UPDATE SET updated_at = now()
+     RETURNING id`,
+    [randomUUID(), orgId, f.remindEveryMinutes, f.onDegraded, f.flapping.changes, f.flapping.windowMinutes],
+  );
+  await run(em, 'INSERT INTO alert_policy_channels (policy_id, channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [saved!.id, channelId]);
+}
+
+/** Takes a channel out of the org's default policy (monitors' own policies keep it). */
+export async function removeFromDefault(em: EntityManager, orgId: string, channelId: string): Promise<void> {
+  await run(
+    em,
+    `DELETE FROM alert_policy_channels pc USING alert_policies p
+     WHERE pc.policy_id = p.id AND p.org_id = ? AND p.monitor_id IS NULL AND pc.channel_id = ?`,
+    [orgId, channelId],
+  );
+}
+
+/** The org's channels in its default policy. */
+export async function defaultChannelIds(em: EntityManager, orgId: string): Promise<Set<string>> {
+  const found = await rows<{ channel_id: string }>(
+    em,
+    `SELECT pc.channel_id FROM alert_policy_channels pc JOIN alert_policies p ON p.id = pc.policy_id
+     WHERE p.org_id = ? AND p.monitor_id IS NULL`,
+    [orgId],
+  );
+  return new Set(found.map((r) => r.channel_id));
+}
