@@ -57,15 +57,21 @@ export class MonitorRow {
     this.beats = { t, s: m.beats.s, l: m.beats.l };
   }
 
-  /** A REST/upsert shape: same monitor, maybe renamed, retagged, paused. */
+  /**
+   * A REST/upsert shape: same monitor, maybe renamed, retagged, paused. Its status is taken unless
+   * the row already knows a newer one: a new monitor is checked at once, so its first check can
+   * arrive live before the answer to the request that created it (which still says pending).
+   */
   update(m: MonitorJson) {
     this.name = m.name;
     this.probe = m.probe;
     if (m.tags.join('\0') !== this.tags.join('\0')) this.tags = m.tags;
     this.paused = m.paused;
     this.intervalSeconds = m.intervalSeconds;
-    this.status = m.status;
-    this.since = m.statusSince;
+    if (this.since === null || (m.statusSince !== null && m.statusSince >= this.since)) {
+      this.status = m.status;
+      this.since = m.statusSince;
+    }
   }
 
   /** Adds a live check; answers false when it is one the row already has (replayed after a resync). */
