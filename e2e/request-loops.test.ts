@@ -54,13 +54,13 @@ async function requestsOver(path: string): Promise<Map<string, number>> {
   try {
     if (new URL(page.url()).pathname === path) await page.goto(`${app.url}${path}`);
     else
-      await page.evaluate((href) => {
+      await page.evaluate(`(() => {
         const a = document.createElement('a');
-        a.href = href;
+        a.href = ${JSON.stringify(path)};
         document.body.append(a);
         a.click();
         a.remove();
-      }, path);
+      })()`);
     await page.waitForURL(`**${path}`);
     // Something happens meanwhile, as it does on a live dashboard: a check is run and stored.
     await page.waitForTimeout(1_500);
