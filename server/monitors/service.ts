@@ -9,6 +9,7 @@ import { recordAudit, type Actor } from '../auth/audit.js';
 import type { Orm } from '../db/orm.js';
 import { AppError, notFound } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
+import { plainError } from '../http/messages.js';
 import type { Logger } from '../log.js';
 import { alwaysRefused, targetHost, type OutboundPolicy } from '../outbound/policy.js';
 import { judgeConfig } from '../plugin-config/parse.js';
@@ -153,7 +154,7 @@ export class MonitorService {
         // Secrets carry over within the same probe only.
         patch.config = this.#settleConfig(probe, patch.config ?? current.config, probe === current.probe ? current.config : undefined);
       }
-      const limits = mergedLimits.safeParse({ ...current, ...patch });
+      const limits = mergedLimits.safeParse({ ...current, ...patch }, { error: plainError });
       if (!limits.success) throw validationFailed(issueDetails(limits.error));
       const updated = (await store.updateMonitor(em, orgId, id, patch))!;
       await this.#audit(em, orgId, actor, 'monitor.updated', updated, { fields: Object.keys(input) });
