@@ -5,7 +5,6 @@
  * the server's verdict on the right field.
  */
 import { api, ApiError, messageOf } from './api';
-import { passwordProblem } from '../../../server/http/messages';
 import { judge, withStanding, type Judged } from './form-errors';
 import { slugify, type ComponentStatus, type StatusPage } from './status-pages';
 import type { MonitorJson } from './types';
@@ -395,10 +394,7 @@ export class StatusPageForm {
       if (!l.label.trim()) e[`footerLinks.${l.key}.label`] = 'Give the link a label';
       if (!l.url.trim() || l.url.trim() === 'https://') e[`footerLinks.${l.key}.url`] = 'Enter the address the link opens';
     }
-    if (this.passwordMode === 'set') {
-      const problem = this.password ? passwordProblem(this.password) : 'Enter a password, or leave the page public';
-      if (problem) e.password = problem;
-    }
+    if (this.passwordMode === 'set' && !this.password) e.password = 'Enter a password, or leave the page public';
     return e;
   }
 
