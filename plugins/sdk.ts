@@ -113,6 +113,15 @@ export function secretUrlPassword<T extends z.ZodType>(schema: T): T {
   return schema.meta({ 'x-secret': 'url-password' }) as T;
 }
 
+/**
+ * Shows a field that has a default among the form's main fields instead of under "More options"
+ * (a port people usually look at, a record type). Same as `.meta({ 'x-main': true })`; give
+ * a field its own label with `.meta({ title: '…' })`.
+ */
+export function mainField<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ 'x-main': true }) as T;
+}
+
 /** Thrown inside a probe to end the check with a coded failure; `fail()` turns it into a result. */
 export class ProbeFailure extends Error {
   // A name, so code that cannot import this class (an external plugin) can still recognise it.

@@ -1,7 +1,7 @@
 /** DNS probe: asks one server one question over UDP and checks the rcode and answers. */
 import nodeDns from 'node:dns';
 import { z } from 'zod';
-import { defineProbe, fail, ProbeFailure, since, type Timings } from '../sdk.js';
+import { defineProbe, fail, mainField, ProbeFailure, since, type Timings } from '../sdk.js';
 import { problemOf } from '../shared/errors.js';
 import { resolveTarget } from '../shared/net.js';
 import { missingAnswers, shownAnswer, toAnswer, type DnsAnswer } from './answers.js';
@@ -18,15 +18,17 @@ const dnsConfig = z.strictObject({
     .min(1)
     .max(253)
     .regex(/^(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\.)$/)
+    .meta({ title: 'Domain name' })
     .describe('Name to look up, e.g. example.com or _sip._tcp.example.com'),
-  type: z.enum(RECORD_TYPES).default('A').describe('Record type to ask for'),
+  type: mainField(z.enum(RECORD_TYPES).default('A')).meta({ title: 'Record type' }).describe('Record type to ask for'),
   server: z
     .string()
     // host or [IPv6], then an optional :port of 1-65535; or a bare IPv6 address
     .regex(/^(?:(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*|\[[0-9A-Fa-f:.]+\])(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)$/)
     .optional()
+    .meta({ title: 'DNS server' })
     .describe('DNS server as host, host:port, IP or [IPv6]:port (UDP); absent: the system resolver'),
-  expectedRcode: z.enum(RCODES).default('NOERROR').describe('Response code the answer must carry'),
+  expectedRcode: z.enum(RCODES).default('NOERROR').meta({ title: 'Expected response code' }).describe('Response code the answer must carry'),
   expectedAnswers: z
     .array(z.string().min(1).max(1024))
     .max(50)

@@ -3,7 +3,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import net from 'node:net';
 import { once } from 'node:events';
 import { z } from 'zod';
-import { defineProbe, excerpt, fail, since, type ProbeProblem, type Timings } from '../sdk.js';
+import { defineProbe, excerpt, fail, mainField, since, type ProbeProblem, type Timings } from '../sdk.js';
 import { certificateFacts, type CertificateFacts } from '../shared/certificate.js';
 import { problemOf, TLS_CODES } from '../shared/errors.js';
 import { hostPort, resolveTarget } from '../shared/net.js';
@@ -11,11 +11,11 @@ import { caSchema, hostSchema, portSchema } from '../shared/schema.js';
 
 const tlsConfig = z.strictObject({
   host: hostSchema.describe('Host name or IP address'),
-  port: portSchema.default(443).describe('TCP port'),
-  servername: hostSchema.optional().describe('Name to send (SNI) and to check the certificate against; default: host'),
-  warnDays: z.number().int().min(0).max(3650).default(14).describe('Degraded when fewer days are left (days)'),
-  criticalDays: z.number().int().min(0).max(3650).default(3).describe('Down when fewer days are left (days)'),
-  allowSelfSigned: z.boolean().default(false).describe('Accept self-signed certificates and untrusted chains'),
+  port: mainField(portSchema.default(443)).describe('TCP port'),
+  servername: hostSchema.optional().meta({ title: 'Server name (SNI)' }).describe('Name to send (SNI) and to check the certificate against; default: host'),
+  warnDays: z.number().int().min(0).max(3650).default(14).meta({ title: 'Warning threshold (days)' }).describe('Degraded when fewer days are left (days)'),
+  criticalDays: z.number().int().min(0).max(3650).default(3).meta({ title: 'Critical threshold (days)' }).describe('Down when fewer days are left (days)'),
+  allowSelfSigned: z.boolean().default(false).meta({ title: 'Allow self-signed certificates' }).describe('Accept self-signed certificates and untrusted chains'),
   ca: caSchema.optional().describe('PEM certificate(s) of a private CA to trust, in addition to the system store'),
 });
 

@@ -90,7 +90,7 @@ describe('monitor alerts', () => {
     expect(events(a)).toEqual(['monitor.down', 'monitor.up']);
     expect(events(b)).toEqual(['monitor.down', 'monitor.up']);
     expect(smtp.messages.map((x) => x.subject)).toEqual(['🔴 Checkout is down', '🟢 Checkout is up again']);
-    expect(smtp.messages[1]!.text).toContain('Recovered after 5m');
+    expect(smtp.messages[1]!.text).toContain('Recovered after 5 min');
 
     const down = a.requests[0]!;
     expect(down.json()).toMatchObject({ event: 'monitor.down', monitor: { id: m, name: 'Checkout' }, status: 'down', reason: { code: 'TIMEOUT' }, at: new Date(downAt).toISOString() });

@@ -16,7 +16,7 @@ export const TEMPLATE_FIELDS = {
   'reason.message': 'Failure or warning text',
   reminder: 'Reminder number (1, 2, …) while down',
   downSince: 'When the outage began (ISO 8601 UTC)',
-  downFor: 'How long the monitor has been down, e.g. 1h 5m',
+  downFor: 'How long the monitor has been down, e.g. 1 h 5 min',
   'certificate.daysLeft': 'Days until the certificate expires',
   'page.title': 'Status page title',
   'page.url': 'Status page URL',

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AlertEvent, AlertFacts } from './sdk.js';
 import { PLACEHOLDER, TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields, type TemplateField } from './template-fields.js';
+import { duration } from '../http/messages.js';
 
 export { TEMPLATE_FIELDS, unknownFields, type TemplateField };
 
@@ -26,15 +27,8 @@ export const templateSchema = z.strictObject({
 });
 export type Template = z.output<typeof templateSchema>;
 
-/** Minutes as "2d 3h", "1h 5m", "4m"; under a minute "<1m". */
-export function duration(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return '<1m';
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  return [d && `${d}d`, h && `${h}h`, m && !d && `${m}m`].filter(Boolean).join(' ');
-}
+/** "2 d 3 h", "1 h 5 min", "45 s": durations are said one way everywhere (messages.ts). */
+export { duration };
 
 /** The values of every field for these facts ('' where a field does not apply). */
 export function fieldValues(facts: AlertFacts, link: string | undefined): Record<TemplateField, string> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
+import { ACCOUNT, PASSWORD as PASSWORD_WORDS } from '../http/messages.js';
 import { signUp, TestClient } from '../testing/client.js';
 
 let app: TestApp;
@@ -157,6 +158,21 @@ describe('bad input', () => {
     expect(res.body.error.details).toContainEqual(expect.objectContaining({ path, code }));
     const [n] = await sql('SELECT count(*)::int AS n FROM users WHERE email = ?', [(body as { email: string }).email]);
     expect(n.n).toBe(0);
+  });
+
+  it('answers a bad set-up body with plain words on each field, never the validator\'s text', async () => {
+    const res = await new TestClient(app.url).post('/auth/signup', { email: 'nope', password: 'short', name: ' ', orgName: '', admin: true });
+    expect(res.status).toBe(400);
+    const words = Object.fromEntries((res.body.error.details as Array<{ path: string; message: string }>).map((d) => [d.path, d.message]));
+    expect(words).toEqual({ '': 'Unknown field: admin.', email: ACCOUNT.email, password: PASSWORD_WORDS.tooShort, name: ACCOUNT.name, orgName: ACCOUNT.orgName });
+    const missing = await new TestClient(app.url).post('/auth/signup', {});
+    const said = (missing.body.error.details as Array<{ path: string; message: string }>).map((d) => `${d.path}: ${d.message}`);
+    expect(said).toEqual([`email: ${ACCOUNT.email}`, 'password: Required.', `name: ${ACCOUNT.name}`]);
+    // Every route validates through the same words: an empty organization name, a wrong type.
+    const { client } = await signUp(app.url, 'words@example.com');
+    const org = await client.post('/orgs', { name: '' });
+    expect(org.body.error.details).toEqual([{ path: 'name', code: 'too_small', message: 'Required.' }]);
+    for (const body of [res.body, missing.body, org.body]) expect(JSON.stringify(body)).not.toMatch(/Too small|expected string|Invalid (input|email)|>=/);
   });
 
   it('refuses a 10 MB body with 413', async () => {

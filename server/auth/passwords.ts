@@ -1,18 +1,19 @@
 import bcrypt from 'bcrypt';
 import { z } from 'zod';
+import { PASSWORD, passwordProblem } from '../http/messages.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Our published promise: bcrypt, cost 12. */
 export const BCRYPT_COST = 12;
 
 /**
- * 8–72 bytes of UTF-8. bcrypt reads only 72 bytes: a longer password is refused with its own
- * code rather than silently truncated.
+ * At least 8 characters, at most 72 bytes of UTF-8 (messages.ts says so, here and in the
+ * dashboard). bcrypt reads only 72 bytes: a longer password is refused with its own code rather
+ * than silently truncated.
  */
 export const passwordSchema = z.string().superRefine((value, ctx) => {
-  const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes < 8) ctx.addIssue({ code: 'custom', message: 'Use at least 8 characters', params: { code: 'PASSWORD_TOO_SHORT' } });
-  if (bytes > 72) ctx.addIssue({ code: 'custom', message: 'Use at most 72 bytes (bcrypt ignores the rest)', params: { code: 'PASSWORD_TOO_LONG' } });
+  const problem = passwordProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: problem === PASSWORD.tooShort ? 'PASSWORD_TOO_SHORT' : 'PASSWORD_TOO_LONG' } });
 });
 
 /**

@@ -5,6 +5,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { parse } from '../http/body.js';
+import { ACCOUNT } from '../http/messages.js';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
 import { orgsOfUser } from '../orgs/service.js';
 import { accountActivity, auditQuery, recordAudit } from './audit.js';
@@ -16,12 +17,12 @@ import { isLocalRequest } from './setup.js';
 import type { Principal } from './types.js';
 import { findUser, findUserByEmail, setPassword, signup, userJson } from './users.js';
 
-const email = z.email().max(254);
+const email = z.email({ error: ACCOUNT.email }).max(254);
 export const signupBody = z.strictObject({
   email,
   password: passwordSchema,
-  name: z.string().trim().min(1).max(100),
-  orgName: z.string().trim().min(1).max(100).optional(),
+  name: z.string({ error: ACCOUNT.name }).trim().min(1, { error: ACCOUNT.name }).max(100),
+  orgName: z.string({ error: ACCOUNT.orgName }).trim().min(1, { error: ACCOUNT.orgName }).max(100).optional(),
   /** The secret of an invitation link (`pp_inv_…`): the new account accepts it at once. */
   invitationToken: z.string().max(200).optional(),
   /** The set-up code PingPage printed at start: the first account needs it unless created from this machine. */

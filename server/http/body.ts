@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { issueDetails } from './errors.js';
+import { plainError } from './messages.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -43,9 +44,9 @@ function tooLarge(limit: number) {
   return new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limit} bytes`);
 }
 
-/** Validates input at the boundary: the parsed value, or 400 VALIDATION_FAILED with field paths. */
+/** Validates input at the boundary: the parsed value, or 400 VALIDATION_FAILED with field paths and plain words (messages.ts). */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: plainError });
   if (!result.success) throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', issueDetails(result.error));
   return result.data;
 }

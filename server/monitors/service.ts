@@ -10,6 +10,7 @@ import { recordAudit, type Actor } from '../auth/audit.js';
 import type { Orm } from '../db/orm.js';
 import { AppError, notFound } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
+import { plainError } from '../http/messages.js';
 import type { Logger } from '../log.js';
 import { alwaysRefused, targetHost, type OutboundPolicy } from '../outbound/policy.js';
 import { judgeConfig } from '../plugin-config/parse.js';
@@ -155,7 +156,7 @@ export class MonitorService {
         // Secrets carry over within the same probe only.
         patch.config = this.#settleConfig(probe, patch.config ?? current.config, probe === current.probe ? current.config : undefined);
       }
-      const limits = mergedLimits.safeParse({ ...current, ...patch });
+      const limits = mergedLimits.safeParse({ ...current, ...patch }, { error: plainError });
       if (!limits.success) throw validationFailed(issueDetails(limits.error));
       const updated = (await store.updateMonitor(em, orgId, id, patch))!;
       retargeted = updated.probe !== current.probe || !isDeepStrictEqual(updated.config, current.config);

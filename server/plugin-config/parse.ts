@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
+import { plainError } from '../http/messages.js';
 import type { SecretEdit } from './secrets.js';
 
 const under = (path: string) => (path ? `config.${path}` : 'config');
@@ -22,7 +23,7 @@ function secretRequired(paths: string[]): AppError {
 /** The parsed config, or 400: SECRET_REQUIRED for secrets that could not be kept, else VALIDATION_FAILED. */
 export function judgeConfig(schema: z.ZodType, edit: SecretEdit): unknown {
   if (edit.refused.length) throw secretRequired(edit.refused);
-  const parsed = schema.safeParse(edit.config);
+  const parsed = schema.safeParse(edit.config, { error: plainError });
   if (parsed.success) return parsed.data;
   const details = issueDetails(parsed.error as z.ZodError);
   // A secret dropped with its old destination that the schema needs: ask for it by name.

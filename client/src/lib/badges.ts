@@ -1,4 +1,5 @@
 /** The snippets that embed a status page's badge in a README or a web page, linking to the page. */
+import { statusTitle } from '../../../server/http/messages';
 import type { StatusPage } from './status-pages';
 
 export type BadgeKind = 'status' | 'uptime';
@@ -18,7 +19,8 @@ export interface Badge {
 export function badgeOf(page: StatusPage, choice: BadgeChoice): Badge {
   const component = choice.componentId === null ? null : page.links.components.find((c) => c.id === choice.componentId);
   const links = component ? component.badge : page.links.badge;
-  return { url: links[choice.kind], alt: `${component ? component.name : page.title} ${choice.kind}` };
+  const name = component ? component.name : page.title;
+  return { url: links[choice.kind], alt: choice.kind === 'status' ? statusTitle(name) : `${name} uptime` };
 }
 
 const htmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

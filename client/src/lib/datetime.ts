@@ -57,8 +57,7 @@ export function windowText(startsAt: string, endsAt: string): string {
   return `${dateTime.format(a)} – ${sameDay ? timeOnly.format(b) : dateTime.format(b)}`;
 }
 
-/** "2 h 30 min", "45 min", "3 d 4 h" between two instants, as status pages say it; "under a minute" rather than "0 min". */
+/** "2 h 30 min", "45 s", "3 d 4 h" between two instants, as status pages say it (never "0 min"). */
 export function span(fromIso: string, to: string | number): string {
-  const ms = new Date(to).getTime() - Date.parse(fromIso);
-  return ms < 30_000 ? 'under a minute' : duration(ms);
+  return duration(new Date(to).getTime() - Date.parse(fromIso));
 }

@@ -34,16 +34,8 @@ export function ms(value: number | null | undefined): string {
   return (Math.round(value * 10) / 10).toString() + ' ms';
 }
 
-/** 90 → "1m 30s", 3600 → "1h", 86400*3 → "3d". */
-export function duration(seconds: number): string {
-  seconds = Math.max(0, Math.round(seconds));
-  if (seconds < 60) return `${seconds}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return seconds % 60 ? `${m}m ${seconds % 60}s` : `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
-  return `${Math.floor(h / 24)}d`;
-}
+/** Milliseconds as "1 min 30 s", "1 h", "3 d": durations are said one way everywhere (messages.ts). */
+export { duration } from '../../../server/http/messages';
 
 /** 60 → "1 minute", 21600 → "6 hours": for pickers, where there is room. */
 export function longDuration(seconds: number): string {

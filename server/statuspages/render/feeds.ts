@@ -2,6 +2,7 @@
 import type { DerivedPage } from '../derive.js';
 import type { PageRecord } from '../load.js';
 import { INCIDENT_LABEL } from '../vocab.js';
+import { statusTitle } from '../../http/messages.js';
 import { esc } from './escape.js';
 import { dayTime } from './format.js';
 import { markdownHtml } from './markdown-html.js';
@@ -47,7 +48,7 @@ export function atomFeed(record: PageRecord, d: DerivedPage, pageUrl: string): s
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>urn:uuid:${esc(record.id)}</id>
-<title>${esc(record.title)} status</title>
+<title>${esc(statusTitle(record.title))}</title>
 <updated>${esc(updated)}</updated>
 <author><name>${esc(record.title)}</name></author>
 <link rel="self" type="application/atom+xml" href="${esc(pageUrl)}/feed.atom"/>
@@ -74,7 +75,7 @@ export function rssFeed(record: PageRecord, d: DerivedPage, pageUrl: string): st
   return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
 <channel>
-<title>${esc(record.title)} status</title>
+<title>${esc(statusTitle(record.title))}</title>
 <link>${esc(pageUrl)}</link>
 <description>${esc(record.description ?? `Incidents and maintenance of ${record.title}`)}</description>
 <atom:link href="${esc(pageUrl)}/feed.rss" rel="self" type="application/rss+xml"/>

@@ -14,14 +14,8 @@ export function dayTime(value: string | number): string {
   return `${day(value)}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 }
 
-/** "2 h 5 min", "45 min", "3 d 4 h" between two instants (ms). */
-export function duration(ms: number): string {
-  const min = Math.max(0, Math.round(ms / 60_000));
-  if (min < 60) return `${min} min`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
-  return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
-}
+/** "45 s", "2 h 5 min", "3 d 4 h" between two instants (ms): the one way of saying it (messages.ts). */
+export { duration } from '../../http/messages.js';
 
 /** "99.98%" / "100%": the one formatter of results/uptime.ts. */
 export { formatPercent as percent } from '../../results/uptime.js';

@@ -1,5 +1,6 @@
 /** The document around every public page: head, header, footer. */
 import type { PageRecord } from '../load.js';
+import { statusTitle } from '../../http/messages.js';
 import { html, type Safe } from './escape.js';
 import { dayTime } from './format.js';
 import { safeHref } from './markdown.js';
@@ -71,10 +72,10 @@ ${opts.body}
 }
 
 function alternates(f: Frame): Safe {
-  const t = f.record.title;
-  return html`<link rel="alternate" type="application/atom+xml" title="${t} status (Atom)" href="${f.base}/feed.atom"/>
-<link rel="alternate" type="application/rss+xml" title="${t} status (RSS)" href="${f.base}/feed.rss"/>
-<link rel="alternate" type="application/json" title="${t} status (JSON)" href="${jsonPath(f.record.slug)}"/>`;
+  const t = statusTitle(f.record.title);
+  return html`<link rel="alternate" type="application/atom+xml" title="${t} (Atom)" href="${f.base}/feed.atom"/>
+<link rel="alternate" type="application/rss+xml" title="${t} (RSS)" href="${f.base}/feed.rss"/>
+<link rel="alternate" type="application/json" title="${t} (JSON)" href="${jsonPath(f.record.slug)}"/>`;
 }
 
 export function footerHtml(f: Frame, updatedAt: string): Safe {

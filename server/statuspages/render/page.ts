@@ -3,6 +3,7 @@ import { uptimeLevel, type UptimeLevel } from '../../results/uptime.js';
 import type { DayBar, DerivedPage } from '../derive.js';
 import type { PublicComponent, PublicIncident, PublicMaintenance } from '../types.js';
 import { COMPONENT_LABEL, IMPACT_LABEL, INCIDENT_LABEL, OVERALL_LABEL, type Impact } from '../vocab.js';
+import { statusTitle } from '../../http/messages.js';
 import { html, Safe } from './escape.js';
 import { day, dayTime, duration, percent } from './format.js';
 import { documentHtml, footerHtml, type Frame } from './layout.js';
@@ -33,13 +34,13 @@ ${historyHtml(f, d.history)}
 ${subscribeSection(f, p.components)}
 </main>
 ${footerHtml(f, p.updatedAt)}`;
-  return documentHtml(f, { title: `${p.title} status`, body, script: true, noindex, subscribeLink: true });
+  return documentHtml(f, { title: statusTitle(p.title), body, script: true, noindex, subscribeLink: true });
 }
 
 export function incidentPageHtml(f: Frame, d: DerivedPage, incident: PublicIncident, noindex: boolean): string {
   const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : null;
   const body = html`<main id="main" class="wrap">
-<a class="back" href="${f.base || '/'}">← ${f.record.title} status</a>
+<a class="back" href="${f.base || '/'}">← ${statusTitle(f.record.title)}</a>
 <article class="card impact-${incident.impact}">
 <h2>${incident.title}</h2>
 <p class="meta"><span class="pill i-${incident.status}">${INCIDENT_LABEL[incident.status]}</span>
@@ -51,7 +52,7 @@ ${timeline(incident)}
 </article>
 </main>
 ${footerHtml(f, d.page.updatedAt)}`;
-  return documentHtml(f, { title: `${incident.title} · ${f.record.title} status`, body, script: false, noindex });
+  return documentHtml(f, { title: `${incident.title} · ${statusTitle(f.record.title)}`, body, script: false, noindex });
 }
 
 export function passwordPageHtml(f: Frame, error: string | null): string {
@@ -66,7 +67,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 </main>`;
   // The form shows nothing of the page but its title: that much the owner chose to make public.
   const frame = { ...f, record: { ...f.record, description: null, logoUrl: null, footerLinks: [] } };
-  return documentHtml(frame, { title: `${f.record.title} status`, body, script: false, noindex: true, alternates: false });
+  return documentHtml(frame, { title: statusTitle(f.record.title), body, script: false, noindex: true, alternates: false });
 }
 
 /** A plain page for unknown slugs and incidents (no page data to show). */

@@ -36,6 +36,8 @@ export interface JsonSchema {
   format?: string;
   readOnly?: boolean;
   writeOnly?: boolean;
+  /** Shown among the main fields though it has a default (the SDK's mainField()). */
+  'x-main'?: boolean;
   examples?: unknown[];
 }
 
