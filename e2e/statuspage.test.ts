@@ -191,17 +191,18 @@ describe('a visitor’s open status page', () => {
     await note.waitFor({ timeout: 1_000 });
     expect(await note.textContent()).toMatch(/^Resolved Public API unreachable resolved .+ UTC, after \d+ min$/);
     expect(await note.getAttribute('class')).toBe('note resolved');
-    const colours = await note.evaluate((el) => {
-      const css = getComputedStyle(el);
+    // The note's left border, the resolved pill's green and a critical card's red, as the browser computes them.
+    const colours = (await page.evaluate(`(() => {
+      const border = getComputedStyle(document.getElementById('r-${id}')).borderLeftColor;
       const probe = document.createElement('span');
-      probe.className = 'pill i-resolved';
       document.body.append(probe);
+      probe.className = 'pill i-resolved';
       const green = getComputedStyle(probe).color;
       probe.className = 'card impact-critical';
       const red = getComputedStyle(probe).borderLeftColor;
       probe.remove();
-      return { border: css.borderLeftColor, green, red };
-    });
+      return { border, green, red };
+    })()`)) as { border: string; green: string; red: string };
     expect(colours.border).toBe(colours.green);
     expect(colours.border).not.toBe(colours.red);
     expect(await note.getByRole('link', { name: 'Public API unreachable' }).getAttribute('href')).toBe(`/status/acme/incidents/${id}`);
