@@ -53,8 +53,9 @@ describe('dashboard', () => {
   });
 
   it('creates an HTTP monitor through the form generated from the probe schema', async () => {
-    // A channel to pick in the form's Alerts section (channels have no screen of their own yet).
-    const channel = await ownerApi('POST', `/orgs/${orgId}/notification-channels`, { name: 'Ops hook', notifier: 'webhook', config: { url: hooks.url } });
+    // A channel to pick in the form's Alerts section; kept out of the default policy (which the
+    // org's first channel would join), so this monitor picks it in settings of its own.
+    const channel = await ownerApi('POST', `/orgs/${orgId}/notification-channels`, { name: 'Ops hook', notifier: 'webhook', config: { url: hooks.url }, useForAllMonitors: false });
     expect(channel.status).toBe(201);
     channelId = channel.body.id;
     await page.getByRole('link', { name: 'New monitor' }).first().click();

@@ -190,8 +190,9 @@ describe('incidents and maintenance screens', () => {
 
     const { visitor, card } = await publicCard('#incident-list', 'Checkout errors');
     // The browser may show its copy of the page from a moment ago (max-age=10); the page's live
-    // connection brings it up to date at once, history included.
-    await card.locator('.pill', { hasText: 'Resolved' }).waitFor({ timeout: 2_000 });
+    // connection brings it up to date at once: no longer current, a resolved note, in the history.
+    await card.waitFor({ state: 'detached', timeout: 2_000 });
+    await visitor.locator('#resolved .note.resolved', { hasText: 'Checkout errors' }).waitFor({ timeout: 2_000 });
     await visitor.locator('#history li', { hasText: 'Checkout errors' }).locator('.pill', { hasText: 'Resolved' }).waitFor({ timeout: 2_000 });
     await visitor.close();
   });

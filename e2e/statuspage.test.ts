@@ -168,15 +168,48 @@ describe('a visitor’s open status page', () => {
     await page.getByText('A failed disk; replacing it.').waitFor({ timeout: 1_000 });
     expect(await page.locator(`#i-${created.body.id} .timeline > li`).count()).toBe(2);
     expect(await page.locator(`#i-${created.body.id} a[href="https://example.com/notes"]`).count()).toBe(1);
-    // "Past incidents" follows too: listed at once, then resolved with how long it lasted.
+    // An open incident is current, never past.
     const history = page.locator(`#history #h-${created.body.id}`);
-    expect(await history.locator('.pill').textContent()).toBe('Identified');
-    expect(await page.locator('#history-empty').isHidden()).toBe(true);
+    expect(await history.count()).toBe(0);
+    expect(await page.locator('#history-empty').isVisible()).toBe(true);
     await screenshot(page, 'statuspage-incident');
-    expect((await owner.post(`/orgs/${orgId}/incidents/${created.body.id}/updates`, { status: 'resolved', message: 'Replaced.' })).status).toBe(200);
+  });
+
+  it('moves the incident to "Past incidents" the moment it is resolved, leaving a green resolved note on top, without reload', async () => {
+    const id = (await owner.get<Array<{ id: string }>>(`/orgs/${orgId}/incidents`)).body[0]!.id;
+    expect((await owner.post(`/orgs/${orgId}/incidents/${id}/updates`, { status: 'resolved', message: 'Replaced.' })).status).toBe(200);
+    const history = page.locator(`#history #h-${id}`);
     await history.locator('.pill', { hasText: 'Resolved' }).waitFor({ timeout: 1_000 });
     expect(await history.textContent()).toMatch(/resolved after/);
     expect(await page.locator('#history li').count()).toBe(1);
+    expect(await page.locator('#history-empty').isHidden()).toBe(true);
+    // Not current any more: "Current incidents" is gone.
+    expect(await page.locator(`#i-${id}`).count()).toBe(0);
+    expect(await page.locator('#incidents').isHidden()).toBe(true);
+    // The note on top: green like the resolved pill, no red (critical) border.
+    const note = page.locator(`#resolved #r-${id}`);
+    await note.waitFor({ timeout: 1_000 });
+    expect(await note.textContent()).toMatch(/^Resolved Public API unreachable resolved .+ UTC, after \d+ min$/);
+    expect(await note.getAttribute('class')).toBe('note resolved');
+    // The note's left border, the resolved pill's green and a critical card's red, as the browser computes them.
+    const colours = (await page.evaluate(`(() => {
+      const border = getComputedStyle(document.getElementById('r-${id}')).borderLeftColor;
+      const probe = document.createElement('span');
+      document.body.append(probe);
+      probe.className = 'pill i-resolved';
+      const green = getComputedStyle(probe).color;
+      probe.className = 'card impact-critical';
+      const red = getComputedStyle(probe).borderLeftColor;
+      probe.remove();
+      return { border, green, red };
+    })()`)) as { border: string; green: string; red: string };
+    expect(colours.border).toBe(colours.green);
+    expect(colours.border).not.toBe(colours.red);
+    expect(await note.getByRole('link', { name: 'Public API unreachable' }).getAttribute('href')).toBe(`/status/acme/incidents/${id}`);
+    await screenshot(page, 'statuspage-resolved');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'statuspage-resolved-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('threw nothing and broke no CSP rule', () => {
@@ -194,8 +227,10 @@ describe('without JavaScript', () => {
     expect(await page.locator('h1').textContent()).toBe('Acme');
     expect(await page.locator('.comp-name').allTextContents()).toEqual(['Public API', 'Support desk']);
     expect(await pill(page, 'major_outage').textContent()).toBe('Major outage');
-    await page.getByText('Public API unreachable').first().waitFor();
-    await page.getByText('A failed disk; replacing it.').waitFor();
+    // Resolved: a note on top and an entry in the history; its updates are on its own page.
+    await page.locator('#resolved .note.resolved', { hasText: 'Public API unreachable' }).waitFor();
+    await page.locator('#history li', { hasText: 'Public API unreachable' }).waitFor();
+    expect(await page.locator('#incidents').isHidden()).toBe(true);
     expect(await page.locator('ol.bars').first().locator('li').count()).toBe(90);
     expect(await page.locator('#live').isHidden()).toBe(true);
     await screenshot(page, 'statuspage-nojs');

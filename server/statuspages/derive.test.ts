@@ -78,11 +78,13 @@ describe('page status', () => {
     expect(derive(record, statuses, inMaintenance)).toMatchObject(expected);
   });
 
-  it('lists open and recently resolved incidents as current, every one in the history', () => {
+  it('lists open incidents and, for an hour, resolved notes as current; only resolved ones as past', () => {
+    const hourAgo = { ...incident('major', [], true), id: 'hour', resolvedAt: iso(NOW - 60 * 60_000) };
     const old = { ...incident('major', [], true), id: 'old', resolvedAt: iso(NOW - 2 * 86_400_000) };
-    const d = derivePage({ record: page([incident('minor', []), incident('critical', [], true), old]), monitorStatus: () => 'up', inMaintenance: () => false, now: NOW, updatedAt: iso(NOW) });
+    const d = derivePage({ record: page([incident('minor', []), incident('critical', [], true), hourAgo, old]), monitorStatus: () => 'up', inMaintenance: () => false, now: NOW, updatedAt: iso(NOW) });
     expect(d.page.incidents.map((i) => i.id)).toEqual(['i-minor', 'i-critical']);
-    expect(d.history.map((i) => i.id)).toEqual(['i-minor', 'i-critical', 'old']);
+    expect(d.history.map((i) => i.id)).toEqual(['i-minor', 'i-critical', 'hour', 'old']);
+    expect(d.past.map((i) => i.id)).toEqual(['i-critical', 'hour', 'old']);
   });
 });
 

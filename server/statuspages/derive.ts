@@ -6,11 +6,9 @@ import type { MonitorStatus } from '../realtime/events.js';
 import { NO_CHECKED_TIME, sumCheckedTime, uptimePercent } from '../results/uptime.js';
 import { HISTORY_DAYS, type ComponentRecord, type IncidentRecord, type PageRecord } from './load.js';
 import type { PublicComponent, PublicIncident, PublicMaintenance, PublicPage } from './types.js';
-import { IMPACT_STATUS, worst, type ComponentStatus, type Impact } from './vocab.js';
+import { IMPACT_STATUS, RESOLVED_NOTE_MS, worst, type ComponentStatus, type Impact } from './vocab.js';
 
 const DAY_MS = 86_400_000;
-/** Resolved incidents stay in the page's current list this long (ms), then only in the history. */
-export const RECENTLY_RESOLVED_MS = DAY_MS;
 
 export interface DeriveInput {
   record: PageRecord;
@@ -40,8 +38,10 @@ export interface DerivedPage {
   page: PublicPage;
   /** Per component id, HISTORY_DAYS bars, oldest first (only for components showing uptime). */
   bars: Map<string, DayBar[]>;
-  /** Every incident of the last HISTORY_DAYS days (open ones too), newest first. */
+  /** Every incident of the last HISTORY_DAYS days (open ones too), newest first: feeds, incident pages. */
   history: PublicIncident[];
+  /** "Past incidents": the resolved ones among them, newest first (an open incident is never past). */
+  past: PublicIncident[];
 }
 
 /**
@@ -129,7 +129,9 @@ export function derivePage(input: DeriveInput): DerivedPage {
     updates: i.updates,
   });
   const history = record.incidents.map(toPublic);
-  const current = history.filter((i) => i.resolvedAt === null || now - Date.parse(i.resolvedAt) < RECENTLY_RESOLVED_MS);
+  const resolved = (i: PublicIncident) => i.status === 'resolved';
+  // Open ones, and for an hour after it is resolved, an incident's short "resolved" note.
+  const current = history.filter((i) => !resolved(i) || (i.resolvedAt !== null && now - Date.parse(i.resolvedAt) < RESOLVED_NOTE_MS));
 
   const componentsOfMonitor = (monitorId: string) => record.components.filter((c) => c.monitorIds.includes(monitorId)).map((c) => c.id);
   const maintenances: PublicMaintenance[] = record.maintenances
@@ -161,6 +163,7 @@ export function derivePage(input: DeriveInput): DerivedPage {
     },
     bars,
     history,
+    past: history.filter(resolved),
   };
 }
 

@@ -71,7 +71,10 @@ export interface PublicPage {
   /** ISO 8601 UTC of the data this answer shows: older than now when the database is unreachable. */
   updatedAt: string;
   components: PublicComponent[];
-  /** Open incidents, then those resolved in the last 24 hours; newest first. */
+  /**
+   * Open incidents ("Current incidents") and those resolved within the last hour (shown as a short
+   * "resolved" note, and already in the history); newest first.
+   */
   incidents: PublicIncident[];
   /** Windows that have not ended yet, soonest first. */
   maintenances: PublicMaintenance[];

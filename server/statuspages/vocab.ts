@@ -59,4 +59,10 @@ export const INCIDENT_LABEL: Record<IncidentStatus, string> = {
   resolved: 'Resolved',
 };
 
+/**
+ * How long a resolved incident keeps a short "resolved" note at the top of its status page (ms).
+ * It leaves "Current incidents" and joins "Past incidents" the moment it is resolved.
+ */
+export const RESOLVED_NOTE_MS = 60 * 60_000;
+
 export const IMPACT_LABEL: Record<Impact, string> = { none: 'No impact', minor: 'Minor', major: 'Major', critical: 'Critical' };

@@ -114,6 +114,24 @@ export function incidentCard(i: PublicIncident, base: string): HTMLElement {
   return article;
 }
 
+/** A resolved incident's short note at the top of the page (as render/page.ts draws it). */
+export function resolvedNote(i: PublicIncident, base: string): HTMLElement {
+  const at = i.resolvedAt ?? i.updatedAt;
+  const link = el('a', { text: i.title });
+  link.href = `${base}/incidents/${encodeURIComponent(i.id)}`;
+  const note = el(
+    'p',
+    { className: 'note resolved' },
+    pill('i-resolved', INCIDENT_LABEL.resolved),
+    document.createTextNode(' '),
+    link,
+    document.createTextNode(' '),
+    el('span', { className: 'empty' }, document.createTextNode('resolved '), time(at, dayTime(at)), document.createTextNode(`, after ${duration(Date.parse(at) - Date.parse(i.startedAt))}`)),
+  );
+  note.id = `r-${i.id}`;
+  return note;
+}
+
 export function maintenanceCard(m: PublicMaintenance): HTMLElement {
   const running = m.state === 'in_progress';
   const article = el(
@@ -169,8 +187,8 @@ export function setUpdated(iso: string): void {
 }
 
 /**
- * Brings "Past incidents" in line with pushed incidents: a listed one gets its new status (and
- * how long it lasted, once resolved); a new one goes on top, under its day.
+ * Brings "Past incidents" in line with pushed incidents: a resolved one is listed (on top, under
+ * its day) with how long it lasted; an open one (reopened) is taken out, since it is current.
  */
 export function syncHistory(incidents: PublicIncident[], base: string): void {
   const section = document.getElementById('history');
@@ -178,6 +196,10 @@ export function syncHistory(incidents: PublicIncident[], base: string): void {
   for (const i of [...incidents].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
     const status: IncidentStatus = known(INCIDENT_LABEL, i.status) ? i.status : 'investigating';
     let item = document.getElementById(`h-${i.id}`);
+    if (status !== 'resolved') {
+      if (item) removeFromHistory(item);
+      continue;
+    }
     if (!item) {
       const link = el('a', { text: i.title });
       link.href = `${base}/incidents/${encodeURIComponent(i.id)}`;
@@ -194,6 +216,17 @@ export function syncHistory(incidents: PublicIncident[], base: string): void {
   }
   const empty = document.getElementById('history-empty');
   if (empty) empty.hidden = section.querySelector('li') !== null;
+}
+
+/** Takes an entry out of the history, and its day when nothing else happened that day. */
+function removeFromHistory(item: HTMLElement): void {
+  const list = item.parentElement;
+  item.remove();
+  if (list instanceof HTMLUListElement && !list.querySelector('li')) {
+    const heading = list.previousElementSibling;
+    if (heading instanceof HTMLElement && heading.dataset.day) heading.remove();
+    list.remove();
+  }
 }
 
 /** The list of one day's incidents in the history, made (newest day first) when missing. */

@@ -7,7 +7,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../../server/realtime/events';
 import type { PublicIncident, PublicMaintenance, PublicPage } from '../../../server/statuspages/types';
-import { incidentCard, maintenanceCard, setComponent, setList, setOverall, setUpdated, syncHistory } from './dom';
+import { RESOLVED_NOTE_MS } from '../../../server/statuspages/vocab';
+import { incidentCard, maintenanceCard, resolvedNote, setComponent, setList, setOverall, setUpdated, syncHistory } from './dom';
 
 const slug = document.body.dataset.slug;
 const base = document.body.dataset.base ?? '';
@@ -22,12 +23,26 @@ function showLive(state: 'live' | 'reconnecting') {
   live.title = state === 'live' ? 'This page updates by itself' : 'Lost the live connection; retrying';
 }
 
+let notesTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The resolved notes at the top: each for an hour after its incident was resolved, then gone. */
+function showNotes(resolved: PublicIncident[]) {
+  clearTimeout(notesTimer);
+  const ends = (i: PublicIncident) => Date.parse(i.resolvedAt ?? i.updatedAt) + RESOLVED_NOTE_MS;
+  const showing = resolved.filter((i) => ends(i) > Date.now());
+  setList('resolved', 'resolved-list', showing, (i) => resolvedNote(i, base));
+  if (showing.length) notesTimer = setTimeout(() => showNotes(showing), Math.min(...showing.map(ends)) - Date.now() + 1000);
+}
+
 function apply(u: Partial<PageUpdate>) {
   for (const c of u.components ?? []) setComponent(c.id, c.status);
   if (u.overall) setOverall(u.overall);
   if (u.incidents) {
-    setList('incidents', 'incident-list', u.incidents as PublicIncident[], (i) => incidentCard(i, base));
-    syncHistory(u.incidents as PublicIncident[], base);
+    const incidents = u.incidents as PublicIncident[];
+    // Current means open; a resolved one moves to the history at once, with a short note on top.
+    setList('incidents', 'incident-list', incidents.filter((i) => i.status !== 'resolved'), (i) => incidentCard(i, base));
+    showNotes(incidents.filter((i) => i.status === 'resolved'));
+    syncHistory(incidents, base);
   }
   if (u.maintenances) setList('maintenances', 'maintenance-list', u.maintenances as PublicMaintenance[], maintenanceCard);
   if (u.at) setUpdated(u.at);

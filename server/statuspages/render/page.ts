@@ -12,11 +12,17 @@ import { subscribeSection } from './subscribe.js';
 
 export function statusPageHtml(f: Frame, d: DerivedPage, noindex: boolean): string {
   const p = d.page;
+  // Current means open; a resolved one keeps only a short note here (and is in the history already).
+  const open = p.incidents.filter((i) => i.status !== 'resolved');
+  const notes = p.incidents.filter((i) => i.status === 'resolved');
   const body = html`<main id="main" class="wrap">
 <section id="overall" class="overall s-${p.overall}" aria-live="polite"><span id="overall-text">${OVERALL_LABEL[p.overall]}</span><span id="live" class="live" hidden="">Live</span></section>
-<section id="incidents" aria-labelledby="h-incidents"${p.incidents.length ? '' : html` hidden=""`}>
+<section id="resolved" aria-label="Recently resolved"${notes.length ? '' : html` hidden=""`}>
+<div id="resolved-list">${notes.map((i) => resolvedNote(f, i))}</div>
+</section>
+<section id="incidents" aria-labelledby="h-incidents"${open.length ? '' : html` hidden=""`}>
 <h2 id="h-incidents">Current incidents</h2>
-<div id="incident-list">${p.incidents.map((i) => incidentCard(f, i))}</div>
+<div id="incident-list">${open.map((i) => incidentCard(f, i))}</div>
 </section>
 <section id="maintenances" aria-labelledby="h-maintenances"${p.maintenances.length ? '' : html` hidden=""`}>
 <h2 id="h-maintenances">Scheduled maintenance</h2>
@@ -30,7 +36,7 @@ ${groups(p.components).map(([group, list]) =>
     : html`<div class="group"><h3>${group}</h3>${componentList(list, d)}</div>`,
 )}
 </section>
-${historyHtml(f, d.history)}
+${historyHtml(f, d.past)}
 ${subscribeSection(f, p.components)}
 </main>
 ${footerHtml(f, p.updatedAt)}`;
@@ -144,6 +150,12 @@ function incidentCard(f: Frame, i: PublicIncident): Safe {
 ${affected(i)}
 ${timeline(i)}
 </article>`;
+}
+
+/** A resolved incident's note at the top of the page: green, one line, linking to its story. */
+function resolvedNote(f: Frame, i: PublicIncident): Safe {
+  const at = i.resolvedAt ?? i.updatedAt;
+  return html`<p class="note resolved" id="r-${i.id}"><span class="pill i-resolved">${INCIDENT_LABEL.resolved}</span> <a href="${f.base}/incidents/${i.id}">${i.title}</a> <span class="empty">resolved <time datetime="${at}">${dayTime(at)}</time>, after ${duration(Date.parse(at) - Date.parse(i.startedAt))}</span></p>`;
 }
 
 function maintenanceCard(m: PublicMaintenance): Safe {

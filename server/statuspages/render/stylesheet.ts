@@ -67,6 +67,8 @@ h3 { font-size: 1rem; margin: 0; }
 .card.impact-major { border-left: 4px solid var(--major); }
 .card.impact-critical { border-left: 4px solid var(--critical); }
 .card.maintenance { border-left: 4px solid var(--maint); }
+#resolved { margin-top: .75rem; }
+.note.resolved { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; margin: 0 0 .75rem; padding: .6rem 1rem; border: 1px solid var(--line); border-left: 4px solid var(--ok); border-radius: .5rem; background: var(--card); }
 .meta { color: var(--muted); font-size: .875rem; margin: .25rem 0 .5rem; display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; }
 .timeline { list-style: none; margin: 0; padding: 0; }
 .timeline > li { border-top: 1px solid var(--line); padding: .5rem 0; }
