@@ -268,6 +268,21 @@ describe('custom domains', () => {
     expect(feed.text).toContain('href="http://status.alpha.test/feed.atom"');
     expect((await raw('/badge.svg', { host: 'status.alpha.test' })).status).toBe(200);
   });
+
+  it('names a tab icon the page serves, so a browser never asks for a missing /favicon.ico', async () => {
+    for (const [path, host] of [['/', 'status.alpha.test'], ['/status/alpha', 'localhost'], ['/status/nope', 'localhost']] as const) {
+      const res = await raw(path, { host });
+      const icon = /<link rel="icon" href="([^"]+)"\/>/.exec(res.text)?.[1];
+      expect(icon, `${host}${path}`).toBe('/status/_/icon.svg');
+      const got = await raw(icon!, { host });
+      expect(got.status).toBe(200);
+      expect(got.headers['content-type']).toBe('image/svg+xml');
+      expect(XMLValidator.validate(got.text)).toBe(true);
+    }
+    // A page with a logo shows it in the tab too.
+    await page({ slug: 'logoed', title: 'Logoed', logoUrl: 'https://cdn.example.com/logo.png' });
+    expect((await raw('/status/logoed', { host: 'localhost' })).text).toContain('<link rel="icon" href="https://cdn.example.com/logo.png"/>');
+  });
 });
 
 describe('delivery from memory', () => {

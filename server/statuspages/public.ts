@@ -14,7 +14,7 @@ import { readForm, refuseCrossSite } from './forms.js';
 import { atomFeed, rssFeed } from './render/feeds.js';
 import { badgeSvg, type BADGE_COLORS } from './render/badge.js';
 import { sanitizeCss } from './render/css.js';
-import { logoSrc, SCRIPT_PATH, type Frame } from './render/layout.js';
+import { ICON_PATH, logoSrc, SCRIPT_PATH, STATUS_ICON, type Frame } from './render/layout.js';
 import { incidentPageHtml, notFoundHtml, passwordPageHtml, statusPageHtml } from './render/page.js';
 import { STATUS_CSS } from './render/stylesheet.js';
 import type { PageView, Rendered, SnapshotStore } from './store.js';
@@ -78,7 +78,8 @@ export function publicStatusPages(o: PublicOptions): Koa.Middleware {
     const domainView = store.viewByHost(ctx.host); // X-Forwarded-Host only from a proxy TRUST_PROXY trusts
     const path = ctx.path;
 
-    if (path === '/status/_/status.css') return sendStatic(ctx, STATUS_CSS);
+    if (path === '/status/_/status.css') return sendStatic(ctx, STATUS_CSS, 'text/css; charset=utf-8');
+    if (path === ICON_PATH) return sendStatic(ctx, STATUS_ICON, 'image/svg+xml');
 
     let view: PageView | undefined;
     let base: string;
@@ -290,10 +291,10 @@ function send(ctx: Koa.Context, r: Rendered, isProtected: boolean, cacheControl 
   } else ctx.body = r.body;
 }
 
-function sendStatic(ctx: Koa.Context, css: string): void {
+function sendStatic(ctx: Koa.Context, body: string, type: string): void {
   ctx.set('Cache-Control', 'public, max-age=3600');
-  ctx.type = 'text/css; charset=utf-8';
-  ctx.body = css;
+  ctx.type = type;
+  ctx.body = body;
 }
 
 function notFound(ctx: Koa.Context, view: PageView | undefined): void {

@@ -7,6 +7,11 @@ import { safeHref } from './markdown.js';
 
 /** Where the base stylesheet is served (same on custom domains). */
 export const BASE_CSS_PATH = '/status/_/status.css';
+/** The tab icon of a page without a logo (same on custom domains). */
+export const ICON_PATH = '/status/_/icon.svg';
+/** A neutral round mark: the page is the team's, not PingPage's. */
+export const STATUS_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="none" stroke="#16a34a" stroke-opacity=".4" stroke-width="2"/><circle cx="16" cy="16" r="10" fill="#16a34a"/></svg>';
 /** The live script's default URL; main.ts may pass the hashed name Vite gave it. */
 export const SCRIPT_PATH = '/assets/status.js';
 
@@ -52,6 +57,7 @@ export function documentHtml(f: Frame, opts: { title: string; body: Safe; script
 <title>${opts.title}</title>
 ${r.description ? html`<meta name="description" content="${r.description}"/>` : ''}
 ${opts.noindex ? html`<meta name="robots" content="noindex, nofollow"/>` : ''}
+<link rel="icon" href="${logo ?? ICON_PATH}"/>
 <link rel="stylesheet" href="${BASE_CSS_PATH}?v=${f.cssVersion}"/>
 <link rel="stylesheet" href="${f.base}/theme.css?v=${f.themeVersion}"/>
 ${opts.alternates === false ? '' : alternates(f)}

@@ -6,7 +6,7 @@ import { COMPONENT_LABEL, IMPACT_LABEL, INCIDENT_LABEL, OVERALL_LABEL, type Impa
 import { statusTitle } from '../../http/messages.js';
 import { html, Safe } from './escape.js';
 import { day, dayTime, duration, percent } from './format.js';
-import { documentHtml, footerHtml, type Frame } from './layout.js';
+import { BASE_CSS_PATH, documentHtml, footerHtml, ICON_PATH, type Frame } from './layout.js';
 import { markdownHtml } from './markdown-html.js';
 import { subscribeSection } from './subscribe.js';
 
@@ -79,7 +79,7 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 /** A plain page for unknown slugs and incidents (no page data to show). */
 export function notFoundHtml(): string {
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex"/><title>Not found</title><link rel="stylesheet" href="/status/_/status.css"/></head>
+<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><meta name="robots" content="noindex"/><title>Not found</title><link rel="icon" href="${ICON_PATH}"/><link rel="stylesheet" href="${BASE_CSS_PATH}"/></head>
 <body><main class="wrap"><h1>Not found</h1><p>There is no status page here.</p></main></body></html>
 `;
 }
