@@ -88,6 +88,22 @@ export class MonitorDetail {
     }
     this.#seenStatus = this.status;
     await Promise.all([this.loadBeats(), this.loadUptime(), this.alerts.load()]);
+    this.#catchUp();
+  }
+
+  /**
+   * A check that came live before this page opened (a new monitor is checked at once, often while
+   * the page is still on its way) may not have been stored when the page loaded: when the live row
+   * knows a newer check than the page shows, ask again once the writer has flushed.
+   */
+  #catchUp(tries = 2) {
+    const shown = this.heartbeats[0] ? Math.floor(Date.parse(this.heartbeats[0].at) / 1000) : 0;
+    if (!tries || !this.row || this.row.lastCheck <= shown) return;
+    setTimeout(async () => {
+      if (!this.#stops.length) return; // the page was left
+      await this.#fetchNewest();
+      this.#catchUp(tries - 1);
+    }, 700);
   }
 
   stop() {
