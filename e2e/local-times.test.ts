@@ -13,7 +13,7 @@ import { listen, type Running } from '../plugins/testing/servers.js';
 import type { TestApp } from '../server/testing/app.js';
 import { screenshotFailures, watchErrors } from './browser.js';
 import { signUpFirstOwner, startBrowserApp, type Api } from './harness.js';
-import { WIDE } from './screens.js';
+import { screens, WIDE } from './screens.js';
 
 const ZONE = 'Europe/Berlin';
 const LOCALE = 'en-GB';
@@ -74,6 +74,7 @@ describe('labels and local times', () => {
     expect((await until.textContent())!.trim()).toBe(berlin(iso));
     expect(await until.getAttribute('title')).toBe(utc(iso));
     expect(await panel.textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    await screens(page, 'check-result-labelled');
   });
 
   it('the audit log labels its details and shows their dates in Berlin time, UTC on hover', async () => {
@@ -100,6 +101,7 @@ describe('labels and local times', () => {
     // The "when" column: how long ago, with the local and the UTC time on hover.
     const when = row.locator('td.when time');
     expect(await when.getAttribute('title')).toMatch(/ · \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC$/);
+    await screens(page, 'audit-log-labelled');
   });
 
   it('the public status page reads in Berlin time, UTC on hover, on the page and an incident', async () => {
