@@ -138,10 +138,10 @@ describe('dashboard', () => {
     await page.locator('td code', { hasText: 'CONNECTION_REFUSED' }).first().waitFor();
     await page.getByRole('button', { name: 'Run check now' }).click();
     await page.getByRole('heading', { name: /^Check run at/ }).waitFor();
-    // The probe's metadata as people read it, not as the plugin names it.
+    // The probe's metadata as people read it (the plugin's metadataLabels), not as its keys say it.
     const facts = page.locator('.result .phases');
     expect(await facts.textContent()).toContain('Status code200');
-    expect(await facts.textContent()).toContain('Body truncatedno');
+    expect(await facts.textContent()).toContain('Body cut shortno');
     expect(await facts.textContent()).not.toMatch(/bodyBytes|statusCode/);
     await screenshot(page, 'detail');
   });

@@ -81,7 +81,7 @@ describe('a form for an external plugin', () => {
     await page.getByRole('button', { name: 'Create monitor' }).click();
     await page.getByText('2 fields need attention').waitFor();
     expect(await page.getByLabel('Host', { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    await page.locator('.field-error', { hasText: 'Must be at most 65535' }).waitFor();
+    await page.locator('.field-error', { hasText: 'Use 65535 or less.' }).waitFor();
   });
 
   it('saves a monitor that checks a local SMTP server', async () => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { clean, defaultValue, discriminatorOf, kindOf, labelOf, optionsOf, resolve, validate, type JsonSchema } from '../client/src/lib/schema-form/schema.js';
 import smtp from '../examples/smtp-probe/index.js';
 import { builtinProbes } from '../plugins/index.js';
+import { plainError } from '../server/http/messages.js';
 
 const schemaOf = (p: { configSchema: z.ZodType }) => z.toJSONSchema(p.configSchema, { io: 'input' }) as JsonSchema;
 const http = schemaOf(builtinProbes.http);
@@ -75,12 +76,21 @@ describe('schema form: values', () => {
   it('flags what the server would refuse, under the right path', () => {
     const value = { url: 'ftp://x', maxRedirects: 99, expectedStatus: ['abc'], auth: { type: 'bearer', token: '' } };
     expect(validate(http, value, http, 'config', true)).toEqual({
-      'config.url': 'Not in the expected format',
-      'config.maxRedirects': 'Must be at most 20',
-      'config.expectedStatus.0': 'Not a valid value',
-      'config.auth.token': 'Required',
+      'config.url': 'This is not in the expected format.',
+      'config.maxRedirects': 'Use 20 or less.',
+      'config.expectedStatus.0': 'This value is not accepted.',
+      'config.auth.token': 'Required.',
     });
-    expect(validate(http, {}, http, 'config', true)).toEqual({ 'config.url': 'Required' });
+    expect(validate(http, {}, http, 'config', true)).toEqual({ 'config.url': 'Required.' });
+  });
+
+  it('says what the API says for the same rule (one place of words)', () => {
+    const value = { url: 'https://example.com', maxRedirects: 99, method: 'FETCH', auth: { type: 'bearer', token: '' } };
+    const api = builtinProbes.http.configSchema.safeParse(value, { error: plainError });
+    expect(api.success).toBe(false);
+    const fromApi = Object.fromEntries(api.error!.issues.map((i) => [`config.${i.path.join('.')}`, i.message]));
+    const inForm = validate(http, value, http, 'config', true);
+    for (const path of ['config.maxRedirects', 'config.auth.token']) expect(inForm[path], path).toBe(fromApi[path]);
   });
 
   it.each([

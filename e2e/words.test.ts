@@ -11,7 +11,7 @@ import { ACCOUNT, PASSWORD as RULE } from '../server/http/messages.js';
 import type { TestApp } from '../server/testing/app.js';
 import { screenshotFailures, watchErrors } from './browser.js';
 import { PASSWORD, startBrowserApp, type Api } from './harness.js';
-import { WIDE } from './screens.js';
+import { screens, WIDE } from './screens.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -48,6 +48,7 @@ describe('plain words', () => {
     expect(await fieldError('setup-email').textContent()).toBe(ACCOUNT.email);
     expect(await fieldError('setup-password').textContent()).toBe(RULE.tooShort);
     expect(await page.locator('main, body').first().textContent()).not.toMatch(RAW);
+    await screens(page, 'setup-plain-words');
   });
 
   it('set-up: a short password is refused in the words of the rule, then the account is made', async () => {
@@ -137,6 +138,7 @@ describe('plain words', () => {
     const text = (await empty.innerText()).trim();
     expect(text).toMatch(/^Nothing scheduled\.\s+Schedule a window/);
     expect(text).not.toContain('scheduled.Schedule');
+    await screens(page, 'maintenance-empty');
   });
 
   it('left no errors behind', () => {

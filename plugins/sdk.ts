@@ -68,6 +68,11 @@ export interface ProbePlugin<C extends z.ZodType = z.ZodType, M = Record<string,
   /** Validates API input, gives the config type, renders the dashboard form (as JSON Schema). */
   configSchema: C;
   /**
+   * Optional: how the dashboard labels each metadata key of a result (`statusCode` → "Status
+   * code", `fingerprint256` → "SHA-256 fingerprint"); a key without one shows humanised.
+   */
+  metadataLabels?: Partial<Record<Extract<keyof M, string>, string>>;
+  /**
    * Optional: the key per-target concurrency limits group runs by (e.g. 'example.com:443').
    * Defaults to the config's `host` or `url` host.
    */

@@ -54,6 +54,7 @@ export default defineProbe<typeof dnsConfig, DnsMetadata>({
   title: 'DNS',
   description: 'Asks a DNS server for a record and checks the response code and answers.',
   configSchema: dnsConfig,
+  metadataLabels: { rcode: 'Response code', answers: 'Answers', server: 'Server asked', truncated: 'Answer truncated' },
   targetKey: (config) => config.server ?? `system:${config.name}`,
   targets: (config) => (config.server ? [config.server] : []),
   async run(ctx, config, signal) {

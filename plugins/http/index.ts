@@ -1,6 +1,6 @@
 /** HTTP(S) probe: status, body keyword, JSON value, response time, certificate facts. */
 import { defineProbe, excerpt, fail, linearRegex, ProbeFailure, since, type ProbeContext, type Timings } from '../sdk.js';
-import type { CertificateFacts } from '../shared/certificate.js';
+import { CERTIFICATE_LABELS, type CertificateFacts } from '../shared/certificate.js';
 import { problemOf } from '../shared/errors.js';
 import { bareHost, resolveTarget } from '../shared/net.js';
 import { ResponseBody } from './body.js';
@@ -178,6 +178,7 @@ export default defineProbe<typeof httpConfig, HttpMetadata>({
   title: 'HTTP(S)',
   description: 'Requests a URL and checks the status, body keyword or JSON value, response time and certificate.',
   configSchema: httpConfig,
+  metadataLabels: { statusCode: 'Status code', redirects: 'Redirects followed', bodyBytes: 'Body read (bytes)', bodyTruncated: 'Body cut short', certificate: 'Certificate' },
   targetKey: (config) => new URL(config.url).host,
   targets: (config) => [config.url],
   upgradeConfig: (stored) =>

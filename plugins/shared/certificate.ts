@@ -21,6 +21,17 @@ export type CertificateFacts = {
   fingerprint256: string;
 };
 
+/** How the dashboard labels certificate facts in a result's metadata (http and tls probes). */
+export const CERTIFICATE_LABELS = {
+  subject: 'Subject',
+  issuer: 'Issuer',
+  validFrom: 'Valid from',
+  validTo: 'Valid until',
+  daysLeft: 'Days left',
+  sans: 'Names covered',
+  fingerprint256: 'SHA-256 fingerprint',
+} as const satisfies Record<keyof CertificateFacts, string>;
+
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

@@ -137,6 +137,7 @@ export default defineProbe<typeof tcpConfig, TcpMetadata>({
   title: 'TCP port',
   description: 'Connects to a TCP port, optionally sends a line and checks the reply.',
   configSchema: tcpConfig,
+  metadataLabels: { address: 'Address connected to', banner: 'Server greeting' },
   targetKey: (config) => `${config.host}:${config.port}`,
   targets: (config) => [hostPort(config.host, config.port)],
   async run(ctx, config, signal) {

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { z } from 'zod';
 import { defineProbe, excerpt, fail, mainField, since, type ProbeProblem, type Timings } from '../sdk.js';
-import { certificateFacts, type CertificateFacts } from '../shared/certificate.js';
+import { CERTIFICATE_LABELS, certificateFacts, type CertificateFacts } from '../shared/certificate.js';
 import { problemOf, TLS_CODES } from '../shared/errors.js';
 import { hostPort, resolveTarget } from '../shared/net.js';
 import { caSchema, hostSchema, portSchema } from '../shared/schema.js';
@@ -54,6 +54,7 @@ export default defineProbe<typeof tlsConfig, TlsMetadata>({
   title: 'TLS certificate',
   description: 'Completes a TLS handshake and checks the certificate chain, name and expiry.',
   configSchema: tlsConfig,
+  metadataLabels: { ...CERTIFICATE_LABELS, chainValid: 'Chain trusted', chainError: 'Why the chain is not trusted', hostnameMatch: 'Covers the name', protocol: 'Protocol', cipher: 'Cipher suite' },
   targetKey: (config) => `${config.host}:${config.port}`,
   targets: (config) => [hostPort(config.host, config.port)],
   async run(ctx, config, signal) {

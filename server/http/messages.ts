@@ -51,6 +51,29 @@ export function statusTitle(title: string): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * What a field is told when a rule is broken, the same from the API (plainError below) and from
+ * the dashboard's own checks before sending (the schema form, the monitor and channel forms).
+ */
+export const SAY = {
+  required: 'Required.',
+  text: 'Enter text here.',
+  number: 'Enter a number.',
+  wholeNumber: 'Enter a whole number.',
+  yesNo: 'Choose yes or no.',
+  list: 'Give a list here.',
+  fields: 'Give a set of fields here.',
+  format: 'This is not in the expected format.',
+  notAccepted: 'This value is not accepted.',
+  oneOf: (values?: readonly unknown[]) => (values?.length ? `Choose one of: ${values.map(String).join(', ')}.` : 'Choose one of the options.'),
+  minChars: (n: number) => (n <= 1 ? 'Required.' : `Use at least ${plural(n, 'character')}.`),
+  maxChars: (n: number) => `Use at most ${plural(n, 'character')}.`,
+  min: (n: number, inclusive = true) => (inclusive ? `Use ${n} or more.` : `Use more than ${n}.`),
+  max: (n: number, inclusive = true) => (inclusive ? `Use ${n} or less.` : `Use less than ${n}.`),
+  minItems: (n: number) => (n <= 1 ? 'Choose at least one.' : `Choose at least ${n}.`),
+  maxItems: (n: number) => `Use at most ${n}.`,
+} as const;
+
 const FORMATS: Record<string, string> = {
   email: 'Enter an email address, like ada@example.com.',
   url: 'Enter a full address, like https://example.com.',
@@ -63,12 +86,12 @@ const FORMATS: Record<string, string> = {
 };
 
 const TYPES: Record<string, string> = {
-  string: 'Enter text here.',
-  number: 'Enter a number.',
-  int: 'Enter a whole number.',
-  boolean: 'Choose yes or no.',
-  array: 'Give a list here.',
-  object: 'Give a set of fields here.',
+  string: SAY.text,
+  number: SAY.number,
+  int: SAY.wholeNumber,
+  boolean: SAY.yesNo,
+  array: SAY.list,
+  object: SAY.fields,
 };
 
 /** A zod issue as the fields of it this map reads (zod's raw issue types differ per code). */
@@ -88,18 +111,18 @@ interface Issue {
 
 function tooSmall(i: Issue): string {
   const n = Number(i.minimum);
-  if (i.origin === 'string') return n <= 1 ? 'Required.' : `Use at least ${plural(n, 'character')}.`;
-  if (i.origin === 'array' || i.origin === 'set') return n <= 1 ? 'Choose at least one.' : `Choose at least ${n}.`;
+  if (i.origin === 'string') return SAY.minChars(n);
+  if (i.origin === 'array' || i.origin === 'set') return SAY.minItems(n);
   if (i.origin === 'date') return 'This date is too early.';
-  return i.inclusive === false ? `Use more than ${n}.` : `Use ${n} or more.`;
+  return SAY.min(n, i.inclusive !== false);
 }
 
 function tooBig(i: Issue): string {
   const n = Number(i.maximum);
-  if (i.origin === 'string') return `Use at most ${plural(n, 'character')}.`;
-  if (i.origin === 'array' || i.origin === 'set') return `Use at most ${n}.`;
+  if (i.origin === 'string') return SAY.maxChars(n);
+  if (i.origin === 'array' || i.origin === 'set') return SAY.maxItems(n);
   if (i.origin === 'date') return 'This date is too late.';
-  return i.inclusive === false ? `Use less than ${n}.` : `Use ${n} or less.`;
+  return SAY.max(n, i.inclusive !== false);
 }
 
 /**
@@ -111,22 +134,20 @@ export const plainError = (raw: z.core.$ZodRawIssue): string => {
   const i = raw as unknown as Issue;
   switch (i.code) {
     case 'invalid_type':
-      return i.input === undefined || i.input === null ? 'Required.' : (TYPES[i.expected ?? ''] ?? 'This value is not of the right kind.');
+      return i.input === undefined || i.input === null ? SAY.required : (TYPES[i.expected ?? ''] ?? SAY.notAccepted);
     case 'too_small':
       return tooSmall(i);
     case 'too_big':
       return tooBig(i);
     case 'invalid_format':
-      return FORMATS[i.format ?? ''] ?? 'This is not in the expected format.';
+      return FORMATS[i.format ?? ''] ?? SAY.format;
     case 'invalid_value':
-      return i.values?.length ? `Choose one of: ${i.values.map(String).join(', ')}.` : 'This value is not accepted.';
+      return i.values?.length ? SAY.oneOf(i.values) : SAY.notAccepted;
     case 'unrecognized_keys':
       return `Unknown ${i.keys?.length === 1 ? 'field' : 'fields'}: ${i.keys?.join(', ')}.`;
     case 'not_multiple_of':
       return `Use a multiple of ${Number(i.divisor)}.`;
-    case 'invalid_union':
-      return 'This value is not one of the accepted kinds.';
     default:
-      return 'This value is not accepted.';
+      return SAY.notAccepted;
   }
 };

@@ -67,7 +67,9 @@ describe('probe plugin loading', () => {
         properties: { host: { type: 'string', description: 'Host' }, port: { type: 'number', default: 7, description: 'Port' } },
         required: ['host'], // input side: a field with a default may be left out
       }),
+      metadataLabels: {}, // it labels none: the dashboard humanises its keys
     });
+    expect(registry.list().find((p) => p.id === 'tls')?.metadataLabels).toMatchObject({ sans: 'Names covered', fingerprint256: 'SHA-256 fingerprint', validTo: 'Valid until' });
   });
 
   it('loads the example plugin by its folder path', async () => {

@@ -30,6 +30,7 @@ const shape = z.object({
   title: z.string().trim().min(1, 'must not be empty').max(100),
   description: z.string().trim().min(1, 'must not be empty').max(1000),
   configSchema: zodSchema,
+  metadataLabels: z.record(z.string(), z.string().trim().min(1, 'must not be empty').max(100)).optional(),
   targetKey: fn.optional(),
   targets: fn.optional(),
   upgradeConfig: fn.optional(),

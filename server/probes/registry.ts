@@ -12,6 +12,8 @@ export interface ProbeInfo {
   description: string;
   /** The config's JSON Schema as the API accepts it (input side: defaults are optional); secrets carry `writeOnly`. */
   configSchema: unknown;
+  /** How to label the keys of its results' metadata (the plugin's `metadataLabels`); `{}` when it gives none. */
+  metadataLabels: Record<string, string>;
 }
 
 /** What a config connects to when its plugin does not say: its `url`, else its `host` (with `port`). */
@@ -43,7 +45,8 @@ export class ProbeRegistry {
       const configSchema = inputJsonSchema(p.configSchema);
       this.#plugins.set(p.id, p);
       this.secrets.add(p.id, configSchema, (config) => this.targets(p.id, config));
-      this.#info.push({ id: p.id, version: p.version, title: p.title, description: p.description, configSchema });
+      const metadataLabels = Object.fromEntries(Object.entries(p.metadataLabels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      this.#info.push({ id: p.id, version: p.version, title: p.title, description: p.description, configSchema, metadataLabels });
     }
   }
 

@@ -2,6 +2,7 @@
  * The create/edit notification channel form's state: the notifier, its config (rendered from its
  * JSON Schema), name, enabled and message template, client-side checks and the server's verdict.
  */
+import { SAY } from '../../../server/http/messages';
 import { TEMPLATE_MAX, unknownTemplateFields, type Channel, type ChannelTemplate, type ChannelWithSecret, type Notifier } from './alerting';
 import { api } from './api';
 import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';
@@ -107,11 +108,11 @@ export class ChannelForm {
     const errors: Errors = this.configurable ? withoutMasked(validate(this.schema, $state.snapshot(this.config), this.schema, 'config', true), (p) => this.#valueAt(p)) : {};
     const name = this.name.trim();
     if (!name) errors.name = 'Give the channel a name, e.g. “On-call Slack”';
-    else if (name.length > NAME_MAX) errors.name = `At most ${NAME_MAX} characters`;
+    else if (name.length > NAME_MAX) errors.name = SAY.maxChars(NAME_MAX);
     for (const part of ['subject', 'body'] as const) {
       const text = this[part];
       const unknown = unknownTemplateFields(text);
-      if (text.length > TEMPLATE_MAX[part]) errors[`template.${part}`] = `At most ${TEMPLATE_MAX[part]} characters`;
+      if (text.length > TEMPLATE_MAX[part]) errors[`template.${part}`] = SAY.maxChars(TEMPLATE_MAX[part]);
       else if (unknown.length) errors[`template.${part}`] = `Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.map((f) => `{{${f}}}`).join(', ')}`;
     }
     return errors;

@@ -1,5 +1,6 @@
 /** Numbers, times and durations the way the dashboard shows them. */
 import { formatPercent } from '../../../server/results/uptime';
+import { dayTime } from '../../../server/statuspages/render/format';
 import type { MonitorStatus } from './types';
 
 export const STATUS_LABEL: Record<MonitorStatus, string> = {
@@ -74,6 +75,11 @@ const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '
 
 export function when(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : '—';
+}
+
+/** What hovering a shown instant says: the date and time in the viewer's zone, and in UTC. */
+export function hover(iso: string | null | undefined): string {
+  return iso ? `${when(iso)} · ${dayTime(iso)}` : '';
 }
 
 export function day(iso: string): string {

@@ -3,6 +3,7 @@
  * own config (rendered from its JSON Schema), its alert settings, client-side checks and the
  * server's verdict.
  */
+import { SAY } from '../../../server/http/messages';
 import { POLICY_LIMITS } from './alerting';
 import { api } from './api';
 import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';
@@ -148,7 +149,7 @@ export class MonitorForm {
   check(): Errors {
     const errors: Errors = withoutMasked(validate(this.schema, $state.snapshot(this.config), this.schema, 'config', true), (p) => this.#valueAt(p));
     const name = this.name.trim() || this.suggestedName;
-    if (name.length > 200) errors.name = 'At most 200 characters';
+    if (name.length > 200) errors.name = SAY.maxChars(200);
     if (this.timeoutSeconds !== undefined && (this.timeoutSeconds < 1 || this.timeoutSeconds > 60)) errors.timeoutSeconds = 'Between 1 and 60 seconds';
     else if (this.timeoutSeconds !== undefined && this.timeoutSeconds >= this.intervalSeconds) errors.timeoutSeconds = 'Must be shorter than the interval';
     if (!Number.isInteger(this.retries) || this.retries < 0 || this.retries > 10) errors.retries = 'A whole number from 0 to 10';

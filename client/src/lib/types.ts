@@ -190,6 +190,8 @@ export interface Probe {
   title: string;
   description: string;
   configSchema: Record<string, unknown>;
+  /** Labels of its results' metadata keys (`fingerprint256` → "SHA-256 fingerprint"). */
+  metadataLabels?: Record<string, string>;
 }
 
 export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';

@@ -71,9 +71,25 @@ export function markdown(source: string): HTMLDivElement {
   return el('div', { className: 'md' }, ...parseMarkdown(source).map(blockNode));
 }
 
-function time(iso: string, text: string): HTMLTimeElement {
-  const t = el('time', { text });
+const local = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An instant in the visitor's own language and time zone, with the UTC time (as the server wrote it) on hover. */
+export function setTime(t: HTMLTimeElement, iso: string): void {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return;
   t.dateTime = iso;
+  t.textContent = local.format(d);
+  t.title = dayTime(iso);
+}
+
+/** Every instant the server rendered (in UTC, for visitors without script), in the visitor's time zone instead. */
+export function localTimes(root: ParentNode = document): void {
+  for (const t of root.querySelectorAll<HTMLTimeElement>('time[datetime*="T"]')) setTime(t, t.dateTime);
+}
+
+function time(iso: string): HTMLTimeElement {
+  const t = el('time', {});
+  setTime(t, iso);
   return t;
 }
 
@@ -105,7 +121,7 @@ export function incidentCard(i: PublicIncident, base: string): HTMLElement {
         el(
           'li',
           {},
-          el('p', { className: 'upd-head' }, el('strong', { text: known(INCIDENT_LABEL, u.status) ? INCIDENT_LABEL[u.status] : u.status }), document.createTextNode(' · '), time(u.at, dayTime(u.at))),
+          el('p', { className: 'upd-head' }, el('strong', { text: known(INCIDENT_LABEL, u.status) ? INCIDENT_LABEL[u.status] : u.status }), document.createTextNode(' · '), time(u.at)),
           markdown(u.message),
         ),
       ),
@@ -142,7 +158,7 @@ export function maintenanceCard(m: PublicMaintenance): HTMLElement {
       'p',
       { className: 'meta' },
       pill(running ? 'm-in_progress' : 'm-scheduled', running ? 'In progress' : 'Scheduled'),
-      el('span', {}, time(m.startsAt, dayTime(m.startsAt)), document.createTextNode(' – '), time(m.endsAt, dayTime(m.endsAt))),
+      el('span', {}, time(m.startsAt), document.createTextNode(' – '), time(m.endsAt)),
     ),
   );
   article.id = `m-${m.id}`;
@@ -182,8 +198,7 @@ export function setList<T>(sectionId: string, listId: string, items: T[], card: 
 export function setUpdated(iso: string): void {
   const t = document.getElementById('updated') as HTMLTimeElement | null;
   if (!t) return;
-  t.dateTime = iso;
-  t.textContent = dayTime(iso);
+  setTime(t, iso);
 }
 
 /**

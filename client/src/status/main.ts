@@ -1,5 +1,6 @@
 /**
- * The status page's only script: the page is complete without it; with it, the page subscribes
+ * The status page's only script: the page is complete without it; with it, times read in the
+ * visitor's own time zone (UTC on hover), and the main page subscribes
  * to `/status` and applies each `page:update` (component pills, overall line, incidents,
  * maintenance) as it arrives, and shows a "Live" badge while connected. Built by Vite from this
  * file into /assets/status.js.
@@ -8,7 +9,9 @@ import { io, type Socket } from 'socket.io-client';
 import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../../server/realtime/events';
 import type { PublicIncident, PublicMaintenance, PublicPage } from '../../../server/statuspages/types';
 import { RESOLVED_NOTE_MS } from '../../../server/statuspages/vocab';
-import { incidentCard, maintenanceCard, resolvedNote, setComponent, setList, setOverall, setUpdated, syncHistory } from './dom';
+import { incidentCard, localTimes, maintenanceCard, resolvedNote, setComponent, setList, setOverall, setUpdated, syncHistory } from './dom';
+
+localTimes();
 
 const slug = document.body.dataset.slug;
 const base = document.body.dataset.base ?? '';

@@ -58,7 +58,7 @@ ${timeline(incident)}
 </article>
 </main>
 ${footerHtml(f, d.page.updatedAt)}`;
-  return documentHtml(f, { title: `${incident.title} · ${statusTitle(f.record.title)}`, body, script: false, noindex });
+  return documentHtml(f, { title: `${incident.title} · ${statusTitle(f.record.title)}`, body, script: true, noindex });
 }
 
 export function passwordPageHtml(f: Frame, error: string | null): string {

@@ -3,6 +3,7 @@
  * which control a node gets, its default value, how to validate it before sending and how to
  * strip what the user left empty. Nothing here knows about any particular probe.
  */
+import { SAY } from '../../../../server/http/messages.js';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -283,37 +284,37 @@ export function validate(schema: JsonSchema, value: unknown, root: JsonSchema, p
   const s = resolve(schema, root);
   const put = (p: string, m: string) => (errors[p] ??= m);
   if (isEmpty(value)) {
-    if (required && !('default' in s)) put(path, 'Required');
+    if (required && !('default' in s)) put(path, SAY.required);
     return errors;
   }
   const kind = kindOf(s, root);
   const join = (k: string | number) => (path ? `${path}.${k}` : String(k));
   switch (kind) {
     case 'string': {
-      if (typeof value !== 'string') return put(path, 'Must be text'), errors;
-      if (s.minLength !== undefined && value.length < s.minLength) put(path, s.minLength === 1 ? 'Required' : `At least ${s.minLength} characters`);
-      if (s.maxLength !== undefined && value.length > s.maxLength) put(path, `At most ${s.maxLength} characters`);
-      if (s.pattern && !testPattern(s.pattern, value)) put(path, 'Not in the expected format');
+      if (typeof value !== 'string') return put(path, SAY.text), errors;
+      if (s.minLength !== undefined && value.length < s.minLength) put(path, SAY.minChars(s.minLength));
+      if (s.maxLength !== undefined && value.length > s.maxLength) put(path, SAY.maxChars(s.maxLength));
+      if (s.pattern && !testPattern(s.pattern, value)) put(path, SAY.format);
       break;
     }
     case 'number':
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return put(path, 'Must be a number'), errors;
-      if (kind === 'integer' && !Number.isInteger(value)) put(path, 'Must be a whole number');
-      if (s.minimum !== undefined && value < s.minimum) put(path, `Must be at least ${s.minimum}`);
-      if (s.maximum !== undefined && value > s.maximum) put(path, `Must be at most ${s.maximum}`);
-      if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) put(path, `Must be more than ${s.exclusiveMinimum}`);
-      if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) put(path, `Must be less than ${s.exclusiveMaximum}`);
+      if (typeof value !== 'number' || !Number.isFinite(value)) return put(path, SAY.number), errors;
+      if (kind === 'integer' && !Number.isInteger(value)) put(path, SAY.wholeNumber);
+      if (s.minimum !== undefined && value < s.minimum) put(path, SAY.min(s.minimum));
+      if (s.maximum !== undefined && value > s.maximum) put(path, SAY.max(s.maximum));
+      if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) put(path, SAY.min(s.exclusiveMinimum, false));
+      if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) put(path, SAY.max(s.exclusiveMaximum, false));
       break;
     }
     case 'boolean':
-      if (typeof value !== 'boolean') put(path, 'Must be yes or no');
+      if (typeof value !== 'boolean') put(path, SAY.yesNo);
       break;
     case 'enum':
-      if (!s.enum!.some((e) => JSON.stringify(e) === JSON.stringify(value))) put(path, 'Pick one of the options');
+      if (!s.enum!.some((e) => JSON.stringify(e) === JSON.stringify(value))) put(path, SAY.oneOf());
       break;
     case 'object': {
-      if (!isObject(value)) return put(path, 'Must be an object'), errors;
+      if (!isObject(value)) return put(path, SAY.fields), errors;
       // An optional group nobody filled in is simply left out, whatever it requires inside.
       if (!required && clean(s, value, root, false) === undefined) return errors;
       for (const [key, prop] of Object.entries(s.properties ?? {})) {
@@ -322,7 +323,7 @@ export function validate(schema: JsonSchema, value: unknown, root: JsonSchema, p
       break;
     }
     case 'record': {
-      if (!isObject(value)) return put(path, 'Must be an object'), errors;
+      if (!isObject(value)) return put(path, SAY.fields), errors;
       const names = s.propertyNames ? resolve(s.propertyNames, root) : undefined;
       const each = isObject(s.additionalProperties) ? (s.additionalProperties as JsonSchema) : undefined;
       for (const [key, v] of Object.entries(value)) {
@@ -333,9 +334,9 @@ export function validate(schema: JsonSchema, value: unknown, root: JsonSchema, p
       break;
     }
     case 'array': {
-      if (!Array.isArray(value)) return put(path, 'Must be a list'), errors;
-      if (s.minItems !== undefined && value.length < s.minItems) put(path, `Add at least ${s.minItems}`);
-      if (s.maxItems !== undefined && value.length > s.maxItems) put(path, `At most ${s.maxItems} entries`);
+      if (!Array.isArray(value)) return put(path, SAY.list), errors;
+      if (s.minItems !== undefined && value.length < s.minItems) put(path, SAY.minItems(s.minItems));
+      if (s.maxItems !== undefined && value.length > s.maxItems) put(path, SAY.maxItems(s.maxItems));
       if (s.items) value.forEach((item, i) => Object.assign(errors, validate(s.items!, item, root, join(i), true)));
       break;
     }
@@ -345,7 +346,7 @@ export function validate(schema: JsonSchema, value: unknown, root: JsonSchema, p
       if (kind === 'union') {
         const option = options[optionIndex(options, value, root)];
         if (option) Object.assign(errors, validate(option, value, root, path, true));
-      } else if (!options.some((o) => !Object.keys(validate(o, value, root, path, true)).length)) put(path, 'Not a valid value');
+      } else if (!options.some((o) => !Object.keys(validate(o, value, root, path, true)).length)) put(path, SAY.notAccepted);
       break;
     }
   }
