@@ -142,7 +142,7 @@ export function resolvedNote(i: PublicIncident, base: string): HTMLElement {
     document.createTextNode(' '),
     link,
     document.createTextNode(' '),
-    el('span', { className: 'empty' }, document.createTextNode('resolved '), time(at, dayTime(at)), document.createTextNode(`, after ${duration(Date.parse(at) - Date.parse(i.startedAt))}`)),
+    el('span', { className: 'empty' }, document.createTextNode('resolved '), time(at), document.createTextNode(`, after ${duration(Date.parse(at) - Date.parse(i.startedAt))}`)),
   );
   note.id = `r-${i.id}`;
   return note;
