@@ -189,7 +189,7 @@ describe('a visitor’s open status page', () => {
     // The note on top: green like the resolved pill, no red (critical) border.
     const note = page.locator(`#resolved #r-${id}`);
     await note.waitFor({ timeout: 1_000 });
-    expect(await note.textContent()).toMatch(/^Resolved Public API unreachable resolved .+ UTC, after \d+ min$/);
+    expect(await note.textContent()).toMatch(/^Resolved Public API unreachable resolved .+, after \d+ (s|min)$/);
     expect(await note.getAttribute('class')).toBe('note resolved');
     // The note's left border, the resolved pill's green and a critical card's red, as the browser computes them.
     const colours = (await page.evaluate(`(() => {
