@@ -64,6 +64,29 @@ function change(monitorId: string, status: string, previous: string, at = h.cloc
 
 const events = (r: HttpReceiver) => r.requests.map((q) => q.json().event + (q.json().reminder ? `#${q.json().reminder}` : ''));
 
+/** A monitor that is up, alerting a webhook under a 4-changes-in-30-minutes flapping rule. */
+async function flappingMonitor() {
+  const r = await webhookReceiver();
+  const c = await webhookChannel(r.url);
+  const m = await h.monitor(orgId);
+  await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
+  await change(m, 'up', 'pending');
+  return { r, m };
+}
+
+/** `times` changes a minute apart between `a` (where it starts) and `b`, sweeping after each when asked; answers the last status. */
+async function toggle(m: string, a: string, b: string, times: number, sweep: boolean): Promise<string> {
+  let status = a;
+  for (let i = 0; i < times; i++) {
+    h.clock.jump(MIN);
+    const next = status === a ? b : a;
+    await change(m, next, status);
+    status = next;
+    if (sweep) await h.alerting.sweep();
+  }
+  return status;
+}
+
 describe('monitor alerts', () => {
   it('a monitor going down then up gives exactly one down and one up per channel, signed', async () => {
     const a = await webhookReceiver();
@@ -142,19 +165,8 @@ describe('monitor alerts', () => {
   });
 
   it('a flapping target gives one flapping alert, then holds down/up until stable', async () => {
-    const r = await webhookReceiver();
-    const c = await webhookChannel(r.url);
-    const m = await h.monitor(orgId);
-    await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
-    await change(m, 'up', 'pending');
-    let status = 'up';
-    for (let i = 0; i < 20; i++) {
-      h.clock.jump(MIN);
-      const next = status === 'up' ? 'down' : 'up';
-      await change(m, next, status);
-      status = next;
-      await h.alerting.sweep();
-    }
+    const { r, m } = await flappingMonitor();
+    await toggle(m, 'up', 'down', 20, true);
     await h.alerting.worker.drain();
     expect(events(r).filter((e) => e === 'monitor.flapping')).toHaveLength(1);
     expect(events(r)).toEqual(['monitor.down', 'monitor.up', 'monitor.down', 'monitor.up', 'monitor.flapping']);
@@ -166,18 +178,8 @@ describe('monitor alerts', () => {
   });
 
   it('after a flapping alert, damping ends once quiet for the window and a later outage alerts at once', async () => {
-    const r = await webhookReceiver();
-    const c = await webhookChannel(r.url);
-    const m = await h.monitor(orgId);
-    await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
-    await change(m, 'up', 'pending');
-    let status = 'up';
-    for (let i = 0; i < 10; i++) {
-      h.clock.jump(MIN);
-      const next = status === 'up' ? 'down' : 'up';
-      await change(m, next, status);
-      status = next;
-    }
+    const { r, m } = await flappingMonitor();
+    await toggle(m, 'up', 'down', 10, false);
     // Stable (up) for the quiet window, with no sweep to notice: the next change ends damping itself.
     h.clock.jump(30 * MIN);
     await change(m, 'down', 'up');
@@ -192,19 +194,8 @@ describe('monitor alerts', () => {
   });
 
   it('a monitor hovering between up and degraded (degraded not alerted) is not flapping: its outage alerts at once', async () => {
-    const r = await webhookReceiver();
-    const c = await webhookChannel(r.url);
-    const m = await h.monitor(orgId);
-    await policy(m, [c.id], { flapping: { changes: 4, windowMinutes: 30 } });
-    await change(m, 'up', 'pending');
-    let status = 'up';
-    for (let i = 0; i < 40; i++) {
-      h.clock.jump(MIN);
-      const next = status === 'up' ? 'degraded' : 'up';
-      await change(m, next, status);
-      status = next;
-      await h.alerting.sweep();
-    }
+    const { r, m } = await flappingMonitor();
+    const status = await toggle(m, 'up', 'degraded', 40, true);
     h.clock.jump(MIN);
     await change(m, 'down', status);
     await h.alerting.worker.drain();
