@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { AppError, notFound } from '../errors.js';
-import type { IncidentEvent } from '../realtime/events.js';
-import type { ComponentStatus, Impact, IncidentStatus } from '../statuspages/vocab.js';
+import type { IncidentEvent } from '../../contracts/events.js';
+import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
 import type { ComponentStatusInput, IncidentCreate, IncidentPatch, IncidentUpdate } from './schemas.js';
 
 export interface IncidentUpdateJson {

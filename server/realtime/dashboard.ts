@@ -12,7 +12,7 @@ import type {
   PackedSnapshot,
   ProblemJson,
   SocketData,
-} from './events.js';
+} from '../../contracts/events.js';
 import { LIMITS, TokenBucket } from './limits.js';
 
 type DashboardSocket = Socket<DashboardClientEvents, DashboardServerEvents, Record<string, never>, SocketData>;

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
-import { NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from './uptime.js';
+import { NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from '../../contracts/uptime.js';
 
 const DAY = 86_400_000;
 

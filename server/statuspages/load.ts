@@ -4,10 +4,10 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows } from '../db/sql.js';
-import type { MonitorStatus } from '../realtime/events.js';
+import type { MonitorStatus } from '../../contracts/events.js';
 import { checkedTimes } from '../results/rollups.js';
-import type { CheckedTime } from '../results/uptime.js';
-import type { ComponentStatus, Impact, IncidentStatus } from './vocab.js';
+import type { CheckedTime } from '../../contracts/uptime.js';
+import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
 
 const DAY_MS = 86_400_000;
 /** Days of uptime bars and incident history a page shows. */
@@ -56,7 +56,7 @@ export interface MaintenanceRecord {
   monitorIds: string[];
 }
 
-/** Checks of one component on one UTC day, summed over its monitors (results/uptime.ts). */
+/** Checks of one component on one UTC day, summed over its monitors (contracts/uptime.ts). */
 export interface DayCount extends CheckedTime {
   checks: number;
 }

@@ -6,7 +6,7 @@ import { AppError, conflict, notFound } from '../errors.js';
 import { checkDomainFree, proofName } from './domains.js';
 import type { FooterLink } from './load.js';
 import type { ComponentInput, PageCreate, PagePatch } from './schemas.js';
-import type { ComponentStatus } from './vocab.js';
+import type { ComponentStatus } from '../../contracts/vocab.js';
 
 export interface ComponentJson {
   id: string;

@@ -16,7 +16,7 @@ import { errorMiddleware } from '../http/errors.js';
 import { securityHeaders } from '../http/security.js';
 import { silentLog, testConfig } from '../monitors/fixtures.js';
 import { membership, orgPolicy } from '../orgs/service.js';
-import type { MonitorStatus } from '../realtime/events.js';
+import type { MonitorStatus } from '../../contracts/events.js';
 import type { Clock } from '../scheduler/clock.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { MonitorStatusChange } from './hub.js';

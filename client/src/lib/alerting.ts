@@ -5,7 +5,7 @@
  * e2e/alerting-client.test.ts runs the rest against the server's pieces.
  */
 import { CERT_THRESHOLDS } from '../../../server/alerting/decide.js';
-import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../server/alerting/template-fields.js';
+import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../contracts/template-fields.js';
 
 import { isMasked } from './secrets.js';
 

@@ -15,7 +15,7 @@ import {
   type ComponentStatus,
   type Impact,
   type IncidentStatus,
-} from '../../../server/statuspages/vocab';
+} from '../../../contracts/vocab';
 import type { MaintenanceJson, MaintenanceState } from '../../../server/incidents/maintenances';
 import type { IncidentJson, IncidentUpdateJson } from '../../../server/incidents/service';
 

@@ -22,7 +22,7 @@ import type {
   MonitorStatusEvent,
   OrgEvent,
   PackedSnapshot,
-} from '../../../server/realtime/events';
+} from '../../../contracts/events';
 import { api, ApiError } from './api';
 import { STATUS_LABEL } from './format';
 import { MonitorRow, rowFromJson } from './monitor-row.svelte';

@@ -1,8 +1,8 @@
 /** Shapes of the REST answers the dashboard reads (API.md); the realtime ones come from the server's event map. */
-import type { MonitorJson, MonitorStatus } from '../../../server/realtime/events';
+import type { MonitorJson, MonitorStatus } from '../../../contracts/events';
 
 export type { MonitorJson, MonitorStatus };
-export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../server/realtime/events';
+export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../contracts/events';
 
 /** A monitor's alert settings (`alerts`): its own, or its organization's default. */
 export interface MonitorAlerts {

@@ -4,7 +4,7 @@
  * rooms `page:<slug>`).
  */
 
-import type { CheckedTime } from '../results/uptime.js';
+import type { CheckedTime } from './uptime.js';
 
 export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused' | 'maintenance';
 
@@ -59,7 +59,7 @@ export interface MonitorJson {
 export interface BeatColumns {
   /** Seconds since the Unix epoch. */
   t: number[];
-  /** Status letters (results/uptime.ts beatLetter): u up, g degraded, d down, r failed while retries remain, p pending, m maintenance. */
+  /** Status letters (contracts/uptime.ts beatLetter): u up, g degraded, d down, r failed while retries remain, p pending, m maintenance. */
   s: string;
   /** Latency in whole ms; -1 when there was none. */
   l: number[];
@@ -82,7 +82,7 @@ export interface DashboardMonitor {
   intervalSeconds: number;
   status: MonitorStatus;
   since: string | null;
-  /** Percent over the last 24 h (results/uptime.ts); null without checked time. */
+  /** Percent over the last 24 h (contracts/uptime.ts); null without checked time. */
   uptime24h: number | null;
   /** The checked time behind uptime24h: the dashboard adds each live check to it (uptime.ts addCheck). */
   checked24h: CheckedTime;
@@ -186,7 +186,7 @@ export interface StatusClientEvents {
 }
 
 export interface SocketData {
-  principal?: import('../auth/types.js').Principal;
+  principal?: import('../server/auth/types.js').Principal;
   /** Rooms this socket joined through subscribe (capped per socket). */
   subscriptions: Set<string>;
 }

@@ -1,5 +1,5 @@
 /** Atlassian Statuspage's vocabularies (API.md), which visitors and tools already know. */
-import type { ComponentStatus } from '../realtime/events.js';
+import type { ComponentStatus } from './events.js';
 
 export type { ComponentStatus };
 
