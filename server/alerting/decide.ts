@@ -19,6 +19,7 @@
  */
 import type { AlertPolicy } from './policies/schema.js';
 import type { AlertEvent, AlertFacts } from './sdk.js';
+import { CERT_THRESHOLDS } from '../../contracts/alerting.js';
 
 export interface AlertState {
   /** The last status alerting saw. */
@@ -218,9 +219,6 @@ export function decideSweep(prev: AlertState, monitorId: string, policy: AlertPo
   }
   return state === prev ? undefined : { state, alerts };
 }
-
-/** Days-left thresholds of certificate warnings, each alerted once per certificate. */
-export const CERT_THRESHOLDS = [30, 14, 7, 1] as const;
 
 /** The lowest threshold `daysLeft` is at or under, or null when above them all. */
 export function certThreshold(daysLeft: number): number | null {

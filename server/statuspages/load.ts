@@ -8,16 +8,11 @@ import type { MonitorStatus } from '../../contracts/events.js';
 import { checkedTimes } from '../results/rollups.js';
 import type { CheckedTime } from '../../contracts/uptime.js';
 import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
+import type { FooterLink } from '../../contracts/status-page-admin.js';
 
 const DAY_MS = 86_400_000;
 /** Days of uptime bars and incident history a page shows. */
 export const HISTORY_DAYS = 90;
-
-export interface FooterLink {
-  label: string;
-  /** http(s) or mailto URL, checked on input. */
-  url: string;
-}
 
 export interface ComponentRecord {
   id: string;

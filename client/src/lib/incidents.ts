@@ -16,8 +16,7 @@ import {
   type Impact,
   type IncidentStatus,
 } from '../../../contracts/vocab';
-import type { MaintenanceJson, MaintenanceState } from '../../../server/incidents/maintenances';
-import type { IncidentJson, IncidentUpdateJson } from '../../../server/incidents/service';
+import type { IncidentJson, IncidentUpdateJson, MaintenanceJson, MaintenanceState } from '../../../contracts/incidents';
 
 export { COMPONENT_LABEL, COMPONENT_STATUSES, IMPACT_LABEL, IMPACTS, INCIDENT_LABEL, INCIDENT_STATUSES };
 export type { ComponentStatus, Impact, IncidentStatus };
