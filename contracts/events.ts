@@ -4,9 +4,8 @@
  * rooms `page:<slug>`).
  */
 
+import type { MonitorJson, MonitorStatus } from './monitors.js';
 import type { CheckedTime } from './uptime.js';
-
-export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused' | 'maintenance';
 
 export interface ProblemJson {
   code: string;
@@ -32,24 +31,6 @@ export interface MonitorStatusEvent {
   since: string;
   /** Why (the failing check's error message), when there is one. */
   reason?: string;
-}
-
-/** A monitor as the REST API answers it. */
-export interface MonitorJson {
-  id: string;
-  name: string;
-  probe: string;
-  config: Record<string, unknown>;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  retries: number;
-  assertions: unknown[];
-  tags: string[];
-  paused: boolean;
-  status: MonitorStatus;
-  statusSince: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /**
@@ -183,10 +164,4 @@ export interface StatusServerEvents {
 export interface StatusClientEvents {
   /** `token`: a password-protected page's live token (GET <page>/live-token). */
   subscribe: (req: { slug: string; token?: string }, ack: Ack<unknown>) => void;
-}
-
-export interface SocketData {
-  principal?: import('../server/auth/types.js').Principal;
-  /** Rooms this socket joined through subscribe (capped per socket). */
-  subscriptions: Set<string>;
 }

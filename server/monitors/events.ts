@@ -4,7 +4,7 @@
  * does not stop the others (or the check that emitted).
  */
 import type { ProbeProblem } from '../../plugins/sdk.js';
-import type { MonitorJson, MonitorStatus } from './types.js';
+import type { MonitorJson, MonitorStatus } from '../../contracts/monitors.js';
 
 export interface HeartbeatEvent {
   monitorId: string;

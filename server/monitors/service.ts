@@ -24,7 +24,8 @@ import type { CheckEngine, CheckRecord } from './engine.js';
 import type { MonitoringEvents } from './events.js';
 import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
 import * as store from './store.js';
-import { monitorJson, type Monitor, type MonitorJson } from './types.js';
+import { monitorJson, type Monitor } from './types.js';
+import type { MonitorJson } from '../../contracts/monitors.js';
 
 export type { Actor };
 

@@ -11,7 +11,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
 import type { HeartbeatEvent, MonitoringEvents } from '../monitors/events.js';
 import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime } from '../../contracts/uptime.js';
-import type { MonitorStatus, SnapshotBeats } from '../../contracts/events.js';
+import type { SnapshotBeats } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 
 /** Heartbeats per monitor in a dashboard snapshot (the strip shows about this many). */
 export const SNAPSHOT_BEATS = 50;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, rows } from '../db/sql.js';
-import type { DashboardMonitor, DashboardSnapshot, MonitorStatus } from '../../contracts/events.js';
+import type { DashboardMonitor, DashboardSnapshot } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { RecentBeats } from './recent.js';
 import { uptimePercent, type CheckedTime } from '../../contracts/uptime.js';
 

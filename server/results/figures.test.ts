@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, type TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket } from '../testing/sockets.js';
 import { HISTORY_CHECKS, HISTORY_INTERVAL, HISTORY_PERCENT, HISTORY_PRINTED, HISTORY_TIME, UptimeHistory } from '../testing/uptime-history.js';
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { addCheck, beatLetter, formatPercent, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from '../../contracts/uptime.js';
 
 

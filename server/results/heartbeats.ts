@@ -1,7 +1,7 @@
 /** Raw heartbeats of one monitor, newest first: an index range, never a scan. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ProbeProblem, Timings } from '../../plugins/sdk.js';
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { rows } from '../db/sql.js';
 
 export interface HeartbeatJson {

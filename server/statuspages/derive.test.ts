@@ -1,6 +1,6 @@
 /** The status rules: monitors → component, incidents override, overall = worst. */
 import { describe, expect, it } from 'vitest';
-import type { MonitorStatus } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { derivePage, monitorsStatus } from './derive.js';
 import type { IncidentRecord, PageRecord } from './load.js';
 import type { ComponentStatus, Impact } from '../../contracts/vocab.js';

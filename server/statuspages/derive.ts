@@ -2,7 +2,7 @@
  * From a page's stored record, its monitors' live statuses and the time: the statuses visitors
  * see. Pure, so every rule here is tested without a database.
  */
-import type { MonitorStatus } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { NO_CHECKED_TIME, sumCheckedTime, uptimePercent } from '../../contracts/uptime.js';
 import { HISTORY_DAYS, type ComponentRecord, type IncidentRecord, type PageRecord } from './load.js';
 import type { PublicComponent, PublicIncident, PublicMaintenance, PublicPage } from '../../contracts/status-page.js';

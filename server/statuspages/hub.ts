@@ -3,7 +3,8 @@
  * Kept as small interfaces so the monitoring layer and the `/status` namespace can be wired
  * without either importing the other.
  */
-import type { MonitorStatus, PageUpdate } from '../../contracts/events.js';
+import type { PageUpdate } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { StatusFeed } from '../realtime/status.js';
 import type { PublicPage } from '../../contracts/status-page.js';
 

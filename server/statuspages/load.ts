@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows } from '../db/sql.js';
-import type { MonitorStatus } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { checkedTimes } from '../results/rollups.js';
 import type { CheckedTime } from '../../contracts/uptime.js';
 import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';

@@ -3,7 +3,7 @@
  * by hand, a maintenance window, a pause, six hours in all. Recorded the way the check engine
  * records a check (the writer's row and the event realtime forwards), at chosen times.
  */
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { PingPage } from '../main.js';
 import type { CheckedTime } from '../../contracts/uptime.js';
 

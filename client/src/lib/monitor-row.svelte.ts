@@ -2,7 +2,8 @@
  * One monitor as the overview shows it. Each field is its own signal, so a heartbeat for one
  * monitor re-renders that row only, never the list.
  */
-import type { BeatColumns, DashboardMonitor, HeartbeatEvent, MonitorJson, MonitorStatus } from '../../../contracts/events';
+import type { BeatColumns, DashboardMonitor, HeartbeatEvent } from '../../../contracts/events';
+import type { MonitorJson, MonitorStatus } from '../../../contracts/monitors';
 import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, type CheckedTime } from '../../../contracts/uptime';
 
 /** How many recent checks a row keeps (the heartbeat strip). */
