@@ -75,3 +75,15 @@ export interface SessionInfo {
   userAgent: string | null;
   current: boolean;
 }
+
+export interface AuditJson {
+  id: string;
+  at: string;
+  action: string;
+  /** Who did it; all null for PingPage itself or a failed sign-in. `email` is null once the person is gone. */
+  actor: { userId: string | null; email: string | null; keyId: string | null };
+  target: string | null;
+  /** The address the request came from, as the server saw it. */
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}

@@ -2,7 +2,7 @@
  * Shapes of the REST answers the dashboard reads (API.md). Those the server also speaks come from
  * contracts/ under the dashboard's names; the rest are the dashboard's own views of an answer.
  */
-import type { ApiKeyInfo, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
+import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
 import type { LatencyAssertion, MonitorJson, MonitorStatus } from '../../../contracts/monitors';
@@ -114,15 +114,7 @@ export interface SignedUp {
   joined: OrgRef | null;
 }
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  actor: { userId: string | null; email: string | null; keyId: string | null };
-  target: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-}
+export type AuditEntry = AuditJson;
 
 export interface Probe {
   id: string;
