@@ -6,6 +6,7 @@
 
 import type { MonitorJson, MonitorStatus } from './monitors.js';
 import type { CheckedTime } from './uptime.js';
+import type { ComponentStatus } from './vocab.js';
 
 export interface ProblemJson {
   code: string;
@@ -143,8 +144,6 @@ export interface DashboardClientEvents {
   ) => void;
   unsubscribe: (req: { orgId: string }, ack: Ack<null>) => void;
 }
-
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
 
 /** What `/status` pushes: only the parts of the public page that changed. */
 export interface PageUpdate {

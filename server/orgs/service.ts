@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fitKeysToRole, type KeyChanges } from '../auth/apikeys.js';
 import { auditEntries, recordAudit, type Actor, type AuditPage } from '../auth/audit.js';
-import type { AuditJson } from '../../contracts/accounts.js';
 import type { OrgPolicy } from '../auth/authorize.js';
 import type { Role } from '../../contracts/auth.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { conflict, forbidden, notFound } from '../errors.js';
-import type { OrgJson, MemberJson } from '../../contracts/accounts.js';
+import type { AuditJson, MemberJson, OrgJson } from '../../contracts/accounts.js';
 
 interface OrgRow {
   id: string;

@@ -3,7 +3,6 @@
  * set with textContent or validated attributes; no HTML string is ever parsed, so nothing a page
  * owner or incident author wrote can become markup.
  */
-import type { ComponentStatus } from '../../../contracts/events';
 import { day, dayTime, duration } from '../../../contracts/format';
 import { parseMarkdown, safeHref, type Block, type Inline } from '../../../contracts/markdown';
 import type { PublicIncident, PublicMaintenance } from '../../../contracts/status-page';
@@ -12,6 +11,7 @@ import {
   IMPACT_LABEL,
   INCIDENT_LABEL,
   OVERALL_LABEL,
+  type ComponentStatus,
   type Impact,
   type IncidentStatus,
 } from '../../../contracts/vocab';
