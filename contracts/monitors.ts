@@ -1,4 +1,5 @@
 /** Monitors as the API answers them and the dashboard edits them (server/monitors/ holds and checks them). */
+import type { ProblemJson } from './events.js';
 
 export const STATUSES = ['pending', 'up', 'degraded', 'down', 'paused', 'maintenance'] as const;
 /**
@@ -35,4 +36,25 @@ export interface MonitorJson {
   statusSince: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The phases of one check a probe may time (plugins/sdk.ts hands them to probes). */
+export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';
+/** Milliseconds spent in each phase of one check; phases a probe has no notion of are absent. */
+export type Timings = Partial<Record<Phase, number>>;
+
+/** One check as the history API answers it (GET …/heartbeats, POST …/check). */
+export interface HeartbeatJson {
+  /** ISO time the check started. */
+  at: string;
+  status: MonitorStatus;
+  ok: boolean;
+  /** Milliseconds the check took. */
+  latencyMs: number | null;
+  timings: Timings;
+  /** Why the check failed; null when it passed. */
+  error: ProblemJson | null;
+  /** What needs attention though the check passed (the monitor was degraded); null otherwise. */
+  warning: ProblemJson | null;
+  metadata: Record<string, unknown>;
 }

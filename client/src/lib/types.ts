@@ -5,11 +5,11 @@
 import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
-import type { LatencyAssertion, MonitorJson, MonitorStatus } from '../../../contracts/monitors';
+import type { HeartbeatJson, LatencyAssertion, MonitorJson, MonitorStatus, Phase } from '../../../contracts/monitors';
 
 export { ROLES, SCOPES } from '../../../contracts/auth';
 export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../contracts/events';
-export type { InvitationPreview, LatencyAssertion, MonitorJson, MonitorStatus, Role, Scope, SessionInfo };
+export type { InvitationPreview, LatencyAssertion, MonitorJson, MonitorStatus, Phase, Role, Scope, SessionInfo };
 export type ApiKey = ApiKeyInfo;
 export type Invitation = InvitationJson;
 export type Member = MemberJson;
@@ -126,21 +126,7 @@ export interface Probe {
   metadataLabels?: Record<string, string>;
 }
 
-export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';
-
-export interface Heartbeat {
-  at: string;
-  status: MonitorStatus;
-  ok: boolean;
-  /** Total duration in ms; null when the check never connected. */
-  latencyMs: number | null;
-  timings: Partial<Record<Phase, number>>;
-  /** Why the check failed; null when it passed. */
-  error: Problem | null;
-  /** What needs attention though the check passed (degraded); null otherwise. */
-  warning: Problem | null;
-  metadata: Record<string, unknown>;
-}
+export type Heartbeat = HeartbeatJson;
 
 export interface DailyUptime {
   /** YYYY-MM-DD (UTC). */
