@@ -61,7 +61,7 @@ describe('current and past incidents on the public page', () => {
     expect(byId(root, `i-${id}`)).toBeUndefined();
     // In the history, resolved.
     const past = byId(byId(root, 'history')!, `h-${id}`)!;
-    expect(textOf(past)).toMatch(/^Checkout errors Resolved resolved after \d+ min$/);
+    expect(textOf(past)).toMatch(/^Checkout errors Resolved resolved after (\d+ min( \d+ s)?|\d+ s)$/);
     // The note: styled as resolved (the green pill and note, no impact border), linking to the incident.
     const notes = byId(root, 'resolved')!;
     expect(hidden(notes)).toBe(false);
@@ -69,7 +69,7 @@ describe('current and past incidents on the public page', () => {
     expect(note.attrs.class).toBe('note resolved');
     expect([...walk(note)].map((e) => e.attrs.class).filter(Boolean)).toEqual(['note resolved', 'pill i-resolved', 'empty']);
     expect([...walk(note)].find((e) => e.name === 'a')!.attrs.href).toBe(`/status/acme/incidents/${id}`);
-    expect(textOf(note)).toMatch(/^Resolved Checkout errors resolved \d+ \w+ \d{4}, \d\d:\d\d UTC, after \d+ min$/);
+    expect(textOf(note)).toMatch(/^Resolved Checkout errors resolved \d+ \w+ \d{4}, \d\d:\d\d UTC, after (\d+ min( \d+ s)?|\d+ s)$/);
     expect(json.incidents.map((i) => [i.id, i.status])).toEqual([[id, 'resolved']]);
 
     // An hour later the note is gone; the history keeps it.
