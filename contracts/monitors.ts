@@ -58,3 +58,14 @@ export interface HeartbeatJson {
   warning: ProblemJson | null;
   metadata: Record<string, unknown>;
 }
+
+/** One UTC day of a monitor as GET …/monitors/:id/daily answers it. */
+export interface DailyBar {
+  /** UTC date, YYYY-MM-DD. */
+  date: string;
+  /** Percent (contracts/uptime.ts); null for a day without checked time. */
+  uptime: number | null;
+  checks: number;
+  /** Mean latency of the checks that were not failures (milliseconds); null when there were none. */
+  avgLatencyMs: number | null;
+}

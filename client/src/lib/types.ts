@@ -5,7 +5,8 @@
 import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
-import type { HeartbeatJson, LatencyAssertion, MonitorJson, MonitorStatus, Phase } from '../../../contracts/monitors';
+import type { UptimeWindow } from '../../../contracts/uptime';
+import type { DailyBar, HeartbeatJson, LatencyAssertion, MonitorJson, MonitorStatus, Phase } from '../../../contracts/monitors';
 
 export { ROLES, SCOPES } from '../../../contracts/auth';
 export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../contracts/events';
@@ -128,17 +129,10 @@ export interface Probe {
 
 export type Heartbeat = HeartbeatJson;
 
-export interface DailyUptime {
-  /** YYYY-MM-DD (UTC). */
-  date: string;
-  /** Percent; null on a day without checks. */
-  uptime: number | null;
-  checks: number;
-  avgLatencyMs: number | null;
-}
+export type DailyUptime = DailyBar;
 
 /** What POST …/check answers: the result of an immediate run, recorded like a scheduled one. */
 export type CheckResult = Heartbeat;
 
-export type Uptime = Partial<Record<'24h' | '7d' | '30d' | '90d', number | null>>;
+export type Uptime = Partial<Record<UptimeWindow, number | null>>;
 
