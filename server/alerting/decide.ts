@@ -17,9 +17,8 @@
  * - degraded: optional; certificate warnings go by days-left thresholds, each once.
  * - maintenance ("quiet"): no down, degraded, flapping or reminder alerts.
  */
-import type { AlertPolicy } from './policies/schema.js';
 import type { AlertEvent, AlertFacts } from './sdk.js';
-import { CERT_THRESHOLDS } from '../../contracts/alerting.js';
+import { CERT_THRESHOLDS, type AlertPolicy } from '../../contracts/alerting.js';
 
 export interface AlertState {
   /** The last status alerting saw. */

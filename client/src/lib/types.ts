@@ -2,6 +2,7 @@
  * Shapes of the REST answers the dashboard reads (API.md). Those the server also speaks come from
  * contracts/ under the dashboard's names; the rest are the dashboard's own views of an answer.
  */
+import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting';
 import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
@@ -18,20 +19,10 @@ export type Problem = ProblemJson;
 export type User = UserJson;
 
 /** A monitor's alert settings (`alerts`): its own, or its organization's default. */
-export interface MonitorAlerts {
-  channelIds: string[];
-  /** Minutes between reminders while down; null: no reminders. */
-  remindEveryMinutes: number | null;
-  /** Also alert when degraded (slow, certificate near expiry). */
-  onDegraded: boolean;
-  /** More than `changes` status changes within `windowMinutes` is flapping (not edited by the form, kept as it is). */
-  flapping: { changes: number; windowMinutes: number };
-  /** The monitor has no settings of its own: the organization's default applies. */
-  inherited: boolean;
-}
+export type MonitorAlerts = PolicyJson;
 
 /** GET /orgs/:org/alert-defaults: what applies to monitors without settings of their own. */
-export type AlertDefaults = Omit<MonitorAlerts, 'inherited'>;
+export type AlertDefaults = AlertPolicy;
 
 /** A monitor as the REST API answers it: what sockets push, with its alert settings. */
 export type MonitorWithAlerts = MonitorJson & { alerts: MonitorAlerts };
