@@ -6,6 +6,7 @@ import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting';
 import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
+import type { InstanceJson } from '../../../contracts/instance';
 import type { UptimeWindow } from '../../../contracts/uptime';
 import type { DailyBar, HeartbeatJson, LatencyAssertion, MonitorJson, MonitorStatus, Phase } from '../../../contracts/monitors';
 
@@ -67,15 +68,7 @@ export const ROLE_HELP: Record<Role, string> = {
 /** "an admin", "a member". */
 export const withArticle = (role: Role) => `${role === 'owner' || role === 'admin' ? 'an' : 'a'} ${role}`;
 
-export interface Instance {
-  needsSetup: boolean;
-  /** The first account must give the set-up code PingPage printed at start (asked from another machine). */
-  setupCodeRequired: boolean;
-  signup: 'invite' | 'open';
-  version: string;
-  /** PUBLIC_URL: the API's base URL is this + /api/v1. */
-  publicUrl: string;
-}
+export type Instance = InstanceJson;
 
 export interface OrgRef {
   id: string;
