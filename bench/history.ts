@@ -15,7 +15,7 @@ import { startEmbeddedPostgres } from '../server/db/embedded.js';
 import { openOrm, type Orm } from '../server/db/orm.js';
 import { seedOrg } from '../server/monitors/fixtures.js';
 import { daily, uptime } from '../server/results/rollups.js';
-import { WINDOW_NAMES } from '../server/results/uptime.js';
+import { WINDOW_NAMES } from '../contracts/uptime.js';
 import { fmt, numberArg, percentile, report } from './stats.js';
 
 const MONITORS = numberArg('monitors', 500);

@@ -36,7 +36,7 @@ import { allowAll, seedOrg, silentLog } from '../server/monitors/fixtures.js';
 import { createMonitoring, loadProbes } from '../server/monitors/index.js';
 import type { TargetPorts } from './targets.js';
 import { MonitoringEvents } from '../server/monitors/events.js';
-import type { MonitorStatus } from '../server/realtime/events.js';
+import type { MonitorStatus } from '../contracts/monitors.js';
 import { createStatusPages } from '../server/statuspages/index.js';
 import { pageCreate } from '../server/statuspages/schemas.js';
 import { createPage } from '../server/statuspages/service.js';

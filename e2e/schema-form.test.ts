@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { clean, defaultValue, discriminatorOf, kindOf, labelOf, optionsOf, resolve, validate, type JsonSchema } from '../client/src/lib/schema-form/schema.js';
 import smtp from '../examples/smtp-probe/index.js';
 import { builtinProbes } from '../plugins/index.js';
-import { plainError } from '../server/http/messages.js';
+import { plainError } from '../contracts/messages.js';
 
 const schemaOf = (p: { configSchema: z.ZodType }) => z.toJSONSchema(p.configSchema, { io: 'input' }) as JsonSchema;
 const http = schemaOf(builtinProbes.http);

@@ -1,5 +1,5 @@
 /**
- * Issue 13, bug 6 in Chromium: the words people read come from one place (server/http/messages.ts).
+ * Issue 13, bug 6 in Chromium: the words people read come from one place (contracts/messages.ts).
  * Set-up and sign-up answer an empty or short field with plain words on that field (never the
  * validator's text); the password rule reads the same on every form; a status page titled
  * "Acme status" is never "Acme status status"; a quick incident is "resolved after N s", not
@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, PASSWORD as RULE } from '../server/http/messages.js';
+import { ACCOUNT, PASSWORD as RULE } from '../contracts/messages.js';
 import type { TestApp } from '../server/testing/app.js';
 import { screenshotFailures, watchErrors } from './browser.js';
 import { PASSWORD, startBrowserApp, type Api } from './harness.js';

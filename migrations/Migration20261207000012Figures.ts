@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Uptime becomes a share of checked time (server/results/uptime.ts): each rollup bucket sums the
+ * Uptime becomes a share of checked time (contracts/uptime.ts): each rollup bucket sums the
  * seconds its checks covered, up and down. Buckets written before this migration only counted
  * checks: they are filled as if each check had covered one interval of its monitor, which gives
  * them the figures they had (every check weighed the same).

@@ -7,15 +7,15 @@ import net from 'node:net';
 import type { z } from 'zod';
 import { systemNameResolver } from './resolver.js';
 import { ByteBudget, type MemoryBudget } from './sdk/memory.js';
+import type { Phase, Timings } from '../contracts/monitors.js';
 
 export { createNameResolver, systemNameResolver, type NameResolver, type NameResolverOptions, type ResolvedAddress } from './resolver.js';
 
 /** The SDK contract version a plugin is written for. The server refuses versions it does not know. */
 export const PROBE_API_VERSION = 1 as const;
 
-export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';
-/** Milliseconds spent in each phase of one check; phases a probe has no notion of are absent. */
-export type Timings = Partial<Record<Phase, number>>;
+/** A check's phases and their times, as the API answers them too (contracts/monitors.ts). */
+export type { Phase, Timings };
 
 export interface ProbeProblem {
   /** SNAKE_CASE, stable across versions: alerting and dashboards key on it (e.g. CERT_EXPIRED). */

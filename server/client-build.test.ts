@@ -82,7 +82,7 @@ describe('client build', () => {
     expect(buildIsStale(b)).toBe(true);
   });
 
-  it('records the server modules the dashboard imports, and no path outside the repository', async () => {
+  it('records the contracts modules the dashboard imports, and no path outside the repository', async () => {
     // The real dashboard, built into a directory of its own: client/dist, which browser tests serve, is left alone.
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'pp-dashboard-build-'));
     dirs.push(outDir);
@@ -90,8 +90,8 @@ describe('client build', () => {
     await ensureClientBuilt(() => {}, b);
     const inputs = JSON.parse(readFileSync(path.join(outDir, '.build-inputs.json'), 'utf8')) as { files: string[] };
     // Not in the hand-kept list the hash used to cover: an edit to it left the old build served.
-    expect(inputs.files).toContain('server/alerting/template-fields.ts');
-    expect(inputs.files).toContain('server/results/uptime.ts');
+    expect(inputs.files).toContain('contracts/template-fields.ts');
+    expect(inputs.files).toContain('contracts/uptime.ts');
     expect(inputs.files).toContain('client/src/main.ts');
     expect(inputs.files.filter((f) => path.isAbsolute(f) || f.startsWith('..') || f.includes('node_modules') || f.includes('?'))).toEqual([]);
     expect(buildIsStale(b)).toBe(false);

@@ -69,7 +69,7 @@ function hashOf(b: ClientBuild, rel: readonly string[]): string {
 
 /**
  * A Vite plugin that collects the module graph of the build: every file of the repository the
- * bundle was made from (server modules the client imports included), without query suffixes
+ * bundle was made from (the contracts/ modules the client imports included), without query suffixes
  * (`?svelte&type=style`), virtual modules or node_modules.
  */
 function moduleGraph(b: ClientBuild, into: Set<string>): Plugin {

@@ -7,7 +7,7 @@ import { httpReceiver, type HttpReceiver } from '../testing/receivers.js';
 import { insertChannel } from './channels/store.js';
 import { monitorPolicies } from './policies/service.js';
 import { verifySignature } from './notifiers/webhook/index.js';
-import { MASK } from './registry.js';
+import { MASK } from '../../contracts/secrets.js';
 
 let h: AlertingHarness;
 let owner: TestClient;

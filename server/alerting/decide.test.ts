@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideCertificate, decideChange, decideSweep, EMPTY_STATE, type AlertState, type StateChange } from './decide.js';
-import type { AlertPolicy } from './policies/schema.js';
+import type { AlertPolicy } from '../../contracts/alerting.js';
 
 const M = 'monitor-1';
 const MIN = 60_000;

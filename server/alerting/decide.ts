@@ -17,8 +17,8 @@
  * - degraded: optional; certificate warnings go by days-left thresholds, each once.
  * - maintenance ("quiet"): no down, degraded, flapping or reminder alerts.
  */
-import type { AlertPolicy } from './policies/schema.js';
 import type { AlertEvent, AlertFacts } from './sdk.js';
+import { CERT_THRESHOLDS, type AlertPolicy } from '../../contracts/alerting.js';
 
 export interface AlertState {
   /** The last status alerting saw. */
@@ -218,9 +218,6 @@ export function decideSweep(prev: AlertState, monitorId: string, policy: AlertPo
   }
   return state === prev ? undefined : { state, alerts };
 }
-
-/** Days-left thresholds of certificate warnings, each alerted once per certificate. */
-export const CERT_THRESHOLDS = [30, 14, 7, 1] as const;
 
 /** The lowest threshold `daysLeft` is at or under, or null when above them all. */
 export function certThreshold(daysLeft: number): number | null {

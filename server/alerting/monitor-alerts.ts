@@ -11,7 +11,7 @@ import { certThreshold, decideCertificate, decideChange, decideSweep, type Outco
 import type { MaintenanceCheck } from './maintenance.js';
 import { enqueueForChannels } from './outbox.js';
 import { effectivePolicy } from './policies/store.js';
-import type { AlertPolicy } from './policies/schema.js';
+import type { AlertPolicy } from '../../contracts/alerting.js';
 import { lockState, monitorFacts, parseReason, saveState, sweepCandidates, unseenChanges } from './states.js';
 
 export interface MonitorAlertsDeps {

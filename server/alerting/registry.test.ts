@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinNotifiers } from './notifiers/index.js';
-import { MASK, NotifierRegistry } from './registry.js';
+import { MASK } from '../../contracts/secrets.js';
+import { NotifierRegistry } from './registry.js';
 
 const registry = new NotifierRegistry(Object.values(builtinNotifiers));
 

@@ -15,8 +15,6 @@ export interface NotifierInfo {
   configSchema: unknown;
 }
 
-export { MASK } from '../plugin-config/secrets.js';
-
 export class NotifierRegistry {
   readonly #plugins = new Map<string, NotifierPlugin>();
   /** Which config fields are secret, per notifier: masked in every answer, kept on edits. */

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { AlertEvent, AlertFacts } from './sdk.js';
-import { PLACEHOLDER, TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields, type TemplateField } from './template-fields.js';
-import { duration } from '../http/messages.js';
+import { PLACEHOLDER, TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields, type TemplateField } from '../../contracts/template-fields.js';
+import { duration } from '../../contracts/messages.js';
 
 export { TEMPLATE_FIELDS, unknownFields, type TemplateField };
 

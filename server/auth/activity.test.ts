@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { addMember, signUp, TestClient } from '../testing/client.js';
-import type { AuditJson } from './audit.js';
+import type { AuditJson } from '../../contracts/accounts.js';
 
 let app: TestApp;
 const PASSWORD = 'correct horse battery';

@@ -3,7 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { recordAudit, type Actor } from './audit.js';
 import { scopesWithin } from './authorize.js';
-import type { Principal, Role, Scope } from './types.js';
+import type { Role, Scope } from '../../contracts/auth.js';
+import type { Principal } from './types.js';
+import type { ApiKeyInfo } from '../../contracts/accounts.js';
 
 export const KEY_PREFIX = 'pp_live_';
 /** pp_live_ + 32 random bytes in base64url (43 characters). */
@@ -12,22 +14,6 @@ export const KEY_PATTERN = /^pp_live_[A-Za-z0-9_-]{43}$/;
 const DISPLAY_CHARS = KEY_PREFIX.length + 6;
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest();
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  /** The first characters of the key, e.g. `pp_live_AbC12x`. */
-  prefix: string;
-  scopes: Scope[];
-  createdAt: string;
-  /** Null until first use; written at most once a minute. */
-  lastUsedAt: string | null;
-  /**
-   * The person answerable for the key: who created it, or the person behind the key that created
-   * it. Null for older keys made by a key. Their membership bounds the key's scopes.
-   */
-  createdBy: string | null;
-}
 
 interface KeyRow {
   id: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Principal } from './types.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, notFound } from '../errors.js';
+import type { AuditJson } from '../../contracts/accounts.js';
 
 /** Who asks, for the audit log: a person or an API key, or no principal for PingPage itself. */
 export interface Actor {
@@ -64,18 +65,6 @@ export function auditedWrite<T>(em: EntityManager, write: (tx: EntityManager) =>
     await recordAudit(tx, entry(result));
     return result;
   });
-}
-
-export interface AuditJson {
-  id: string;
-  at: string;
-  action: string;
-  /** Who did it; all null for PingPage itself or a failed sign-in. `email` is null once the person is gone. */
-  actor: { userId: string | null; email: string | null; keyId: string | null };
-  target: string | null;
-  /** The address the request came from, as the server saw it. */
-  ip: string | null;
-  details: Record<string, unknown> | null;
 }
 
 /** A page of a log, newest first: `limit` entries older than the entry `before` (an id from a previous page). */

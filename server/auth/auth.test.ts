@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/app.js';
-import { ACCOUNT, PASSWORD as PASSWORD_WORDS } from '../http/messages.js';
+import { ACCOUNT, PASSWORD as PASSWORD_WORDS } from '../../contracts/messages.js';
 import { signUp, TestClient } from '../testing/client.js';
 
 let app: TestApp;

@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
-import type { Action, OrgState, Principal, Role, Scope } from './types.js';
+import type { Role, Scope } from '../../contracts/auth.js';
+import type { Action, OrgState, Principal } from './types.js';
 
 const ALL: readonly Action[] = [
   'org:read', 'org:update', 'org:delete', 'members:read', 'members:manage', 'owners:manage', 'keys:manage',

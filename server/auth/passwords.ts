@@ -1,6 +1,6 @@
 import bcrypt from 'bcrypt';
 import { z } from 'zod';
-import { PASSWORD, passwordProblem } from '../http/messages.js';
+import { PASSWORD, passwordProblem } from '../../contracts/messages.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Our published promise: bcrypt, cost 12. */

@@ -5,7 +5,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { parse } from '../http/body.js';
-import { ACCOUNT } from '../http/messages.js';
+import { ACCOUNT } from '../../contracts/messages.js';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
 import { orgsOfUser } from '../orgs/service.js';
 import { accountActivity, auditQuery, recordAudit } from './audit.js';

@@ -5,6 +5,7 @@ import session from 'koa-session';
 import type Koa from 'koa';
 import type { Config } from '../config.js';
 import { iso, row, rows, run } from '../db/sql.js';
+import type { SessionInfo } from '../../contracts/accounts.js';
 
 /** Our published promise: sessions last 30 days at most, however active. */
 export const SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -83,16 +84,6 @@ export function sessionMiddleware(app: Koa, config: Config, store: SessionStore)
     },
     app,
   );
-}
-
-export interface SessionInfo {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  current: boolean;
 }
 
 export async function listSessions(em: EntityManager, userId: string, currentId?: string): Promise<SessionInfo[]> {

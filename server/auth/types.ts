@@ -1,13 +1,9 @@
+import type { Role, Scope } from '../../contracts/auth.js';
+
 /** Who is making a request: a signed-in person (session cookie) or a program (API key). */
 export type Principal =
   | { kind: 'user'; userId: string; sessionId: string }
   | { kind: 'key'; keyId: string; orgId: string; scopes: readonly Scope[] };
-
-export const SCOPES = ['monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write', 'org:admin'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export const ROLES = ['owner', 'admin', 'member'] as const;
-export type Role = (typeof ROLES)[number];
 
 /**
  * Everything a request can ask to do inside an organization. `authorize()` decides each one

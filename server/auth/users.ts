@@ -4,18 +4,12 @@ import type { Config } from '../config.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, conflict } from '../errors.js';
 import { acceptedAudit, acceptInvitation } from '../orgs/invitations.js';
-import { createOrg, type OrgJson } from '../orgs/service.js';
+import { createOrg } from '../orgs/service.js';
 import { recordFirstUser } from './admins.js';
 import { recordAudit } from './audit.js';
 import { clearSetupCodes, setupCodeMatches, SIGNUP_LOCK } from './setup.js';
-import type { Role } from './types.js';
-
-export interface UserJson {
-  id: string;
-  email: string;
-  name: string;
-  createdAt: string;
-}
+import type { Role } from '../../contracts/auth.js';
+import type { UserJson, OrgJson } from '../../contracts/accounts.js';
 
 export interface UserRow {
   id: string;

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { issueDetails } from './errors.js';
-import { plainError } from './messages.js';
+import { plainError } from '../../contracts/messages.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -4,7 +4,7 @@
  * (`incident.*`, `maintenance.*`).
  */
 import { EventEmitter } from 'node:events';
-import type { IncidentEvent as IncidentSummary } from '../realtime/events.js';
+import type { IncidentEvent as IncidentSummary } from '../../contracts/events.js';
 
 export interface IncidentEventMap {
   incident: [{ orgId: string; event: 'incident.created' | 'incident.updated' | 'incident.resolved' | 'incident.deleted'; incident: IncidentSummary }];

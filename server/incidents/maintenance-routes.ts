@@ -9,6 +9,7 @@ import type { Clock } from '../scheduler/clock.js';
 import { uuidParam } from '../statuspages/routes.js';
 import type { IncidentEvents } from './events.js';
 import * as maintenances from './maintenances.js';
+import type { MaintenanceJson } from '../../contracts/incidents.js';
 import type { MaintenanceSchedule } from './schedule.js';
 import { maintenanceCreate, maintenancePatch, maintenanceQuery } from './schemas.js';
 
@@ -28,7 +29,7 @@ export function maintenanceRoutes(deps: MaintenanceRoutesDeps): Router<OrgState>
   const router = new Router<OrgState>();
   const entry = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>): AuditEntry =>
     ({ orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
-  const changed = async (ctx: Ctx, event: 'maintenance.created' | 'maintenance.updated' | 'maintenance.deleted', m: maintenances.MaintenanceJson, pageIds: string[]) => {
+  const changed = async (ctx: Ctx, event: 'maintenance.created' | 'maintenance.updated' | 'maintenance.deleted', m: MaintenanceJson, pageIds: string[]) => {
     await schedule.reload();
     await refresh(pageIds);
     events.emit('maintenance', { orgId: ctx.state.orgId, event, maintenance: { id: m.id, title: m.title, startsAt: m.startsAt, endsAt: m.endsAt, monitorIds: m.monitorIds } });

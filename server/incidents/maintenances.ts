@@ -6,24 +6,7 @@ import { AppError, notFound } from '../errors.js';
 import { checkMonitors } from '../statuspages/service.js';
 import { MAINTENANCE_MAX_MS, type MaintenanceCreate, type MaintenancePatch } from './schemas.js';
 import { checkTargets, type Actor } from './service.js';
-
-export type MaintenanceState = 'scheduled' | 'in_progress' | 'completed';
-
-export interface MaintenanceJson {
-  id: string;
-  title: string;
-  /** Markdown. */
-  description: string;
-  startsAt: string;
-  endsAt: string;
-  /** From the server's clock at the time of the answer. */
-  state: MaintenanceState;
-  monitorIds: string[];
-  componentIds: string[];
-  statusPageIds: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+import type { MaintenanceJson, MaintenanceState } from '../../contracts/incidents.js';
 
 interface Row {
   id: string;

@@ -10,6 +10,7 @@ import { uuidParam } from '../statuspages/routes.js';
 import type { IncidentEvents } from './events.js';
 import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, updatePatch } from './schemas.js';
 import * as incidents from './service.js';
+import type { IncidentJson } from '../../contracts/incidents.js';
 
 type Ctx = RouterContext<OrgState>;
 
@@ -30,7 +31,7 @@ export function incidentRoutes(deps: IncidentRoutesDeps): Router<OrgState> {
   const now = () => new Date(clock.now());
   const entry = (ctx: Ctx, action: string, target: string, details?: Record<string, unknown>): AuditEntry =>
     ({ orgId: ctx.state.orgId, principal: ctx.state.principal, action, target, ip: ctx.ip, details });
-  const announce = (ctx: Ctx, event: 'incident.created' | 'incident.updated' | 'incident.resolved' | 'incident.deleted', i: incidents.IncidentJson) =>
+  const announce = (ctx: Ctx, event: 'incident.created' | 'incident.updated' | 'incident.resolved' | 'incident.deleted', i: IncidentJson) =>
     events.emit('incident', { orgId: ctx.state.orgId, event, incident: incidents.incidentSummary(i) });
 
   router.get('/orgs/:org/incidents', requireOrg('status-pages:read'), async (ctx) => {

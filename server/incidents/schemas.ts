@@ -1,7 +1,7 @@
 /** Incident and maintenance input, validated once at the edge. */
 import { z } from 'zod';
 import { longText, text } from '../statuspages/schemas.js';
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from '../statuspages/vocab.js';
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from '../../contracts/vocab.js';
 
 /** Longest Markdown message or description (characters). */
 export const MESSAGE_MAX = 10_000;

@@ -3,38 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { AppError, notFound } from '../errors.js';
-import type { IncidentEvent } from '../realtime/events.js';
-import type { ComponentStatus, Impact, IncidentStatus } from '../statuspages/vocab.js';
+import type { IncidentEvent } from '../../contracts/events.js';
+import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
 import type { ComponentStatusInput, IncidentCreate, IncidentPatch, IncidentUpdate } from './schemas.js';
-
-export interface IncidentUpdateJson {
-  id: string;
-  status: IncidentStatus;
-  /** Markdown. */
-  message: string;
-  at: string;
-  /** The user who posted it; null for API keys and automatic updates. */
-  createdBy: string | null;
-}
-
-export interface IncidentJson {
-  id: string;
-  title: string;
-  impact: Impact;
-  status: IncidentStatus;
-  /** Opened by a monitor going down (and resolved when it came back, unless people stepped in). */
-  autoCreated: boolean;
-  /** The monitor of an automatic incident. */
-  monitorId: string | null;
-  startedAt: string;
-  resolvedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  statusPageIds: string[];
-  components: Array<{ componentId: string; status: ComponentStatus }>;
-  /** Newest first. */
-  updates: IncidentUpdateJson[];
-}
+import type { IncidentJson, IncidentUpdateJson } from '../../contracts/incidents.js';
 
 interface Row {
   id: string;

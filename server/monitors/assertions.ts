@@ -1,6 +1,6 @@
 /** Applies a monitor's extra assertions to a probe result: the verdict the state machine judges. */
 import type { ProbeProblem, ProbeResult } from '../../plugins/sdk.js';
-import type { Assertion } from './types.js';
+import type { Assertion } from '../../contracts/monitors.js';
 
 export interface Verdict {
   /** The check passed: the probe said ok and no failure-level assertion fired. */

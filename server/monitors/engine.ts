@@ -14,7 +14,8 @@ import { HeapScheduler, type MonitorScheduler } from '../scheduler/scheduler.js'
 import { judge } from './assertions.js';
 import { Evaluator, type MonitorState } from './evaluator.js';
 import type { MonitoringEvents } from './events.js';
-import type { Assertion, Monitor, MonitorStatus } from './types.js';
+import type { Monitor } from './types.js';
+import type { Assertion, MonitorStatus } from '../../contracts/monitors.js';
 
 /** A monitor as the pipeline runs it: config already parsed by its probe's schema. */
 interface Active {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../plugins/sdk.js';
 import { judge, type Verdict } from './assertions.js';
 import { Evaluator, nextState } from './evaluator.js';
-import type { Assertion, MonitorStatus } from './types.js';
+import type { Assertion, MonitorStatus } from '../../contracts/monitors.js';
 
 const P: Verdict = { ok: true };
 const W: Verdict = { ok: true, warning: { code: 'CERT_EXPIRING', message: '10 days left' } };

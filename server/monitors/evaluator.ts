@@ -7,7 +7,7 @@
  */
 import type { ProbeProblem } from '../../plugins/sdk.js';
 import type { Verdict } from './assertions.js';
-import type { MonitorStatus } from './types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 
 export interface MonitorState {
   status: MonitorStatus;

@@ -4,7 +4,7 @@
  * does not stop the others (or the check that emitted).
  */
 import type { ProbeProblem } from '../../plugins/sdk.js';
-import type { MonitorJson, MonitorStatus } from './types.js';
+import type { MonitorJson, MonitorStatus } from '../../contracts/monitors.js';
 
 export interface HeartbeatEvent {
   monitorId: string;
@@ -19,7 +19,7 @@ export interface HeartbeatEvent {
   warning?: ProbeProblem;
   /** The probe's facts (certificate days left, status code, …): for the server's listeners, never pushed to clients. */
   metadata?: Record<string, unknown>;
-  /** The monitor's interval when it ran, in seconds: the most time one check covers (results/uptime.ts). */
+  /** The monitor's interval when it ran, in seconds: the most time one check covers (contracts/uptime.ts). */
   intervalSeconds: number;
 }
 

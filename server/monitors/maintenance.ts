@@ -3,7 +3,7 @@ import { run } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { CheckEngine } from './engine.js';
 import { monitorsById } from './store.js';
-import type { MonitorStatus } from './types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { rows } from '../db/sql.js';
 
 /** What a maintenance schedule tells monitoring (server/incidents/schedule.ts implements it). */

@@ -1,6 +1,6 @@
 /** Monitor API input, validated once at the boundary; defaults live here. */
 import { z } from 'zod';
-import { WINDOW_NAMES, type UptimeWindow } from '../results/uptime.js';
+import { WINDOW_NAMES, type UptimeWindow } from '../../contracts/uptime.js';
 
 const latencyAssertion = z.strictObject({
   type: z.literal('latency'),

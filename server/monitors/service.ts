@@ -10,7 +10,7 @@ import { recordAudit, type Actor } from '../auth/audit.js';
 import type { Orm } from '../db/orm.js';
 import { AppError, notFound } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
-import { plainError } from '../http/messages.js';
+import { plainError } from '../../contracts/messages.js';
 import type { Logger } from '../log.js';
 import { alwaysRefused, targetHost, type OutboundPolicy } from '../outbound/policy.js';
 import { judgeConfig } from '../plugin-config/parse.js';
@@ -18,13 +18,14 @@ import type { ProbeRegistry } from '../probes/registry.js';
 import { listHeartbeats } from '../results/heartbeats.js';
 import { purgeMonitorHistory } from '../results/retention.js';
 import { daily, uptime } from '../results/rollups.js';
-import type { UptimeWindow } from '../results/uptime.js';
+import type { UptimeWindow } from '../../contracts/uptime.js';
 import type { MonitorAlertSettings } from './alerts.js';
 import type { CheckEngine, CheckRecord } from './engine.js';
 import type { MonitoringEvents } from './events.js';
 import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
 import * as store from './store.js';
-import { monitorJson, type Monitor, type MonitorJson } from './types.js';
+import { monitorJson, type Monitor } from './types.js';
+import type { MonitorJson } from '../../contracts/monitors.js';
 
 export type { Actor };
 

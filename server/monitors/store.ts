@@ -1,7 +1,8 @@
 /** The monitors table. Every org-facing query filters by org_id: another org's monitor does not exist. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows as queryRows, run } from '../db/sql.js';
-import type { Assertion, Monitor, MonitorStatus } from './types.js';
+import type { Monitor } from './types.js';
+import type { Assertion, MonitorStatus } from '../../contracts/monitors.js';
 
 interface Row {
   id: string;

@@ -1,22 +1,5 @@
-/** The monitor as the server holds it, and the vocabulary of its status. */
-
-export const STATUSES = ['pending', 'up', 'degraded', 'down', 'paused', 'maintenance'] as const;
-/**
- * pending: no result yet; up; degraded: passing with a warning; down: failing past its retries;
- * paused and maintenance are set from outside and no check result changes them.
- */
-export type MonitorStatus = (typeof STATUSES)[number];
-
-export interface LatencyAssertion {
-  type: 'latency';
-  /** The check must take at most this long (milliseconds). */
-  maxMs: number;
-  /** failure: the check fails; warning: it passes as degraded. */
-  severity: 'warning' | 'failure';
-}
-
-/** Extra conditions on a probe's result, beyond what the probe itself checks. */
-export type Assertion = LatencyAssertion;
+/** The monitor as the server holds it; its API answer and status vocabulary are in contracts/monitors.ts. */
+import type { Assertion, MonitorJson, MonitorStatus } from '../../contracts/monitors.js';
 
 export interface Monitor {
   id: string;
@@ -49,7 +32,7 @@ export interface Monitor {
  * The API's JSON for a monitor. `alerts`: the alert settings that apply to it (its own or the
  * org's default, see monitors/alerts.ts); absent only on a server without alerting.
  */
-export function monitorJson(m: Monitor, alerts?: unknown) {
+export function monitorJson(m: Monitor, alerts?: unknown): MonitorJson & { alerts?: unknown } {
   return {
     id: m.id,
     name: m.name,
@@ -68,5 +51,3 @@ export function monitorJson(m: Monitor, alerts?: unknown) {
     ...(alerts === undefined ? {} : { alerts }),
   };
 }
-
-export type MonitorJson = ReturnType<typeof monitorJson>;

@@ -7,15 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { row } from '../db/sql.js';
 import { SELF_MONITOR_KEY } from '../monitors/self.js';
-
-export interface FirstSteps {
-  /** A monitor other than PingPage's own. */
-  monitor: boolean;
-  /** A notification channel. */
-  channel: boolean;
-  /** A status page. */
-  statusPage: boolean;
-}
+import type { FirstSteps } from '../../contracts/first-steps.js';
 
 export async function firstSteps(em: EntityManager, orgId: string): Promise<FirstSteps> {
   const r = await row<{ monitor: boolean; channel: boolean; status_page: boolean }>(

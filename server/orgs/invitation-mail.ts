@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertMessage, SendResult } from '../alerting/sdk.js';
-import type { Role } from '../auth/types.js';
+import type { Role } from '../../contracts/auth.js';
 
 /** Sends one message to one address through the operator's SMTP server (alerting's Sender.toAddress). */
 export type SendMail = (to: string, message: AlertMessage) => Promise<SendResult>;

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Role } from '../auth/types.js';
+import type { Role } from '../../contracts/auth.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, conflict, notFound } from '../errors.js';
+import type { InvitationJson, InvitationPreview } from '../../contracts/accounts.js';
 
 /** A pending invitation is valid this long after its link was issued. */
 export const INVITE_TTL_DAYS = 7;
@@ -12,22 +13,6 @@ export const TOKEN_PREFIX = 'pp_inv_';
 export const TOKEN_PATTERN = /^pp_inv_[A-Za-z0-9_-]{43}$/;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
-
-export interface InvitationJson {
-  id: string;
-  email: string;
-  role: Role;
-  /** The user who invited (or last resent); null for an API key or a deleted account. */
-  invitedBy: string | null;
-  createdAt: string;
-  /** When the current link was issued (creation or the latest resend). */
-  sentAt: string;
-  expiresAt: string;
-  /** `expired` once expiresAt has passed; accepted and revoked invitations no longer exist. */
-  state: 'pending' | 'expired';
-  /** The current link went out by e-mail (false: it was shown to the inviter instead). */
-  emailed: boolean;
-}
 
 interface InvitationRow {
   id: string;
@@ -126,16 +111,6 @@ export async function revokeInvitation(em: EntityManager, orgId: string, id: str
   const inv = await lockInvitation(em, orgId, id, canManageOwners);
   await run(em, 'DELETE FROM invitations WHERE id = ?', [id]);
   return invitationJson(inv);
-}
-
-/** What the holder of a link is told before accepting. */
-export interface InvitationPreview {
-  org: { id: string; name: string };
-  /** Name of the person who invited; null for an API key or a deleted account. */
-  inviter: string | null;
-  email: string;
-  role: Role;
-  expiresAt: string;
 }
 
 type Found = InvitationRow & { org_name: string; inviter_name: string | null };

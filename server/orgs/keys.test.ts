@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scopesWithin } from '../auth/authorize.js';
-import { SCOPES } from '../auth/types.js';
+import { SCOPES } from '../../contracts/auth.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { addMember, signUp, TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket } from '../testing/sockets.js';

@@ -7,7 +7,8 @@ import { auditedWrite, auditQuery, recordAudit, type AuditEntry } from '../auth/
 import { can, denied, type RequireOrg } from '../auth/authorize.js';
 import type { AuthEvents } from '../auth/events.js';
 import { userOf } from '../auth/routes.js';
-import { ROLES, SCOPES, type OrgState, type Principal } from '../auth/types.js';
+import { ROLES, SCOPES } from '../../contracts/auth.js';
+import type { OrgState, Principal } from '../auth/types.js';
 import { forbidden, notFound } from '../errors.js';
 import { parse } from '../http/body.js';
 import { firstSteps } from './first-steps.js';

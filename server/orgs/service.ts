@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fitKeysToRole, type KeyChanges } from '../auth/apikeys.js';
-import { auditEntries, recordAudit, type Actor, type AuditJson, type AuditPage } from '../auth/audit.js';
+import { auditEntries, recordAudit, type Actor, type AuditPage } from '../auth/audit.js';
 import type { OrgPolicy } from '../auth/authorize.js';
-import type { Role } from '../auth/types.js';
+import type { Role } from '../../contracts/auth.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { conflict, forbidden, notFound } from '../errors.js';
-
-export interface OrgJson {
-  id: string;
-  name: string;
-  /** Members (not only admins) may create, edit and run monitors. */
-  membersCanWrite: boolean;
-  createdAt: string;
-}
+import type { AuditJson, MemberJson, OrgJson } from '../../contracts/accounts.js';
 
 interface OrgRow {
   id: string;
@@ -71,14 +64,6 @@ export async function membership(em: EntityManager, orgId: string, userId: strin
 export async function orgPolicy(em: EntityManager, orgId: string): Promise<OrgPolicy | undefined> {
   const o = await row<{ members_can_write: boolean }>(em, 'SELECT members_can_write FROM orgs WHERE id = ?', [orgId]);
   return o && { membersCanWrite: o.members_can_write };
-}
-
-export interface MemberJson {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  joinedAt: string;
 }
 
 interface MemberRow {

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { issueDetails } from '../http/errors.js';
-import { plainError } from '../http/messages.js';
+import { plainError } from '../../contracts/messages.js';
 import type { SecretEdit } from './secrets.js';
 
 const under = (path: string) => (path ? `config.${path}` : 'config');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { secret, secretUrlPassword } from '../../plugins/sdk.js';
-import { destinationKey, MASK, SecretFields } from './secrets.js';
+import { MASK } from '../../contracts/secrets.js';
+import { destinationKey, SecretFields } from './secrets.js';
 
 const schema = z.strictObject({
   url: secretUrlPassword(z.url()),

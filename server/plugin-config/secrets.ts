@@ -5,9 +5,7 @@
  * place; an edit that sends MASK back keeps the stored value, but only while the config still
  * sends to the same place: a secret never follows a changed host to someone who never saw it.
  */
-
-/** What answers show instead of a secret; sending it back keeps the stored value. */
-export const MASK = '********';
+import { MASK } from '../../contracts/secrets.js';
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, signUpInvited, TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket, sleep } from '../testing/sockets.js';
-import type { DashboardSnapshot, HeartbeatEvent } from './events.js';
+import type { DashboardSnapshot, HeartbeatEvent } from '../../contracts/events.js';
 
 let app: TestApp;
 let alice: TestClient; // owner of org A

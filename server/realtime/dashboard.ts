@@ -11,9 +11,15 @@ import type {
   OrgEvent,
   PackedSnapshot,
   ProblemJson,
-  SocketData,
-} from './events.js';
+} from '../../contracts/events.js';
 import { LIMITS, TokenBucket } from './limits.js';
+
+/** What the server keeps on each dashboard socket (never sent). */
+export interface SocketData {
+  principal?: Principal;
+  /** Rooms this socket joined through subscribe (capped per socket). */
+  subscriptions: Set<string>;
+}
 
 type DashboardSocket = Socket<DashboardClientEvents, DashboardServerEvents, Record<string, never>, SocketData>;
 export type DashboardNamespace = Namespace<DashboardClientEvents, DashboardServerEvents, Record<string, never>, SocketData>;

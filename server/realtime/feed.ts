@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MonitoringEvents } from '../monitors/events.js';
-import type { DashboardSnapshot, OrgEvent } from './events.js';
+import type { DashboardSnapshot, OrgEvent } from '../../contracts/events.js';
 import { RecentBeats } from './recent.js';
 import { Replay } from './replay.js';
 import { dashboardSnapshot } from './snapshot.js';

@@ -10,7 +10,7 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
 import { membership } from '../orgs/service.js';
 import { rooms, setupDashboard, type DashboardNamespace } from './dashboard.js';
-import type { DashboardServerEvents, OrgEvent } from './events.js';
+import type { DashboardServerEvents, OrgEvent } from '../../contracts/events.js';
 import { LIMITS } from './limits.js';
 import type { DashboardFeed } from './feed.js';
 import { packSnapshot } from './pack.js';

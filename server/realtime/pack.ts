@@ -5,7 +5,7 @@
  */
 import { promisify } from 'node:util';
 import { constants, deflateRaw } from 'node:zlib';
-import type { DashboardSnapshot, PackedSnapshot } from './events.js';
+import type { DashboardSnapshot, PackedSnapshot } from '../../contracts/events.js';
 
 const deflate = promisify(deflateRaw);
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm, type Orm } from '../db/orm.js';
 import type { HeartbeatEvent } from '../monitors/events.js';
 import { seedMonitors, seedOrg, silentLog } from '../monitors/fixtures.js';
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { uptime } from '../results/rollups.js';
 import { HeartbeatWriter } from '../results/writer.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';

@@ -10,8 +10,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
 import type { HeartbeatEvent, MonitoringEvents } from '../monitors/events.js';
-import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime } from '../results/uptime.js';
-import type { MonitorStatus, SnapshotBeats } from './events.js';
+import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime } from '../../contracts/uptime.js';
+import type { SnapshotBeats } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 
 /** Heartbeats per monitor in a dashboard snapshot (the strip shows about this many). */
 export const SNAPSHOT_BEATS = 50;
@@ -22,7 +23,7 @@ const DAY_HOURS = 24;
 interface Beat {
   /** Milliseconds since the epoch (the check's start, as stored). */
   at: number;
-  /** results/uptime.ts beatLetter. */
+  /** contracts/uptime.ts beatLetter. */
   letter: string;
   /** Whole ms; -1 when there was none. */
   latency: number;
@@ -180,7 +181,7 @@ export class RecentBeats {
     return announced && (stored.since === null || Date.parse(announced.since) >= Date.parse(stored.since)) ? announced : stored;
   }
 
-  /** Checked time of the last 24 h (results/uptime.ts). */
+  /** Checked time of the last 24 h (contracts/uptime.ts). */
   checked24h(monitorId: string, now = Date.now()): CheckedTime {
     return this.#byMonitor.get(monitorId)?.window(now) ?? NO_CHECKED_TIME;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgEvent } from './events.js';
+import type { OrgEvent } from '../../contracts/events.js';
 import { Replay } from './replay.js';
 
 const beat = (monitorId: string): OrgEvent => ['heartbeat', { monitorId, at: '2026-11-30T00:00:00.000Z', status: 'up', ok: true, latencyMs: 5 }];

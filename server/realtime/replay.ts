@@ -9,7 +9,7 @@
  * `maxAgeMs` are kept: an older mark, or another process's, gets a full snapshot instead.
  */
 import { randomBytes } from 'node:crypto';
-import type { OrgEvent } from './events.js';
+import type { OrgEvent } from '../../contracts/events.js';
 
 interface Entry {
   seq: number;

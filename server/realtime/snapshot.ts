@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, rows } from '../db/sql.js';
-import type { DashboardMonitor, DashboardSnapshot, MonitorStatus } from './events.js';
+import type { DashboardMonitor, DashboardSnapshot } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { RecentBeats } from './recent.js';
-import { uptimePercent, type CheckedTime } from '../results/uptime.js';
+import { uptimePercent, type CheckedTime } from '../../contracts/uptime.js';
 
 const uptimeFields = (checked24h: CheckedTime) => ({ uptime24h: uptimePercent(checked24h), checked24h });
 

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Namespace } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { PageUpdate, StatusClientEvents, StatusServerEvents } from './events.js';
+import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../contracts/events.js';
 import { LIMITS, TokenBucket } from './limits.js';
 
 /** What the status pages give the `/status` namespace: memory only, never a query per visitor. */

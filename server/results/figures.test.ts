@@ -6,14 +6,14 @@
  * read back every way a person can read it: each must be the one number the definition gives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent } from '../realtime/events.js';
+import type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent } from '../../contracts/events.js';
 import { FakeClock } from '../scheduler/fake-clock.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, type TestClient } from '../testing/client.js';
 import { connected, emitAck, openSocket } from '../testing/sockets.js';
 import { HISTORY_CHECKS, HISTORY_INTERVAL, HISTORY_PERCENT, HISTORY_PRINTED, HISTORY_TIME, UptimeHistory } from '../testing/uptime-history.js';
-import type { MonitorStatus } from '../monitors/types.js';
-import { addCheck, beatLetter, formatPercent, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from './uptime.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
+import { addCheck, beatLetter, formatPercent, NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from '../../contracts/uptime.js';
 
 
 let app: TestApp;

@@ -1,23 +1,7 @@
 /** Raw heartbeats of one monitor, newest first: an index range, never a scan. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ProbeProblem, Timings } from '../../plugins/sdk.js';
-import type { MonitorStatus } from '../monitors/types.js';
+import type { HeartbeatJson, MonitorStatus, Timings } from '../../contracts/monitors.js';
 import { rows } from '../db/sql.js';
-
-export interface HeartbeatJson {
-  /** ISO time the check started. */
-  at: string;
-  status: MonitorStatus;
-  ok: boolean;
-  /** Milliseconds the check took. */
-  latencyMs: number | null;
-  timings: Timings;
-  /** Why the check failed; null when it passed. */
-  error: ProbeProblem | null;
-  /** What needs attention though the check passed (the monitor was degraded); null otherwise. */
-  warning: ProbeProblem | null;
-  metadata: Record<string, unknown>;
-}
 
 interface Row {
   at: string | Date;

@@ -4,7 +4,8 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
-import { NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from './uptime.js';
+import { NO_CHECKED_TIME, uptimePercent, windowStart, type CheckedTime, type UptimeWindow } from '../../contracts/uptime.js';
+import type { DailyBar } from '../../contracts/monitors.js';
 
 const DAY = 86_400_000;
 
@@ -58,16 +59,6 @@ export async function uptime(em: EntityManager, monitorId: string, windows: read
   const result = {} as Record<UptimeWindow, number | null>;
   for (const w of windows) result[w] = uptimePercent(times[w]);
   return result;
-}
-
-export interface DailyBar {
-  /** UTC date, YYYY-MM-DD. */
-  date: string;
-  /** Percent (uptime.ts); null for a day without checked time. */
-  uptime: number | null;
-  checks: number;
-  /** Mean latency of the checks that were not failures (milliseconds); null when there were none. */
-  avgLatencyMs: number | null;
 }
 
 /** One bar per UTC day, oldest first, today last; days without checks included. */

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openOrm, type Orm } from '../db/orm.js';
 import { seedOrg, silentLog } from '../monitors/fixtures.js';
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { RetentionJob } from './retention.js';
 import { daily, uptime } from './rollups.js';

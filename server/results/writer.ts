@@ -7,7 +7,7 @@
 import type { ProbeProblem, Timings } from '../../plugins/sdk.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { WRITE_BATCH } from './sql.js';
 import { run } from '../db/sql.js';
 

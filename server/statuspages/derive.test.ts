@@ -1,9 +1,9 @@
 /** The status rules: monitors → component, incidents override, overall = worst. */
 import { describe, expect, it } from 'vitest';
-import type { MonitorStatus } from '../realtime/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { derivePage, monitorsStatus } from './derive.js';
 import type { IncidentRecord, PageRecord } from './load.js';
-import type { ComponentStatus, Impact } from './vocab.js';
+import type { ComponentStatus, Impact } from '../../contracts/vocab.js';
 
 describe('component status from its monitors', () => {
   it.each<[string, MonitorStatus[], ComponentStatus]>([

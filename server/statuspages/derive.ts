@@ -2,11 +2,11 @@
  * From a page's stored record, its monitors' live statuses and the time: the statuses visitors
  * see. Pure, so every rule here is tested without a database.
  */
-import type { MonitorStatus } from '../realtime/events.js';
-import { NO_CHECKED_TIME, sumCheckedTime, uptimePercent } from '../results/uptime.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
+import { NO_CHECKED_TIME, sumCheckedTime, uptimePercent } from '../../contracts/uptime.js';
 import { HISTORY_DAYS, type ComponentRecord, type IncidentRecord, type PageRecord } from './load.js';
-import type { PublicComponent, PublicIncident, PublicMaintenance, PublicPage } from './types.js';
-import { IMPACT_STATUS, RESOLVED_NOTE_MS, worst, type ComponentStatus, type Impact } from './vocab.js';
+import type { PublicComponent, PublicIncident, PublicMaintenance, PublicPage } from '../../contracts/status-page.js';
+import { IMPACT_STATUS, RESOLVED_NOTE_MS, worst, type ComponentStatus, type Impact } from '../../contracts/vocab.js';
 
 const DAY_MS = 86_400_000;
 
@@ -26,7 +26,7 @@ export interface DeriveInput {
 export interface DayBar {
   /** UTC date, YYYY-MM-DD. */
   date: string;
-  /** Percent (results/uptime.ts); null without checked time that day. */
+  /** Percent (contracts/uptime.ts); null without checked time that day. */
   uptime: number | null;
   /** Incidents affecting the component that were open at some time that day. */
   incidents: number;

@@ -7,26 +7,7 @@
 import net from 'node:net';
 import { addressKind } from '../outbound/addresses.js';
 import { proofName } from './domains.js';
-
-export type DnsRecordType = 'CNAME' | 'A' | 'AAAA' | 'TXT';
-
-export interface DnsRecord {
-  type: DnsRecordType;
-  /** The name the record is added at: the custom domain, or `_pingpage.<domain>` for the proof. */
-  name: string;
-  /** A host name (CNAME), an address (A, AAAA) or the page's token (TXT). */
-  value: string;
-}
-
-export interface DnsAdvice {
-  /** The record that sends visitors to PingPage, then the TXT proof. */
-  records: [DnsRecord, DnsRecord];
-  /**
-   * PUBLIC_URL's host is this machine's own or a private network's (127.0.0.1, localhost, 10.x…):
-   * nobody elsewhere can follow the first record until PUBLIC_URL names the public address.
-   */
-  privateTarget: boolean;
-}
+import type { DnsAdvice, DnsRecord } from '../../contracts/status-page-admin.js';
 
 /** PUBLIC_URL's host without brackets or port. */
 function targetHost(publicUrl: string): string {

@@ -3,9 +3,10 @@
  * Kept as small interfaces so the monitoring layer and the `/status` namespace can be wired
  * without either importing the other.
  */
-import type { MonitorStatus, PageUpdate } from '../realtime/events.js';
+import type { PageUpdate } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { StatusFeed } from '../realtime/status.js';
-import type { PublicPage } from './types.js';
+import type { PublicPage } from '../../contracts/status-page.js';
 
 /** A monitor's status change as the monitoring layer announces it. */
 export interface MonitorStatusChange {

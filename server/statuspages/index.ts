@@ -26,7 +26,7 @@ import { SnapshotStore } from './store.js';
 import type { Subscriptions } from './subscribe.js';
 
 export type { StatusPageHub, MaintenanceLookup, MonitorStatusChange, OnMonitorStatus } from './hub.js';
-export type { PublicPage } from './types.js';
+export type { PublicPage } from '../../contracts/status-page.js';
 export type { Subscriptions } from './subscribe.js';
 
 export interface StatusPagesDeps {

@@ -3,34 +3,8 @@
  * addresses of its public documents on PUBLIC_URL, and the DNS records its custom domain needs.
  * A password-protected page answers its JSON, feeds and badges only to browsers that unlocked it.
  */
-import { dnsAdvice, type DnsAdvice } from './dns-advice.js';
-import type { PageJson } from './service.js';
-
-/** A badge in its two kinds (public.ts draws them). */
-export interface BadgeLinks {
-  /** The current status ("operational", "major outage", …). */
-  status: string;
-  /** The 90-day uptime in percent. */
-  uptime: string;
-}
-
-export interface PageLinks {
-  page: string;
-  /** GET /api/v1/public/status-pages/:slug */
-  json: string;
-  atom: string;
-  rss: string;
-  /** The whole page's badge. */
-  badge: BadgeLinks;
-  /** One badge per component, in the page's order. */
-  components: Array<{ id: string; name: string; badge: BadgeLinks }>;
-}
-
-export type PageAnswer = PageJson & {
-  links: PageLinks;
-  /** The records to add at the custom domain's DNS provider; null without a custom domain. */
-  dns: DnsAdvice | null;
-};
+import { dnsAdvice } from './dns-advice.js';
+import type { BadgeLinks, PageAnswer, PageJson, PageLinks } from '../../contracts/status-page-admin.js';
 
 const badges = (svg: string): BadgeLinks => ({ status: svg, uptime: `${svg}?type=uptime` });
 

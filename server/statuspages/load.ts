@@ -4,20 +4,15 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows } from '../db/sql.js';
-import type { MonitorStatus } from '../realtime/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import { checkedTimes } from '../results/rollups.js';
-import type { CheckedTime } from '../results/uptime.js';
-import type { ComponentStatus, Impact, IncidentStatus } from './vocab.js';
+import type { CheckedTime } from '../../contracts/uptime.js';
+import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
+import type { FooterLink } from '../../contracts/status-page-admin.js';
 
 const DAY_MS = 86_400_000;
 /** Days of uptime bars and incident history a page shows. */
 export const HISTORY_DAYS = 90;
-
-export interface FooterLink {
-  label: string;
-  /** http(s) or mailto URL, checked on input. */
-  url: string;
-}
 
 export interface ComponentRecord {
   id: string;
@@ -56,7 +51,7 @@ export interface MaintenanceRecord {
   monitorIds: string[];
 }
 
-/** Checks of one component on one UTC day, summed over its monitors (results/uptime.ts). */
+/** Checks of one component on one UTC day, summed over its monitors (contracts/uptime.ts). */
 export interface DayCount extends CheckedTime {
   checks: number;
 }

@@ -8,7 +8,7 @@ import type Koa from 'koa';
 import { addressKey, LIMITS, type PasswordAttempts } from '../auth/attempts.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
-import { formatPercent, uptimeLevel, type UptimeLevel } from '../results/uptime.js';
+import { formatPercent, uptimeLevel, type UptimeLevel } from '../../contracts/uptime.js';
 import { ACCESS_MAX_AGE_S, accessCookieName, accessCookieValue } from './access.js';
 import { readForm, refuseCrossSite } from './forms.js';
 import { atomFeed, rssFeed } from './render/feeds.js';
@@ -19,7 +19,7 @@ import { incidentPageHtml, notFoundHtml, passwordPageHtml, statusPageHtml } from
 import { STATUS_CSS } from './render/stylesheet.js';
 import type { PageView, Rendered, SnapshotStore } from './store.js';
 import { subscribeForm, type Subscriptions } from './subscribe.js';
-import type { ComponentStatus } from './vocab.js';
+import type { ComponentStatus } from '../../contracts/vocab.js';
 
 const HTML = 'text/html; charset=utf-8';
 const CSS_VERSION = createHash('sha1').update(STATUS_CSS).digest('hex').slice(0, 10);

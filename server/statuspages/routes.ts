@@ -13,6 +13,7 @@ import { pageAnswer } from './links.js';
 import { hostName } from './store.js';
 import { pageCreate, pagePatch } from './schemas.js';
 import * as pages from './service.js';
+import type { PageJson } from '../../contracts/status-page-admin.js';
 
 type Ctx = RouterContext<OrgState>;
 
@@ -43,7 +44,7 @@ export function statusPageRoutes(deps: PageRoutesDeps): Router<OrgState> {
       throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path: 'customDomain', code: 'DOMAIN_RESERVED', message: "This is the dashboard's own host" }]);
     }
   };
-  const answer = (page: pages.PageJson) => pageAnswer(deps.publicUrl, page);
+  const answer = (page: PageJson) => pageAnswer(deps.publicUrl, page);
   const passwordHash = async (password: string | null | undefined) =>
     password === undefined ? undefined : password === null ? null : await hashPassword(password);
 

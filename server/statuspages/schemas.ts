@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { passwordSchema } from '../auth/passwords.js';
 import { CUSTOM_CSS_MAX } from './render/css.js';
 import { logoSrc } from './render/layout.js';
-import { safeHref } from './render/markdown.js';
-import { COMPONENT_STATUSES } from './vocab.js';
+import { safeHref } from '../../contracts/markdown.js';
+import { COMPONENT_STATUSES } from '../../contracts/vocab.js';
 
 /** Slugs that would shadow our own paths or read as official. */
 export const RESERVED_SLUGS = new Set([

@@ -4,59 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import { checkDomainFree, proofName } from './domains.js';
-import type { FooterLink } from './load.js';
 import type { ComponentInput, PageCreate, PagePatch } from './schemas.js';
-import type { ComponentStatus } from './vocab.js';
-
-export interface ComponentJson {
-  id: string;
-  name: string;
-  description: string | null;
-  group: string | null;
-  /** 0-based order on the page. */
-  position: number;
-  monitorIds: string[];
-  showUptime: boolean;
-  showLatency: boolean;
-  /** The status of a component without monitors. */
-  status: ComponentStatus;
-}
-
-export interface PageJson {
-  id: string;
-  slug: string;
-  title: string;
-  description: string | null;
-  logoUrl: string | null;
-  brandColor: string | null;
-  customDomain: string | null;
-  /**
-   * How the custom domain is proven (domains.ts): a TXT record named `record` holding `token`.
-   * Null without a custom domain. The page is served on the domain only while `verifiedAt` is set.
-   */
-  domainVerification: {
-    record: string;
-    token: string;
-    /** ISO 8601: when the record was found; null: not served on the domain (yet, or any more). */
-    verifiedAt: string | null;
-    /** ISO 8601 of the last look-up; null before any. */
-    checkedAt: string | null;
-    /** What the last look-up found wrong; null after a success or before any. */
-    error: string | null;
-  } | null;
-  /** The page asks visitors for a password (the password itself is never answered). */
-  hasPassword: boolean;
-  showUptime: boolean;
-  showLatency: boolean;
-  autoIncidents: boolean;
-  footerLinks: FooterLink[];
-  customCss: string | null;
-  components: ComponentJson[];
-  /** Path of the public page on this server. */
-  url: string;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { ComponentStatus } from '../../contracts/vocab.js';
+import type { ComponentJson, FooterLink, PageJson } from '../../contracts/status-page-admin.js';
 
 interface PageRow {
   id: string;

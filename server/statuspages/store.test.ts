@@ -1,6 +1,6 @@
 /** Live updates for `/status`: only what changed, a burst coalesced into one, writes pushed at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageUpdate } from '../realtime/events.js';
+import type { PageUpdate } from '../../contracts/events.js';
 import { FakeClock } from '../scheduler/fake-clock.js';
 import { startHarness, type Harness } from './testing.js';
 

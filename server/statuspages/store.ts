@@ -9,14 +9,15 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../log.js';
-import type { MonitorStatus, PageUpdate } from '../realtime/events.js';
+import type { PageUpdate } from '../../contracts/events.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { Clock } from '../scheduler/clock.js';
 import { accessCookieName, cookieFrom, liveToken, validAccess, validLiveToken } from './access.js';
 import { derivePage, type DerivedPage } from './derive.js';
 import type { MaintenanceLookup, MonitorStatusChange, StatusPageHub } from './hub.js';
 import { loadPage, pageIds, type PageRecord } from './load.js';
-import type { PublicPage } from './types.js';
-import type { ComponentStatus } from './vocab.js';
+import type { PublicPage } from '../../contracts/status-page.js';
+import type { ComponentStatus } from '../../contracts/vocab.js';
 
 /** A rendered answer, kept until the page's next rebuild. */
 export interface Rendered {

@@ -3,9 +3,9 @@
  * by hand, a maintenance window, a pause, six hours in all. Recorded the way the check engine
  * records a check (the writer's row and the event realtime forwards), at chosen times.
  */
-import type { MonitorStatus } from '../monitors/types.js';
+import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { PingPage } from '../main.js';
-import type { CheckedTime } from '../results/uptime.js';
+import type { CheckedTime } from '../../contracts/uptime.js';
 
 const MIN = 60_000;
 /** The monitor's interval, in seconds. */
@@ -52,7 +52,7 @@ export class UptimeHistory {
   }
 }
 
-/** The checked time of the whole history, worked out by hand from the rule in results/uptime.ts. */
+/** The checked time of the whole history, worked out by hand from the rule in contracts/uptime.ts. */
 export const HISTORY_TIME: CheckedTime = { upSeconds: 3600 + 1080 + 15 + 1800 + 60 + 3540, downSeconds: 600 + 600 };
 /** Its uptime: 10,095 of 11,295 s. */
 export const HISTORY_PERCENT = 89.375;

@@ -4,8 +4,8 @@
  * template fields and certificate thresholds are the server's own (pure modules, no copies);
  * e2e/alerting-client.test.ts runs the rest against the server's pieces.
  */
-import { CERT_THRESHOLDS } from '../../../server/alerting/decide.js';
-import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../server/alerting/template-fields.js';
+import { CERT_THRESHOLDS } from '../../../contracts/alerting.js';
+import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../contracts/template-fields.js';
 
 import { isMasked } from './secrets.js';
 

@@ -1,5 +1,5 @@
 /** The snippets that embed a status page's badge in a README or a web page, linking to the page. */
-import { statusTitle } from '../../../server/http/messages';
+import { statusTitle } from '../../../contracts/messages';
 import type { StatusPage } from './status-pages';
 
 export type BadgeKind = 'status' | 'uptime';

@@ -2,7 +2,7 @@
  * The create/edit notification channel form's state: the notifier, its config (rendered from its
  * JSON Schema), name, enabled and message template, client-side checks and the server's verdict.
  */
-import { SAY } from '../../../server/http/messages';
+import { SAY } from '../../../contracts/messages';
 import { TEMPLATE_MAX, unknownTemplateFields, type Channel, type ChannelTemplate, type ChannelWithSecret, type Notifier } from './alerting';
 import { api } from './api';
 import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';

@@ -15,5 +15,5 @@ export function colors(theme: string): Record<ColorName, string> {
   return c as Record<ColorName, string>;
 }
 
-/** A check's colour by its letter (server/results/uptime.ts beatLetter). */
+/** A check's colour by its letter (contracts/uptime.ts beatLetter). */
 export const BEAT_COLOR: Record<string, ColorName> = { u: 'up', g: 'degraded', d: 'down', r: 'retrying', p: 'pending', m: 'maintenance' };

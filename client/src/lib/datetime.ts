@@ -2,7 +2,7 @@
  * Local date-time inputs and the API's UTC instants: `<input type="datetime-local">` speaks the
  * browser's time zone without saying which, so the screens name it next to every such input.
  */
-import { dayTime, duration } from '../../../server/statuspages/render/format';
+import { dayTime, duration } from '../../../contracts/format';
 
 export { dayTime as utcText };
 

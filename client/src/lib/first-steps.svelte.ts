@@ -3,7 +3,7 @@
  * for those who can take them all (owners and admins). Once every step is done, or someone hides
  * the tour, this browser remembers it for the org and never asks again.
  */
-import type { FirstSteps } from '../../../server/orgs/first-steps';
+import type { FirstSteps } from '../../../contracts/first-steps';
 import { api } from './api';
 
 export type { FirstSteps };

@@ -1,6 +1,6 @@
 /** Numbers, times and durations the way the dashboard shows them. */
-import { formatPercent } from '../../../server/results/uptime';
-import { dayTime } from '../../../server/statuspages/render/format';
+import { formatPercent } from '../../../contracts/uptime';
+import { dayTime } from '../../../contracts/format';
 import type { MonitorStatus } from './types';
 
 export const STATUS_LABEL: Record<MonitorStatus, string> = {
@@ -12,7 +12,7 @@ export const STATUS_LABEL: Record<MonitorStatus, string> = {
   maintenance: 'Maintenance',
 };
 
-/** A check by its letter (server/results/uptime.ts beatLetter), in words. */
+/** A check by its letter (contracts/uptime.ts beatLetter), in words. */
 export const BEAT_LABEL: Record<string, string> = {
   u: 'Up',
   g: 'Degraded',
@@ -36,7 +36,7 @@ export function ms(value: number | null | undefined): string {
 }
 
 /** Milliseconds as "1 min 30 s", "1 h", "3 d": durations are said one way everywhere (messages.ts). */
-export { duration } from '../../../server/http/messages';
+export { duration } from '../../../contracts/messages';
 
 /** 60 → "1 minute", 21600 → "6 hours": for pickers, where there is room. */
 export function longDuration(seconds: number): string {

@@ -15,9 +15,8 @@ import {
   type ComponentStatus,
   type Impact,
   type IncidentStatus,
-} from '../../../server/statuspages/vocab';
-import type { MaintenanceJson, MaintenanceState } from '../../../server/incidents/maintenances';
-import type { IncidentJson, IncidentUpdateJson } from '../../../server/incidents/service';
+} from '../../../contracts/vocab';
+import type { IncidentJson, IncidentUpdateJson, MaintenanceJson, MaintenanceState } from '../../../contracts/incidents';
 
 export { COMPONENT_LABEL, COMPONENT_STATUSES, IMPACT_LABEL, IMPACTS, INCIDENT_LABEL, INCIDENT_STATUSES };
 export type { ComponentStatus, Impact, IncidentStatus };

@@ -17,12 +17,11 @@ import type {
   HeartbeatEvent,
   IncidentEvent,
   MaintenanceEvent,
-  MonitorJson,
-  MonitorStatus,
   MonitorStatusEvent,
   OrgEvent,
   PackedSnapshot,
-} from '../../../server/realtime/events';
+} from '../../../contracts/events';
+import type { MonitorJson, MonitorStatus } from '../../../contracts/monitors';
 import { api, ApiError } from './api';
 import { STATUS_LABEL } from './format';
 import { MonitorRow, rowFromJson } from './monitor-row.svelte';

@@ -3,7 +3,7 @@
  * own config (rendered from its JSON Schema), its alert settings, client-side checks and the
  * server's verdict.
  */
-import { SAY } from '../../../server/http/messages';
+import { SAY } from '../../../contracts/messages';
 import { POLICY_LIMITS } from './alerting';
 import { api } from './api';
 import { formErrors, judge, valueAtPath, withStanding, type Judged } from './form-errors';

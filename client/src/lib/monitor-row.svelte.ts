@@ -2,8 +2,9 @@
  * One monitor as the overview shows it. Each field is its own signal, so a heartbeat for one
  * monitor re-renders that row only, never the list.
  */
-import type { BeatColumns, DashboardMonitor, HeartbeatEvent, MonitorJson, MonitorStatus } from '../../../server/realtime/events';
-import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, type CheckedTime } from '../../../server/results/uptime';
+import type { BeatColumns, DashboardMonitor, HeartbeatEvent } from '../../../contracts/events';
+import type { MonitorJson, MonitorStatus } from '../../../contracts/monitors';
+import { addCheck, beatLetter, NO_CHECKED_TIME, uptimePercent, type CheckedTime } from '../../../contracts/uptime';
 
 /** How many recent checks a row keeps (the heartbeat strip). */
 export const STRIP_LENGTH = 50;
@@ -20,7 +21,7 @@ export class MonitorRow {
   since = $state<string | null>(null);
   /** The snapshot's 24 h checked time, with every live check since added the way the server adds it. */
   checked24h = $state.raw<CheckedTime>(NO_CHECKED_TIME);
-  /** Percent over 24 h (server/results/uptime.ts); null without checked time. */
+  /** Percent over 24 h (contracts/uptime.ts); null without checked time. */
   uptime24h = $derived(uptimePercent(this.checked24h));
   beats = $state.raw<BeatColumns>({ t: [], s: '', l: [] });
 

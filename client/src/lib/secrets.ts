@@ -2,7 +2,7 @@
  * Secrets in plugin configs (monitors and notification channels) as the API answers them: MASK
  * stands for a stored value, and sent back unchanged it keeps it (server/plugin-config/secrets.ts).
  */
-import { MASK } from '../../../server/plugin-config/secrets.js';
+import { MASK } from '../../../contracts/secrets.js';
 
 export { MASK };
 

@@ -1,8 +1,7 @@
 /** Status pages as the admin API answers them, their vocabulary, and small helpers for the screens. */
-import type { PageAnswer } from '../../../server/statuspages/links';
-import type { ComponentJson } from '../../../server/statuspages/service';
-import type { PublicPage } from '../../../server/statuspages/types';
-import { COMPONENT_LABEL, COMPONENT_STATUSES, OVERALL_LABEL, type ComponentStatus } from '../../../server/statuspages/vocab';
+import type { ComponentJson, PageAnswer } from '../../../contracts/status-page-admin';
+import type { PublicPage } from '../../../contracts/status-page';
+import { COMPONENT_LABEL, COMPONENT_STATUSES, OVERALL_LABEL, type ComponentStatus } from '../../../contracts/vocab';
 
 export type StatusPage = PageAnswer;
 export type StatusComponent = ComponentJson;

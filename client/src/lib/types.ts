@@ -1,24 +1,29 @@
-/** Shapes of the REST answers the dashboard reads (API.md); the realtime ones come from the server's event map. */
-import type { MonitorJson, MonitorStatus } from '../../../server/realtime/events';
+/**
+ * Shapes of the REST answers the dashboard reads (API.md). Those the server also speaks come from
+ * contracts/ under the dashboard's names; the rest are the dashboard's own views of an answer.
+ */
+import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting';
+import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
+import type { Role, Scope } from '../../../contracts/auth';
+import type { ProblemJson } from '../../../contracts/events';
+import type { InstanceJson } from '../../../contracts/instance';
+import type { UptimeWindow } from '../../../contracts/uptime';
+import type { DailyBar, HeartbeatJson, LatencyAssertion, MonitorJson, MonitorStatus, Phase } from '../../../contracts/monitors';
 
-export type { MonitorJson, MonitorStatus };
-export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../server/realtime/events';
+export { ROLES, SCOPES } from '../../../contracts/auth';
+export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../contracts/events';
+export type { InvitationPreview, LatencyAssertion, MonitorJson, MonitorStatus, Phase, Role, Scope, SessionInfo };
+export type ApiKey = ApiKeyInfo;
+export type Invitation = InvitationJson;
+export type Member = MemberJson;
+export type Problem = ProblemJson;
+export type User = UserJson;
 
 /** A monitor's alert settings (`alerts`): its own, or its organization's default. */
-export interface MonitorAlerts {
-  channelIds: string[];
-  /** Minutes between reminders while down; null: no reminders. */
-  remindEveryMinutes: number | null;
-  /** Also alert when degraded (slow, certificate near expiry). */
-  onDegraded: boolean;
-  /** More than `changes` status changes within `windowMinutes` is flapping (not edited by the form, kept as it is). */
-  flapping: { changes: number; windowMinutes: number };
-  /** The monitor has no settings of its own: the organization's default applies. */
-  inherited: boolean;
-}
+export type MonitorAlerts = PolicyJson;
 
 /** GET /orgs/:org/alert-defaults: what applies to monitors without settings of their own. */
-export type AlertDefaults = Omit<MonitorAlerts, 'inherited'>;
+export type AlertDefaults = AlertPolicy;
 
 /** A monitor as the REST API answers it: what sockets push, with its alert settings. */
 export type MonitorWithAlerts = MonitorJson & { alerts: MonitorAlerts };
@@ -53,9 +58,6 @@ export interface AlertDelivery {
   certificateDaysLeft?: number;
 }
 
-export type Role = 'owner' | 'admin' | 'member';
-export const ROLES: Role[] = ['owner', 'admin', 'member'];
-
 /** What each role may do, in a sentence. */
 export const ROLE_HELP: Record<Role, string> = {
   owner: 'Everything, including owners and deleting the organization',
@@ -66,25 +68,7 @@ export const ROLE_HELP: Record<Role, string> = {
 /** "an admin", "a member". */
 export const withArticle = (role: Role) => `${role === 'owner' || role === 'admin' ? 'an' : 'a'} ${role}`;
 
-export const SCOPES = ['monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write', 'org:admin'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export interface Instance {
-  needsSetup: boolean;
-  /** The first account must give the set-up code PingPage printed at start (asked from another machine). */
-  setupCodeRequired: boolean;
-  signup: 'invite' | 'open';
-  version: string;
-  /** PUBLIC_URL: the API's base URL is this + /api/v1. */
-  publicUrl: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  createdAt: string;
-}
+export type Instance = InstanceJson;
 
 export interface OrgRef {
   id: string;
@@ -97,36 +81,8 @@ export interface Me {
   orgs: OrgRef[];
 }
 
-export interface Org {
-  id: string;
-  name: string;
-  /** Members (not only admins) may create, edit and run monitors. */
-  membersCanWrite: boolean;
-  createdAt: string;
-  role: Role | null;
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  invitedBy: string | null;
-  createdAt: string;
-  /** When the current link was issued (creation or the latest resend). */
-  sentAt: string;
-  expiresAt: string;
-  state: 'pending' | 'expired';
-  /** The current link went out by e-mail; false: it was shown to whoever invited. */
-  emailed: boolean;
-}
+/** An organization as GET /orgs answers it, with the caller's role (null for a key). */
+export type Org = OrgJson & { role: Role | null };
 
 /** An invitation as made or resent: its link comes with it once, unless it was e-mailed. */
 export interface IssuedInvitation extends Invitation {
@@ -143,46 +99,7 @@ export interface SignedUp {
   joined: OrgRef | null;
 }
 
-/** What an invitation link offers, before it is accepted. */
-export interface InvitationPreview {
-  org: { id: string; name: string };
-  /** Null when an API key invited, or the inviter's account is gone. */
-  inviter: string | null;
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  /** The first characters of the key, e.g. `pp_live_AbC12x`. */
-  prefix: string;
-  scopes: Scope[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  createdBy: string | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  actor: { userId: string | null; email: string | null; keyId: string | null };
-  target: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-}
-
-export interface SessionInfo {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-  current: boolean;
-}
+export type AuditEntry = AuditJson;
 
 export interface Probe {
   id: string;
@@ -194,46 +111,12 @@ export interface Probe {
   metadataLabels?: Record<string, string>;
 }
 
-export type Phase = 'resolve' | 'connect' | 'tls' | 'firstByte' | 'total';
+export type Heartbeat = HeartbeatJson;
 
-export interface Heartbeat {
-  at: string;
-  status: MonitorStatus;
-  ok: boolean;
-  /** Total duration in ms; null when the check never connected. */
-  latencyMs: number | null;
-  timings: Partial<Record<Phase, number>>;
-  /** Why the check failed; null when it passed. */
-  error: Problem | null;
-  /** What needs attention though the check passed (degraded); null otherwise. */
-  warning: Problem | null;
-  metadata: Record<string, unknown>;
-}
-
-export interface Problem {
-  code: string;
-  message: string;
-}
-
-export interface DailyUptime {
-  /** YYYY-MM-DD (UTC). */
-  date: string;
-  /** Percent; null on a day without checks. */
-  uptime: number | null;
-  checks: number;
-  avgLatencyMs: number | null;
-}
+export type DailyUptime = DailyBar;
 
 /** What POST …/check answers: the result of an immediate run, recorded like a scheduled one. */
 export type CheckResult = Heartbeat;
 
-export type Uptime = Partial<Record<'24h' | '7d' | '30d' | '90d', number | null>>;
+export type Uptime = Partial<Record<UptimeWindow, number | null>>;
 
-/** The one assertion kind the API knows today. */
-export interface LatencyAssertion {
-  type: 'latency';
-  /** Longest acceptable check, ms. */
-  maxMs: number;
-  /** failure: the check fails; warning: the monitor is degraded. */
-  severity: 'warning' | 'failure';
-}

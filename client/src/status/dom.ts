@@ -3,18 +3,18 @@
  * set with textContent or validated attributes; no HTML string is ever parsed, so nothing a page
  * owner or incident author wrote can become markup.
  */
-import type { ComponentStatus } from '../../../server/realtime/events';
-import { day, dayTime, duration } from '../../../server/statuspages/render/format';
-import { parseMarkdown, safeHref, type Block, type Inline } from '../../../server/statuspages/render/markdown';
-import type { PublicIncident, PublicMaintenance } from '../../../server/statuspages/types';
+import { day, dayTime, duration } from '../../../contracts/format';
+import { parseMarkdown, safeHref, type Block, type Inline } from '../../../contracts/markdown';
+import type { PublicIncident, PublicMaintenance } from '../../../contracts/status-page';
 import {
   COMPONENT_LABEL,
   IMPACT_LABEL,
   INCIDENT_LABEL,
   OVERALL_LABEL,
+  type ComponentStatus,
   type Impact,
   type IncidentStatus,
-} from '../../../server/statuspages/vocab';
+} from '../../../contracts/vocab';
 
 const known = <T extends string>(labels: Record<T, string>, value: string): value is T => Object.prototype.hasOwnProperty.call(labels, value);
 

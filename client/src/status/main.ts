@@ -6,9 +6,9 @@
  * file into /assets/status.js.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../../server/realtime/events';
-import type { PublicIncident, PublicMaintenance, PublicPage } from '../../../server/statuspages/types';
-import { RESOLVED_NOTE_MS } from '../../../server/statuspages/vocab';
+import type { PageUpdate, StatusClientEvents, StatusServerEvents } from '../../../contracts/events';
+import type { PublicIncident, PublicMaintenance, PublicPage } from '../../../contracts/status-page';
+import { RESOLVED_NOTE_MS } from '../../../contracts/vocab';
 import { incidentCard, localTimes, maintenanceCard, resolvedNote, setComponent, setList, setOverall, setUpdated, syncHistory } from './dom';
 
 localTimes();

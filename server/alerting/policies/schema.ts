@@ -1,5 +1,6 @@
 /** Alert policy input (API.md: a monitor's `alerts`), validated once at the boundary. */
 import { z } from 'zod';
+import type { AlertPolicy } from '../../../contracts/alerting.js';
 
 export const flappingSchema = z.strictObject({
   changes: z.number().int().min(2).max(100).default(4).describe('More status changes than this within the window is flapping'),
@@ -14,15 +15,6 @@ export const alertPolicySchema = z.strictObject({
 });
 
 export type AlertPolicyInput = z.output<typeof alertPolicySchema>;
-
-/** The policy alerting decides with. */
-export interface AlertPolicy {
-  channelIds: string[];
-  /** Minutes between reminders while down; null: no reminders. */
-  remindEveryMinutes: number | null;
-  onDegraded: boolean;
-  flapping: { changes: number; windowMinutes: number };
-}
 
 /** What applies without any policy stored: nobody is told anything. */
 export const NO_POLICY: AlertPolicy = { channelIds: [], remindEveryMinutes: null, onDegraded: false, flapping: { changes: 4, windowMinutes: 30 } };

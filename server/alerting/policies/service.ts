@@ -4,13 +4,9 @@ import { recordAudit, type Actor } from '../../auth/audit.js';
 import type { MonitorAlertSettings } from '../../monitors/alerts.js';
 import { row } from '../../db/sql.js';
 import { AppError, notFound } from '../../errors.js';
-import { alertPolicySchema, NO_POLICY, type AlertPolicy, type AlertPolicyInput } from './schema.js';
+import { alertPolicySchema, NO_POLICY, type AlertPolicyInput } from './schema.js';
 import * as store from './store.js';
-
-export interface PolicyJson extends AlertPolicy {
-  /** True when the monitor has no policy of its own and follows the org default. */
-  inherited: boolean;
-}
+import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting.js';
 
 export type { Actor };
 

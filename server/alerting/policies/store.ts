@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { row, rows, run, textArray } from '../../db/sql.js';
-import { NO_POLICY, type AlertPolicy, type AlertPolicyInput } from './schema.js';
+import { NO_POLICY, type AlertPolicyInput } from './schema.js';
+import type { AlertPolicy } from '../../../contracts/alerting.js';
 
 interface Row {
   id: string;

@@ -1,10 +1,10 @@
 /** Atom 1.0 and RSS 2.0 feeds of a page's incidents (90 days) and maintenance windows. */
 import type { DerivedPage } from '../derive.js';
 import type { PageRecord } from '../load.js';
-import { INCIDENT_LABEL } from '../vocab.js';
-import { statusTitle } from '../../http/messages.js';
+import { INCIDENT_LABEL } from '../../../contracts/vocab.js';
+import { statusTitle } from '../../../contracts/messages.js';
 import { esc } from './escape.js';
-import { dayTime } from './format.js';
+import { dayTime } from '../../../contracts/format.js';
 import { markdownHtml } from './markdown-html.js';
 
 interface Entry {

@@ -1,9 +1,9 @@
 /** The document around every public page: head, header, footer. */
 import type { PageRecord } from '../load.js';
-import { statusTitle } from '../../http/messages.js';
+import { statusTitle } from '../../../contracts/messages.js';
 import { html, type Safe } from './escape.js';
-import { dayTime } from './format.js';
-import { safeHref } from './markdown.js';
+import { dayTime } from '../../../contracts/format.js';
+import { safeHref } from '../../../contracts/markdown.js';
 
 /** Where the base stylesheet is served (same on custom domains). */
 export const BASE_CSS_PATH = '/status/_/status.css';

@@ -1,6 +1,6 @@
 /** The Markdown subset's tree as escaped HTML (for pages and feeds). */
 import { esc, Safe } from './escape.js';
-import { parseMarkdown, type Block, type Inline } from './markdown.js';
+import { parseMarkdown, type Block, type Inline } from '../../../contracts/markdown.js';
 
 function inlineHtml(nodes: Inline[]): string {
   let out = '';

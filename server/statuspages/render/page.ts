@@ -1,11 +1,11 @@
 /** The status page, the incident detail page and the password form, as complete HTML. */
-import { uptimeLevel, type UptimeLevel } from '../../results/uptime.js';
+import { uptimeLevel, type UptimeLevel } from '../../../contracts/uptime.js';
 import type { DayBar, DerivedPage } from '../derive.js';
-import type { PublicComponent, PublicIncident, PublicMaintenance } from '../types.js';
-import { COMPONENT_LABEL, IMPACT_LABEL, INCIDENT_LABEL, OVERALL_LABEL, type Impact } from '../vocab.js';
-import { statusTitle } from '../../http/messages.js';
+import type { PublicComponent, PublicIncident, PublicMaintenance } from '../../../contracts/status-page.js';
+import { COMPONENT_LABEL, IMPACT_LABEL, INCIDENT_LABEL, OVERALL_LABEL, type Impact } from '../../../contracts/vocab.js';
+import { statusTitle } from '../../../contracts/messages.js';
 import { html, Safe } from './escape.js';
-import { day, dayTime, duration, percent } from './format.js';
+import { day, dayTime, duration, percent } from '../../../contracts/format.js';
 import { BASE_CSS_PATH, documentHtml, footerHtml, ICON_PATH, type Frame } from './layout.js';
 import { markdownHtml } from './markdown-html.js';
 import { subscribeSection } from './subscribe.js';

@@ -4,7 +4,7 @@
  * JavaScript; the component choice folds away in a <details>.
  */
 import type { DerivedPage } from '../derive.js';
-import type { PublicComponent } from '../types.js';
+import type { PublicComponent } from '../../../contracts/status-page.js';
 import { html, type Safe } from './escape.js';
 import { documentHtml, type Frame } from './layout.js';
 

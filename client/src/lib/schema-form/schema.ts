@@ -3,7 +3,7 @@
  * which control a node gets, its default value, how to validate it before sending and how to
  * strip what the user left empty. Nothing here knows about any particular probe.
  */
-import { SAY } from '../../../../server/http/messages.js';
+import { SAY } from '../../../../contracts/messages.js';
 
 export interface JsonSchema {
   type?: string | string[];

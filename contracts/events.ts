@@ -4,9 +4,9 @@
  * rooms `page:<slug>`).
  */
 
-import type { CheckedTime } from '../results/uptime.js';
-
-export type MonitorStatus = 'pending' | 'up' | 'degraded' | 'down' | 'paused' | 'maintenance';
+import type { MonitorJson, MonitorStatus } from './monitors.js';
+import type { CheckedTime } from './uptime.js';
+import type { ComponentStatus } from './vocab.js';
 
 export interface ProblemJson {
   code: string;
@@ -34,24 +34,6 @@ export interface MonitorStatusEvent {
   reason?: string;
 }
 
-/** A monitor as the REST API answers it. */
-export interface MonitorJson {
-  id: string;
-  name: string;
-  probe: string;
-  config: Record<string, unknown>;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  retries: number;
-  assertions: unknown[];
-  tags: string[];
-  paused: boolean;
-  status: MonitorStatus;
-  statusSince: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
 /**
  * The last heartbeats of one monitor, column-wise to keep the snapshot small: index i of each
  * array is one check, oldest first.
@@ -59,7 +41,7 @@ export interface MonitorJson {
 export interface BeatColumns {
   /** Seconds since the Unix epoch. */
   t: number[];
-  /** Status letters (results/uptime.ts beatLetter): u up, g degraded, d down, r failed while retries remain, p pending, m maintenance. */
+  /** Status letters (contracts/uptime.ts beatLetter): u up, g degraded, d down, r failed while retries remain, p pending, m maintenance. */
   s: string;
   /** Latency in whole ms; -1 when there was none. */
   l: number[];
@@ -82,7 +64,7 @@ export interface DashboardMonitor {
   intervalSeconds: number;
   status: MonitorStatus;
   since: string | null;
-  /** Percent over the last 24 h (results/uptime.ts); null without checked time. */
+  /** Percent over the last 24 h (contracts/uptime.ts); null without checked time. */
   uptime24h: number | null;
   /** The checked time behind uptime24h: the dashboard adds each live check to it (uptime.ts addCheck). */
   checked24h: CheckedTime;
@@ -163,8 +145,6 @@ export interface DashboardClientEvents {
   unsubscribe: (req: { orgId: string }, ack: Ack<null>) => void;
 }
 
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
-
 /** What `/status` pushes: only the parts of the public page that changed. */
 export interface PageUpdate {
   slug: string;
@@ -183,10 +163,4 @@ export interface StatusServerEvents {
 export interface StatusClientEvents {
   /** `token`: a password-protected page's live token (GET <page>/live-token). */
   subscribe: (req: { slug: string; token?: string }, ack: Ack<unknown>) => void;
-}
-
-export interface SocketData {
-  principal?: import('../auth/types.js').Principal;
-  /** Rooms this socket joined through subscribe (capped per socket). */
-  subscriptions: Set<string>;
 }

@@ -1,12 +1,10 @@
 /** Atlassian Statuspage's vocabularies (API.md), which visitors and tools already know. */
-import type { ComponentStatus } from '../realtime/events.js';
 
-export type { ComponentStatus };
-
-export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const satisfies readonly ComponentStatus[];
+export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export const IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
 
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export type Impact = (typeof IMPACTS)[number];
 

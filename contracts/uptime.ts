@@ -17,8 +17,8 @@
  * - Percent: up / (up + down) × 100, floored to three decimals, so a monitor down for one second
  *   never reads 100; null without checked time. formatPercent prints it everywhere.
  *
- * The rollup tables hold the same sums per bucket (up_seconds, down_seconds: results/sql.ts
- * writes them with the same rule); results/rollups.ts adds buckets up into windows.
+ * The rollup tables hold the same sums per bucket (up_seconds, down_seconds: server/results/sql.ts
+ * writes them with the same rule); server/results/rollups.ts adds buckets up into windows.
  */
 
 const HOUR = 3_600_000;

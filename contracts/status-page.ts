@@ -12,7 +12,7 @@ export interface PublicComponent {
   /** Heading the component is listed under; null when ungrouped. */
   group: string | null;
   status: ComponentStatus;
-  /** Percent over the last 90 days (results/uptime.ts), as the API's 90d; null when hidden or nothing was checked. */
+  /** Percent over the last 90 days (contracts/uptime.ts), as the API's 90d; null when hidden or nothing was checked. */
   uptime90d: number | null;
   /** Average response time over the last 24 h in ms; null when hidden or nothing was measured. */
   latencyMs: number | null;
@@ -21,7 +21,7 @@ export interface PublicComponent {
 export interface PublicIncidentUpdate {
   id: string;
   status: IncidentStatus;
-  /** Markdown; render it with the safe subset in render/markdown.ts. */
+  /** Markdown; render it with the safe subset in contracts/markdown.ts. */
   message: string;
   /** ISO 8601 UTC. */
   at: string;

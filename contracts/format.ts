@@ -15,7 +15,7 @@ export function dayTime(value: string | number): string {
 }
 
 /** "45 s", "2 h 5 min", "3 d 4 h" between two instants (ms): the one way of saying it (messages.ts). */
-export { duration } from '../../http/messages.js';
+export { duration } from './messages.js';
 
-/** "99.98%" / "100%": the one formatter of results/uptime.ts. */
-export { formatPercent as percent } from '../../results/uptime.js';
+/** "99.98%" / "100%": the one formatter of contracts/uptime.ts. */
+export { formatPercent as percent } from './uptime.js';
