@@ -1,4 +1,4 @@
-/** GET /instance: what a client needs before anyone signs in (server/http/instance.ts answers it). */
+/** GET /instance: what a client needs before anyone signs in (server/instance.ts answers it). */
 export interface InstanceJson {
   needsSetup: boolean;
   /** The first account must give the set-up code PingPage printed at start (asked from another machine). */

@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { jsonBody } from './body.js';
 import { errorMiddleware } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from './prometheus.js';
 import { applyProxyTrust } from './proxy.js';
 import { securityHeaders } from './security.js';
 import { serveClient } from './static.js';

@@ -1,5 +1,5 @@
 /**
- * Reads the served OpenAPI document (/api/v1/openapi.json, server/http/openapi.ts) into what the
+ * Reads the served OpenAPI document (/api/v1/openapi.json, server/openapi.ts) into what the
  * /api/docs page lists: one row per route with who may call it and its parameters and body fields.
  */
 

@@ -6,23 +6,23 @@
 import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { monitorAlertSettings } from '../alerting/index.js';
-import { logQuery } from '../alerting/routes.js';
-import { createChannelBody, patchChannelBody } from '../alerting/channels/schema.js';
-import { alertPolicySchema } from '../alerting/policies/schema.js';
-import { subscribeBody } from '../alerting/subscribers/service.js';
-import { scopesAllowing } from '../auth/authorize.js';
-import { auditQuery } from '../auth/audit.js';
-import { loginBody, passwordBody, signupBody } from '../auth/routes.js';
-import { SESSION_COOKIE } from '../auth/sessions.js';
-import type { Action } from '../auth/types.js';
-import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from '../incidents/schemas.js';
-import { dailyQuery, heartbeatsQuery, monitorBodies, uptimeQuery } from '../monitors/schema.js';
-import { acceptBody, memberBody } from '../orgs/invitation-routes.js';
-import { TOKEN_PATTERN } from '../orgs/invitations.js';
-import { keyBody, orgBody, orgPatch, rolePatch } from '../orgs/routes.js';
-import { pageCreate, pagePatch, slugSchema } from '../statuspages/schemas.js';
-import { inputJsonSchema, type JsonSchema } from './json-schema.js';
+import { monitorAlertSettings } from './alerting/index.js';
+import { logQuery } from './alerting/routes.js';
+import { createChannelBody, patchChannelBody } from './alerting/channels/schema.js';
+import { alertPolicySchema } from './alerting/policies/schema.js';
+import { subscribeBody } from './alerting/subscribers/service.js';
+import { scopesAllowing } from './auth/authorize.js';
+import { auditQuery } from './auth/audit.js';
+import { loginBody, passwordBody, signupBody } from './auth/routes.js';
+import { SESSION_COOKIE } from './auth/sessions.js';
+import type { Action } from './auth/types.js';
+import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from './incidents/schemas.js';
+import { dailyQuery, heartbeatsQuery, monitorBodies, uptimeQuery } from './monitors/schema.js';
+import { acceptBody, memberBody } from './orgs/invitation-routes.js';
+import { TOKEN_PATTERN } from './orgs/invitations.js';
+import { keyBody, orgBody, orgPatch, rolePatch } from './orgs/routes.js';
+import { pageCreate, pagePatch, slugSchema } from './statuspages/schemas.js';
+import { inputJsonSchema, type JsonSchema } from './http/json-schema.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Tag = 'Instance' | 'Auth' | 'Organizations' | 'Monitors' | 'Alerting' | 'Status pages' | 'Incidents' | 'Maintenance' | 'Public';
@@ -340,7 +340,7 @@ function operation(op: Operation, shared: Record<string, JsonSchema>) {
 
 /** The whole document for `operations` (default: every route of the API). */
 export function buildOpenApi(operations: readonly Operation[] = OPERATIONS): Record<string, unknown> {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; description?: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; description?: string };
   const shared: Record<string, JsonSchema> = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {

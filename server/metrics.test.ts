@@ -4,8 +4,8 @@
  * can own an org and make an org:admin key of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../testing/app.js';
-import { signUp, type TestClient } from '../testing/client.js';
+import { startTestApp, type TestApp } from './testing/app.js';
+import { signUp, type TestClient } from './testing/client.js';
 
 let app: TestApp;
 const TOKEN = 'metrics-token-0123456789';

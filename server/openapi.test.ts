@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import type Router from '@koa/router';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { startTestApp, type TestApp } from '../testing/app.js';
-import { invite, signUp, TestClient } from '../testing/client.js';
-import type { AppOptions } from './app.js';
+import { startTestApp, type TestApp } from './testing/app.js';
+import { invite, signUp, TestClient } from './testing/client.js';
+import type { AppOptions } from './http/app.js';
 import { buildOpenApi } from './openapi.js';
 
 // The routers main.ts hands to createApp, recorded on their way into the real app.
 const seen = vi.hoisted(() => ({ opts: undefined as AppOptions | undefined }));
-vi.mock('./app.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./app.js')>();
+vi.mock('./http/app.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./http/app.js')>();
   return {
     ...real,
     createApp: (opts: AppOptions) => {
@@ -116,7 +116,7 @@ describe('GET /api/v1/openapi.json', () => {
   });
 
   it('is a well-formed OpenAPI 3.1 document', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info).toMatchObject({ title: 'PingPage', version: pkg.version });
     expect(doc.servers).toEqual([{ url: '/api/v1' }]);

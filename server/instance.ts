@@ -1,9 +1,9 @@
 import Router from '@koa/router';
-import { isLocalRequest } from '../auth/setup.js';
-import type { Config } from '../config.js';
-import type { Orm } from '../db/orm.js';
-import { rows } from '../db/sql.js';
-import type { InstanceJson } from '../../contracts/instance.js';
+import { isLocalRequest } from './auth/setup.js';
+import type { Config } from './config.js';
+import type { Orm } from './db/orm.js';
+import { rows } from './db/sql.js';
+import type { InstanceJson } from '../contracts/instance.js';
 
 /** What a client needs before anyone signs in: is this a fresh install, who may sign up, where it is reached. */
 export function instanceRoutes(orm: Orm, config: Config): Router {
