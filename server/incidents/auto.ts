@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { row, rows, run } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../scheduler/clock.js';
-import type { MaintenanceLookup, MonitorStatusChange } from '../statuspages/hub.js';
+import type { MonitorStatusChange } from '../monitors/status-change.js';
+import type { MaintenanceLookup } from './schedule.js';
 import type { IncidentEvents } from './events.js';
 import { getIncident, incidentSummary } from './service.js';
 

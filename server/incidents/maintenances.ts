@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { AppError, notFound } from '../errors.js';
-import { checkMonitors } from '../statuspages/service.js';
+import { checkMonitors } from '../monitors/references.js';
 import { MAINTENANCE_MAX_MS, type MaintenanceCreate, type MaintenancePatch } from './schemas.js';
 import { checkTargets, type Actor } from './service.js';
 import type { MaintenanceJson, MaintenanceState } from '../../contracts/incidents.js';

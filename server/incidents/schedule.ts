@@ -9,7 +9,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { rows } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../scheduler/clock.js';
-import type { MaintenanceLookup } from '../statuspages/hub.js';
+
+/** Asked, synchronously, whether a monitor is inside a maintenance window at `at` (epoch ms). */
+export interface MaintenanceLookup {
+  isInMaintenance(monitorId: string, at?: number): boolean;
+}
 
 export interface MaintenanceWindow {
   id: string;

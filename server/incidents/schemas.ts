@@ -1,6 +1,6 @@
 /** Incident and maintenance input, validated once at the edge. */
 import { z } from 'zod';
-import { longText, text } from '../statuspages/schemas.js';
+import { longText, text } from '../http/text.js';
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from '../../contracts/vocab.js';
 
 /** Longest Markdown message or description (characters). */

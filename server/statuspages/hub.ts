@@ -1,28 +1,7 @@
-/**
- * What status pages need from the rest of the server, and what they offer the realtime layer.
- * Kept as small interfaces so the monitoring layer and the `/status` namespace can be wired
- * without either importing the other.
- */
+/** What status pages offer the realtime layer: a small interface, so the `/status` namespace is wired without importing the pages. */
 import type { PageUpdate } from '../../contracts/events.js';
-import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { StatusFeed } from '../realtime/status.js';
 import type { PublicPage } from '../../contracts/status-page.js';
-
-/** A monitor's status change as the monitoring layer announces it. */
-export interface MonitorStatusChange {
-  monitorId: string;
-  status: MonitorStatus;
-  /** ISO 8601 UTC, when the monitor entered this status; now when absent. */
-  since?: string;
-}
-
-/** Subscribes to monitor status changes; answers the unsubscribe function. */
-export type OnMonitorStatus = (listener: (e: MonitorStatusChange) => void) => () => void;
-
-/** Asked, synchronously, whether a monitor is inside a maintenance window at `at` (epoch ms). */
-export interface MaintenanceLookup {
-  isInMaintenance(monitorId: string, at?: number): boolean;
-}
 
 /**
  * The `/status` Socket.IO namespace's view of the pages (realtime's StatusFeed): memory only,

@@ -18,14 +18,17 @@ import { PasswordAttempts } from '../auth/attempts.js';
 import { systemClock, type Clock } from '../scheduler/clock.js';
 import { DomainVerifier } from './domains.js';
 import { serverNameResolver } from '../outbound/resolver.js';
-import type { OnMonitorStatus, StatusPageHub } from './hub.js';
+import type { StatusPageHub } from './hub.js';
+import type { OnMonitorStatus } from '../monitors/status-change.js';
 import { createFastPath, type FastPath } from './fast.js';
 import { publicStatusPages } from './public.js';
 import { statusPageRoutes } from './routes.js';
 import { SnapshotStore } from './store.js';
 import type { Subscriptions } from './subscribe.js';
 
-export type { StatusPageHub, MaintenanceLookup, MonitorStatusChange, OnMonitorStatus } from './hub.js';
+export type { StatusPageHub } from './hub.js';
+export type { MaintenanceLookup } from '../incidents/schedule.js';
+export type { MonitorStatusChange, OnMonitorStatus } from '../monitors/status-change.js';
 export type { PublicPage } from '../../contracts/status-page.js';
 export type { Subscriptions } from './subscribe.js';
 

@@ -1,13 +1,13 @@
 /** /orgs/:org/status-pages: thin routes over service.ts; every write is audited and refreshes the snapshot. */
 import Router, { type RouterContext } from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import { auditedWrite, type AuditEntry } from '../auth/audit.js';
 import type { RequireOrg } from '../auth/authorize.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { OrgState } from '../auth/types.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { parse } from '../http/body.js';
+import { uuidParam } from '../http/params.js';
 import type { DomainVerifier } from './domains.js';
 import { pageAnswer } from './links.js';
 import { hostName } from './store.js';
@@ -16,12 +16,6 @@ import * as pages from './service.js';
 import type { PageJson } from '../../contracts/status-page-admin.js';
 
 type Ctx = RouterContext<OrgState>;
-
-export function uuidParam(ctx: Ctx, key: string, what: string): string {
-  const v = z.uuid().safeParse(ctx.params[key]);
-  if (!v.success) throw notFound(what);
-  return v.data;
-}
 
 export interface PageRoutesDeps {
   em: () => EntityManager;

@@ -5,6 +5,7 @@ import { CUSTOM_CSS_MAX } from './render/css.js';
 import { logoSrc } from './render/layout.js';
 import { safeHref } from '../../contracts/markdown.js';
 import { COMPONENT_STATUSES } from '../../contracts/vocab.js';
+import { longText, text } from '../http/text.js';
 
 /** Slugs that would shadow our own paths or read as official. */
 export const RESERVED_SLUGS = new Set([
@@ -26,17 +27,6 @@ export const hostSchema = z
   .toLowerCase()
   .max(253)
   .regex(/^(?=.*[a-z])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'A host name such as status.example.com, without scheme or port');
-
-// PostgreSQL refuses NUL in text and XML (feeds) refuses most control characters: drop them all.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
-/** One line of text: control characters dropped, line breaks made spaces, trimmed. */
-export const text = (max: number) =>
-  z.string().transform((s) => s.replace(CONTROL, '').replace(/[\r\n\t]+/g, ' ').trim()).pipe(z.string().min(1).max(max));
-
-/** Markdown or other multi-line text: control characters dropped, trimmed. */
-export const longText = (max: number, min = 1) =>
-  z.string().transform((s) => s.replace(CONTROL, '').trim()).pipe(z.string().min(min).max(max));
 
 /** Empty means none: null (undefined stays undefined, for PATCH). */
 const optionalText = (max: number) =>

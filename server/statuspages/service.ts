@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, row, rows, run, textArray } from '../db/sql.js';
 import { AppError, conflict, notFound } from '../errors.js';
+import { checkMonitors } from '../monitors/references.js';
 import { checkDomainFree, proofName } from './domains.js';
 import type { ComponentInput, PageCreate, PagePatch } from './schemas.js';
 import type { ComponentStatus } from '../../contracts/vocab.js';
@@ -73,17 +74,6 @@ export async function getPage(em: EntityManager, orgId: string, id: string): Pro
   const p = await row<PageRow>(em, `${PAGE_SELECT} WHERE p.org_id = ? AND p.id = ?`, [orgId, id]);
   if (!p) throw notFound('Status page');
   return pageJson(p);
-}
-
-/** 400 with the paths of monitor ids that are not this org's. */
-export async function checkMonitors(em: EntityManager, orgId: string, refs: Array<{ path: string; id: string }>): Promise<void> {
-  if (!refs.length) return;
-  const found = await rows<{ id: string }>(em, 'SELECT id FROM monitors WHERE org_id = ? AND id = ANY(?::uuid[])', [orgId, textArray(refs.map((r) => r.id))]);
-  const known = new Set(found.map((f) => f.id));
-  const missing = refs.filter((r) => !known.has(r.id));
-  if (missing.length) {
-    throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', missing.map((m) => ({ path: m.path, code: 'UNKNOWN_MONITOR', message: 'No such monitor in this organization' })));
-  }
 }
 
 function uniqueViolation(err: unknown): never {

@@ -20,7 +20,7 @@ import { membership, orgPolicy } from '../orgs/service.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { Clock } from '../scheduler/clock.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import type { MonitorStatusChange } from './hub.js';
+import type { MonitorStatusChange } from '../monitors/status-change.js';
 import { createStatusPages, type StatusPages } from './index.js';
 import { rows } from '../db/sql.js';
 
