@@ -26,7 +26,7 @@ import pg from 'pg';
 import { scratchDatabase } from './lib/db.js';
 import Koa from 'koa';
 import pino from 'pino';
-import { createAuth } from '../server/auth/index.js';
+import { createAuth } from '../server/orgs/index.js';
 import { loadConfig, withListenPort } from '../server/config.js';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
 import { openOrm } from '../server/db/orm.js';

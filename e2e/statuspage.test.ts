@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuth } from '../server/auth/index.js';
+import { createAuth } from '../server/orgs/index.js';
 import { loadConfig, withListenPort } from '../server/config.js';
 import { openOrm, type Orm } from '../server/db/orm.js';
 import { createApp } from '../server/http/app.js';

@@ -13,7 +13,7 @@ import { claimDue, deliveryLog, markDelivered } from './outbox.js';
 import type { AlertPolicyInput } from './policies/schema.js';
 import { putPolicy } from './policies/store.js';
 import { createLogger } from '../log.js';
-import { createAuth } from '../auth/index.js';
+import { createAuth } from '../orgs/index.js';
 import { loadConfig } from '../config.js';
 
 const MIN = 60_000;

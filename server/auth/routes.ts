@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { parse } from '../http/body.js';
 import { ACCOUNT } from '../../contracts/messages.js';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
-import { orgsOfUser } from '../orgs/service.js';
+import { orgsOfUser } from './memberships.js';
 import { accountActivity, auditQuery, recordAudit } from './audit.js';
 import type { AuthEvents } from './events.js';
 import { addressKey, LIMITS, PasswordAttempts } from './attempts.js';
@@ -15,7 +15,7 @@ import { hashPassword, passwordSchema, verifyPassword } from './passwords.js';
 import { listSessions, revokeSessions, type SessionData } from './sessions.js';
 import { isLocalRequest } from './setup.js';
 import type { Principal } from './types.js';
-import { findUser, findUserByEmail, setPassword, signup, userJson } from './users.js';
+import { findUser, findUserByEmail, setPassword, userJson, type Signup } from './users.js';
 
 const email = z.email({ error: ACCOUNT.email }).max(254);
 export const signupBody = z.strictObject({
@@ -47,7 +47,7 @@ async function beginSession(ctx: Koa.Context, userId: string) {
   await s.regenerate();
 }
 
-export function authRoutes(deps: { config: Config; em: () => EntityManager; events: AuthEvents }): Router {
+export function authRoutes(deps: { config: Config; em: () => EntityManager; events: AuthEvents; signup: Signup }): Router {
   const { config, em, events } = deps;
   const attempts = new PasswordAttempts(em);
   const router = new Router();
@@ -60,9 +60,9 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
       body.setupCode !== undefined && !local
         ? await attempts.take([[LIMITS.setupCode.all, '*'], [LIMITS.setupCode.address, addressKey(ctx.ip)]])
         : undefined;
-    let result: Awaited<ReturnType<typeof signup>>;
+    let result: Awaited<ReturnType<Signup>>;
     try {
-      result = await signup(em(), config, {
+      result = await deps.signup(em(), config, {
         email: body.email,
         name: body.name,
         orgName: body.orgName,

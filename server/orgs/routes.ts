@@ -6,6 +6,7 @@ import { createApiKey, listApiKeys, revokeApiKey, type KeyChanges } from '../aut
 import { auditedWrite, auditQuery, recordAudit, type AuditEntry } from '../auth/audit.js';
 import { can, denied, type RequireOrg } from '../auth/authorize.js';
 import type { AuthEvents } from '../auth/events.js';
+import { orgsOfUser } from '../auth/memberships.js';
 import { userOf } from '../auth/routes.js';
 import { ROLES, SCOPES } from '../../contracts/auth.js';
 import type { OrgState, Principal } from '../auth/types.js';
@@ -46,7 +47,7 @@ export function orgRoutes(deps: { em: () => EntityManager; requireOrg: RequireOr
     if (p?.kind === 'key') {
       const org = await orgs.getOrg(em(), p.orgId);
       ctx.body = [{ id: org.id, name: org.name, role: null }];
-    } else ctx.body = await orgs.orgsOfUser(em(), userOf(ctx as unknown as Koa.Context).userId);
+    } else ctx.body = await orgsOfUser(em(), userOf(ctx as unknown as Koa.Context).userId);
   });
 
   router.post('/orgs', async (ctx) => {

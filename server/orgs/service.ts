@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fitKeysToRole, type KeyChanges } from '../auth/apikeys.js';
 import { auditEntries, recordAudit, type Actor, type AuditPage } from '../auth/audit.js';
-import type { OrgPolicy } from '../auth/authorize.js';
 import type { Role } from '../../contracts/auth.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { conflict, forbidden, notFound } from '../errors.js';
@@ -41,29 +40,6 @@ export async function updateOrg(em: EntityManager, orgId: string, patch: { name?
 
 export async function deleteOrg(em: EntityManager, orgId: string): Promise<void> {
   await run(em, 'DELETE FROM orgs WHERE id = ?', [orgId]);
-}
-
-export async function orgsOfUser(em: EntityManager, userId: string) {
-  const list = await rows<{ id: string; name: string; role: Role }>(
-    em,
-    'SELECT o.id, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? ORDER BY o.name, o.id',
-    [userId],
-  );
-  return list.map((o) => ({ id: o.id, name: o.name, role: o.role }));
-}
-
-export async function membership(em: EntityManager, orgId: string, userId: string): Promise<{ role: Role; policy: OrgPolicy } | undefined> {
-  const m = await row<{ role: Role; members_can_write: boolean }>(
-    em,
-    'SELECT m.role, o.members_can_write FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.org_id = ? AND m.user_id = ?',
-    [orgId, userId],
-  );
-  return m && { role: m.role, policy: { membersCanWrite: m.members_can_write } };
-}
-
-export async function orgPolicy(em: EntityManager, orgId: string): Promise<OrgPolicy | undefined> {
-  const o = await row<{ members_can_write: boolean }>(em, 'SELECT members_can_write FROM orgs WHERE id = ?', [orgId]);
-  return o && { membersCanWrite: o.members_can_write };
 }
 
 interface MemberRow {

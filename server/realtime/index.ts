@@ -1,14 +1,14 @@
 import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type Koa from 'koa';
-import type { Auth } from '../auth/index.js';
+import type { Auth } from '../orgs/index.js';
 import { liveKeyPrincipal } from '../auth/apikeys.js';
 import { authorize } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import { allowedOrigins } from '../auth/csrf.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
-import { membership } from '../orgs/service.js';
+import { membership } from '../auth/memberships.js';
 import { rooms, setupDashboard, type DashboardNamespace } from './dashboard.js';
 import type { DashboardServerEvents, OrgEvent } from '../../contracts/events.js';
 import { LIMITS } from './limits.js';

@@ -16,7 +16,7 @@ import { jsonBody } from '../http/body.js';
 import { errorMiddleware } from '../http/errors.js';
 import { securityHeaders } from '../http/security.js';
 import { silentLog, testConfig } from '../monitors/fixtures.js';
-import { membership, orgPolicy } from '../orgs/service.js';
+import { membership, orgPolicy } from '../auth/memberships.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { Clock } from '../scheduler/clock.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createAlerting, type Alerting, type AlertingDeps } from '../alerting/index.js';
-import { createAuth } from '../auth/index.js';
+import { createAuth } from '../orgs/index.js';
 import { loadConfig, withListenPort } from '../config.js';
 import { openOrm, type Orm } from '../db/orm.js';
 import { textArray } from '../db/sql.js';

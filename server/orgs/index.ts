@@ -1,0 +1,62 @@
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
+import { membership, orgPolicy } from '../auth/memberships.js';
+import { invitationRoutes } from './invitation-routes.js';
+import type { SendMail } from './invitation-mail.js';
+import { orgRoutes } from './routes.js';
+import { signup } from './signup.js';
+import { orgGuard, type RequireOrg } from '../auth/authorize.js';
+import { csrfGuard } from '../auth/csrf.js';
+import { AuthEvents } from '../auth/events.js';
+import { principalMiddleware } from '../auth/principal.js';
+import { authRoutes } from '../auth/routes.js';
+import { SESSION_COOKIE, sessionMiddleware, sessionStore, type SessionData } from '../auth/sessions.js';
+import { keyPrincipal } from '../auth/apikeys.js';
+import type { Principal } from '../auth/types.js';
+
+/**
+ * Accounts, composed: auth/ (who is asking: sessions, API keys, CSRF, the org guard) and orgs/
+ * (what they belong to: organizations, members, invitations, signup). Organizations build on auth,
+ * never the reverse, so the composition lives here.
+ */
+export interface Auth {
+  /**
+   * Who opened this (non-Koa) request, e.g. a Socket.IO handshake: the API key given, else the
+   * signed session cookie, checked against the same session store as HTTP.
+   */
+  authenticate(app: Koa, req: IncomingMessage, token?: string): Promise<Principal | undefined>;
+  events: AuthEvents;
+  requireOrg: RequireOrg;
+  /** Session cookie, principal (session or API key), CSRF: in this order, before any route. */
+  middleware(app: Koa): Koa.Middleware[];
+  routers: Router<any>[];
+}
+
+/** `sendMail`: the operator's SMTP server, when configured (invitations are e-mailed through it). */
+export function createAuth(deps: { config: Config; orm: Orm; sendMail?: SendMail }): Auth {
+  const em = () => deps.orm.em.fork();
+  const events = new AuthEvents();
+  const store = sessionStore(em, deps.config.SESSION_IDLE_HOURS * 3600 * 1000);
+  const requireOrg = orgGuard({ membership: (org, user) => membership(em(), org, user), policy: (org) => orgPolicy(em(), org) });
+  return {
+    events,
+    requireOrg,
+    middleware: (app) => [sessionMiddleware(app, deps.config, store), principalMiddleware(em), csrfGuard(deps.config)],
+    async authenticate(app, req, token) {
+      if (token !== undefined) return keyPrincipal(em(), token);
+      const ctx = app.createContext(req, new ServerResponse(req));
+      const sid = ctx.cookies.get(SESSION_COOKIE, { signed: true });
+      if (!sid) return undefined;
+      const data = (await store.get(sid)) as SessionData | null;
+      return data?.userId && data._dbId ? { kind: 'user', userId: data.userId, sessionId: data._dbId } : undefined;
+    },
+    routers: [
+      authRoutes({ config: deps.config, em, events, signup }),
+      orgRoutes({ em, requireOrg, events }),
+      invitationRoutes({ em, requireOrg, publicUrl: deps.config.PUBLIC_URL, sendMail: deps.sendMail }),
+    ],
+  };
+}
