@@ -13,22 +13,15 @@ import { createApp } from './http/app.js';
 import { drain } from './http/drain.js';
 import { Metrics } from './http/prometheus.js';
 import { metricsRoutes, processMetrics } from './metrics.js';
-import { createRealtime, type Realtime } from './realtime/index.js';
-import { DashboardFeed } from './realtime/feed.js';
-import { forwardToDashboards } from './realtime/forward.js';
-import { ensureSelfMonitor } from './monitors/self.js';
-import { dashboardPreload, dashboardRoutes } from './realtime/routes.js';
-import { connectAlerting, createAlerting, monitorAlertSettings, type Alerting, type AlertingTuning } from './alerting/index.js';
-import { systemMailFromUrl } from './alerting/mail.js';
-import type { AlertMessage } from './alerting/sdk.js';
+import { createRealtime, dashboardPreload, dashboardRoutes, DashboardFeed, forwardToDashboards, type Realtime } from './realtime/index.js';
+import { connectAlerting, createAlerting, monitorAlertSettings, systemMailFromUrl, type Alerting, type AlertingTuning, type AlertMessage } from './alerting/index.js';
 import { statusScriptUrl } from './client-build.js';
-import { followMaintenance } from './monitors/maintenance.js';
 import { createStatusPages, type DomainsTuning, type StatusPages } from './statuspages/index.js';
-import { createMonitoring, loadProbes, type Monitoring, type MonitoringTuning } from './monitors/index.js';
+import { createMonitoring, ensureSelfMonitor, followMaintenance, type Monitoring, type MonitoringTuning } from './monitors/index.js';
+import { loadProbes, type ProbeRegistry } from './probes/index.js';
 import { instanceRoutes } from './instance.js';
 import { openApiRoutes } from './openapi.js';
 import { StartupError } from './errors.js';
-import type { ProbeRegistry } from './probes/registry.js';
 import { createLogger, type Logger } from './log.js';
 
 export interface PingPage {

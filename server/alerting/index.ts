@@ -36,6 +36,8 @@ export { checkChannels, deleteMonitorPolicy, getMonitorPolicy, monitorAlertSetti
 export { connectAlerting } from './connect.js';
 export type { StateChange } from './decide.js';
 export type { MaintenanceCheck } from './maintenance.js';
+export { systemMailFromUrl } from './mail.js';
+export type { AlertMessage } from './sdk.js';
 
 /** Knobs for tests; production uses the defaults. */
 export interface AlertingTuning {

@@ -27,6 +27,8 @@ import { allMonitors, monitorsById, monitorVersions } from './store.js';
 export { loadProbes } from '../probes/loader.js';
 export type { MonitorAlertSettings } from './alerts.js';
 export type { MonitoringEvents } from './events.js';
+export { followMaintenance } from './maintenance.js';
+export { ensureSelfMonitor } from './self.js';
 
 /** Knobs for tests and benches; production uses the defaults. */
 export interface MonitoringTuning {

@@ -16,6 +16,10 @@ import type { DashboardFeed } from './feed.js';
 import { packSnapshot } from './pack.js';
 import { setupStatus, type StatusFeed } from './status.js';
 
+export { DashboardFeed } from './feed.js';
+export { forwardToDashboards } from './forward.js';
+export { dashboardPreload, dashboardRoutes } from './routes.js';
+
 export interface Realtime {
   io: Server;
   /** Sends to every dashboard watching the org, on every server process. */
