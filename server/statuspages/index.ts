@@ -27,8 +27,6 @@ import { SnapshotStore } from './store.js';
 import type { Subscriptions } from './subscribe.js';
 
 export type { StatusPageHub } from './hub.js';
-export type { MaintenanceLookup } from '../incidents/schedule.js';
-export type { MonitorStatusChange, OnMonitorStatus } from '../monitors/status-change.js';
 export type { PublicPage } from '../../contracts/status-page.js';
 export type { Subscriptions } from './subscribe.js';
 
