@@ -9,7 +9,8 @@ import type { RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { AutoIncidents } from '../incidents/auto.js';
-import { IncidentEvents } from '../incidents/events.js';
+import { Bus } from '../bus.js';
+import type { IncidentEventMap, IncidentEvents } from '../incidents/events.js';
 import { maintenanceRoutes } from '../incidents/maintenance-routes.js';
 import { incidentRoutes } from '../incidents/routes.js';
 import { MaintenanceSchedule } from '../incidents/schedule.js';
@@ -36,6 +37,8 @@ export interface StatusPagesDeps {
   requireOrg: RequireOrg;
   /** Monitor status changes, e.g. `(fn) => monitoring.events.on('monitor:status', fn)`. */
   onMonitorStatus?: OnMonitorStatus;
+  /** The server's bus (main.ts), where `incident` and `maintenance` go; a bus of its own when absent. */
+  events?: IncidentEvents;
   clock?: Clock;
   /** URL of the built browser script (client/src/status/main.ts); default /assets/status.js. */
   scriptUrl?: string;
@@ -80,7 +83,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   const log = deps.log.child({ component: 'statuspages' });
   const clock = deps.clock ?? systemClock;
   const em = () => deps.orm.em.fork();
-  const events = new IncidentEvents();
+  const events = deps.events ?? new Bus<IncidentEventMap>(log);
   const { maintenanceReloadMs, ...storeTuning } = deps.tuning ?? {};
   const maintenance = new MaintenanceSchedule({ em, clock, log, reloadEveryMs: maintenanceReloadMs });
   const store = new SnapshotStore({ em, clock, log, secret: deps.config.SESSION_SECRET, maintenance, ...storeTuning });
