@@ -115,4 +115,25 @@ describe('the bus in the app', () => {
       for (const off of offs) off();
     }
   });
+
+  it('answers a maintenance write 201 and stores it though a listener of the window starting throws', async () => {
+    const heard: string[] = [];
+    const offs = [
+      app.statusPages.maintenance.on('started', function throwingEdgeListener() {
+        throw new Error('edge listener broke');
+      }),
+      app.statusPages.maintenance.on('started', (w) => heard.push(w.title)),
+    ];
+    try {
+      const now = Date.now();
+      const body = { title: 'Upgrade now', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString() };
+      const res = await owner.post(`/orgs/${orgId}/maintenances`, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const stored = await owner.get(`/orgs/${orgId}/maintenances/${res.body.id}`);
+      expect(stored.status).toBe(200);
+      expect(heard).toEqual(['Upgrade now']);
+    } finally {
+      for (const off of offs) off();
+    }
+  });
 });

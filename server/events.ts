@@ -5,10 +5,11 @@
 import type { AuthEventMap } from './auth/events.js';
 import { Bus } from './bus.js';
 import type { IncidentEventMap } from './incidents/events.js';
+import type { ScheduleEventMap } from './incidents/schedule.js';
 import type { Logger } from './log.js';
 import type { MonitoringEventMap } from './monitors/events.js';
 
-export type DomainEvents = MonitoringEventMap & AuthEventMap & IncidentEventMap;
+export type DomainEvents = MonitoringEventMap & AuthEventMap & IncidentEventMap & ScheduleEventMap;
 export type DomainBus = Bus<DomainEvents>;
 
 export function createBus(log?: Logger): DomainBus {

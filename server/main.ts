@@ -10,6 +10,8 @@
  *   monitor:delete     realtime recent beats (forget) · dashboards
  *   incident           alerting (announceIncident) · dashboards (incident:upsert)
  *   maintenance        alerting (announceMaintenance) · dashboards (maintenance:upsert)
+ *   maintenance:started  status pages (snapshot boundary, then `maintenance` maintenance.started) · monitors enter maintenance (followMaintenance)
+ *   maintenance:ended    status pages (snapshot boundary, then `maintenance` maintenance.ended) · monitors back to pending (followMaintenance)
  *   org:created        self-monitoring (only with PINGPAGE_SELF_MONITOR)
  *   sessions:revoked   realtime: disconnect the sessions' sockets
  *   member:removed     realtime: the user's sockets leave the org's room
@@ -18,7 +20,7 @@
  *
  * Emitters: monitoring (engine, service) the first four; incidents and maintenance routes,
  * auto-incidents and the maintenance schedule's edges (statuspages/index.ts) `incident` and
- * `maintenance`; auth and org routes the rest. A listener that throws or rejects is logged and
+ * `maintenance`; the maintenance schedule's timer `maintenance:started`/`ended`; auth and org routes the rest. A listener that throws or rejects is logged and
  * counted (bus.failures) and never reaches the route or check that emitted.
  */
 import http from 'node:http';
