@@ -35,7 +35,7 @@ import { createLogger } from '../server/log.js';
 import { allowAll, seedOrg, silentLog } from '../server/monitors/fixtures.js';
 import { createMonitoring, loadProbes } from '../server/monitors/index.js';
 import type { TargetPorts } from './targets.js';
-import { MonitoringEvents } from '../server/monitors/events.js';
+import { createBus } from '../server/events.js';
 import type { MonitorStatus } from '../contracts/monitors.js';
 import { createStatusPages } from '../server/statuspages/index.js';
 import { pageCreate } from '../server/statuspages/schemas.js';
@@ -146,7 +146,7 @@ async function main() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const cfg = withListenPort(config, (server.address() as AddressInfo).port);
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
-  const events = new MonitoringEvents();
+  const events = createBus(logger);
   const auth = createAuth({ config: cfg, orm });
   const sp = createStatusPages({ config: cfg, log: logger, orm, requireOrg: auth.requireOrg, onMonitorStatus: (fn) => events.on('monitor:status', fn) });
   const app = createApp({

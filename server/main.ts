@@ -1,3 +1,28 @@
+/**
+ * The composition root. Domain events go through ONE bus (server/bus.ts, map in server/events.ts),
+ * made here; who listens to what, in delivery order (all wired below):
+ *
+ *   event              listeners
+ *   heartbeat          alerting (connectAlerting: onHeartbeat) · realtime recent beats (feed.follow) · dashboards (forwardToDashboards)
+ *   monitor:status     alerting (onStateChange) · status pages (store.monitorStatus + auto-incidents, at statusPages.start) ·
+ *                      realtime recent beats · dashboards
+ *   monitor:upsert     dashboards
+ *   monitor:delete     realtime recent beats (forget) · dashboards
+ *   incident           alerting (announceIncident) · dashboards (incident:upsert)
+ *   maintenance        alerting (announceMaintenance) · dashboards (maintenance:upsert)
+ *   maintenance:started  status pages (snapshot boundary, then `maintenance` maintenance.started) · monitors enter maintenance (followMaintenance)
+ *   maintenance:ended    status pages (snapshot boundary, then `maintenance` maintenance.ended) · monitors back to pending (followMaintenance)
+ *   org:created        self-monitoring (only with PINGPAGE_SELF_MONITOR)
+ *   sessions:revoked   realtime: disconnect the sessions' sockets
+ *   member:removed     realtime: the user's sockets leave the org's room
+ *   key:revoked        realtime: disconnect the key's sockets
+ *   key:narrowed       realtime: disconnect the key's sockets
+ *
+ * Emitters: monitoring (engine, service) the first four; incidents and maintenance routes,
+ * auto-incidents and the maintenance schedule's edges (statuspages/index.ts) `incident` and
+ * `maintenance`; the maintenance schedule's timer `maintenance:started`/`ended`; auth and org routes the rest. A listener that throws or rejects is logged and
+ * counted (bus.failures) and never reaches the route or check that emitted.
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -23,6 +48,7 @@ import { instanceRoutes } from './instance.js';
 import { openApiRoutes } from './openapi.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { createBus, type DomainBus } from './events.js';
 
 export interface PingPage {
   config: Config;
@@ -35,6 +61,8 @@ export interface PingPage {
   probes: ProbeRegistry;
   statusPages: StatusPages;
   alerting: Alerting;
+  /** The one domain event bus (the table at the top of this file). */
+  bus: DomainBus;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   url: string;
   /** The embedded PostgreSQL, when DATABASE_URL was unset. */
@@ -114,16 +142,18 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const systemMail = cfg.SMTP_URL && cfg.MAIL_FROM ? systemMailFromUrl(cfg.SMTP_URL, cfg.MAIL_FROM) : undefined;
     // Alerting (made below) owns the e-mail notifier and its timeouts.
     const sendMail = systemMail && ((to: string, message: AlertMessage) => alerting.sender.toAddress(to, message));
-    const auth = createAuth({ config: cfg, orm, sendMail });
+    const bus = createBus(log.child({ component: 'bus' }));
+    const auth = createAuth({ config: cfg, orm, sendMail, events: bus });
     // A monitor's `alerts` are alerting's policies; handed in, since alerting listens to monitoring.
-    const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, alerts: monitorAlertSettings, tuning: opts.monitoring });
+    const monitoring = createMonitoring({ config: cfg, log, orm, requireOrg: auth.requireOrg, probes, alerts: monitorAlertSettings, tuning: opts.monitoring, events: bus });
     stopMonitoring = () => monitoring.stop();
     const statusPages = createStatusPages({
       config: cfg,
       log,
       orm,
       requireOrg: auth.requireOrg,
-      onMonitorStatus: (fn) => monitoring.events.on('monitor:status', fn),
+      onMonitorStatus: (fn) => bus.on('monitor:status', fn),
+      events: bus,
       scriptUrl: statusScriptUrl(opts.clientDir),
       domains: opts.domains,
       // The page's "Subscribe to updates" form signs up through alerting (created next: it needs the maintenance schedule).
@@ -139,7 +169,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       tuning: opts.alerting,
     });
     cleanup.push(() => alerting.stop());
-    cleanup.push(connectAlerting(alerting, { monitoring: monitoring.events, incidents: statusPages.events }, log));
+    cleanup.push(connectAlerting(alerting, { monitoring: bus, incidents: bus }, log));
     const metrics = new Metrics();
     cleanup.push(processMetrics(metrics));
     // What dashboards are fed, over REST and the socket alike.
@@ -179,15 +209,19 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     handler = (req, res) => statusPages.fastPath(req, res) || void koa(req, res);
     const realtime = await createRealtime({ server, app, config: cfg, log, orm, auth, feed, statusFeed: statusPages.hub });
     cleanup.push(() => realtime.close()); // first at shutdown: upgraded sockets would hold the server open
-    forwardToDashboards(monitoring.events, realtime);
-    statusPages.events.on('incident', (e) => realtime.toOrg(e.orgId, 'incident:upsert', e.incident));
-    statusPages.events.on('maintenance', (e) => realtime.toOrg(e.orgId, 'maintenance:upsert', e.maintenance));
+    forwardToDashboards(bus, realtime);
+    bus.on('incident', function incidentToDashboards(e) {
+      realtime.toOrg(e.orgId, 'incident:upsert', e.incident);
+    });
+    bus.on('maintenance', function maintenanceToDashboards(e) {
+      realtime.toOrg(e.orgId, 'maintenance:upsert', e.maintenance);
+    });
     await monitoring.start();
     if (cfg.PINGPAGE_SELF_MONITOR) {
       // Once per install, when the first organization exists (now, or at the first signup).
       const selfMonitor = () => ensureSelfMonitor(orm.em.fork(), monitoring.service, cfg.PUBLIC_URL, log).catch((err) => log.warn({ err }, 'self-monitoring check failed'));
       await selfMonitor();
-      auth.events.on('org:created', () => void selfMonitor());
+      bus.on('org:created', () => void selfMonitor());
     }
     await followMaintenance(statusPages.maintenance, monitoring.engine, orm, log);
     await alerting.start();
@@ -217,6 +251,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       probes,
       statusPages,
       alerting,
+      bus,
       embedded,
       setupCode,
       url: `http://${host}:${addr.port}`,

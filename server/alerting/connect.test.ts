@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IncidentEvents } from '../incidents/events.js';
+import { Bus } from '../bus.js';
+import type { IncidentEventMap } from '../incidents/events.js';
 import { createLogger } from '../log.js';
-import { MonitoringEvents } from '../monitors/events.js';
+import type { MonitoringEventMap } from '../monitors/events.js';
 import { startAlertingHarness, type AlertingHarness } from '../testing/alerting.js';
 import { httpReceiver, type HttpReceiver } from '../testing/receivers.js';
 import { insertChannel } from './channels/store.js';
@@ -12,8 +13,8 @@ import { putPolicy } from './policies/store.js';
 let h: AlertingHarness;
 let receiver: HttpReceiver;
 let orgId: string;
-const monitoring = new MonitoringEvents();
-const incidents = new IncidentEvents();
+const monitoring = new Bus<MonitoringEventMap>();
+const incidents = new Bus<IncidentEventMap>();
 let disconnect: () => void;
 
 beforeAll(async () => {

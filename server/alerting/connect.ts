@@ -10,7 +10,7 @@ import type { MonitoringEvents } from '../monitors/events.js';
 import type { Alerting } from './index.js';
 import type { MaintenanceEvent } from './subscribers/announce.js';
 
-const MAINTENANCE: Record<IncidentEventMap['maintenance'][0]['event'], MaintenanceEvent | undefined> = {
+const MAINTENANCE: Record<IncidentEventMap['maintenance']['event'], MaintenanceEvent | undefined> = {
   'maintenance.created': 'maintenance.scheduled',
   // Rescheduled or reworded: subscribers hear about it again (one notice per edit).
   'maintenance.updated': 'maintenance.scheduled',
@@ -27,20 +27,15 @@ export function connectAlerting(alerting: Alerting, sources: { monitoring: Monit
   ];
   const incidents = sources.incidents;
   if (incidents) {
-    const onIncident = ({ event, incident }: IncidentEventMap['incident'][0]) => {
+    const onIncident = ({ event, incident }: IncidentEventMap['incident']) => {
       if (event === 'incident.deleted') return;
       alerting.announceIncident({ incidentId: incident.id }).catch(failed(event));
     };
-    const onMaintenance = ({ event, maintenance }: IncidentEventMap['maintenance'][0]) => {
+    const onMaintenance = ({ event, maintenance }: IncidentEventMap['maintenance']) => {
       const as = MAINTENANCE[event];
       if (as) alerting.announceMaintenance({ maintenanceId: maintenance.id, event: as }).catch(failed(event));
     };
-    incidents.on('incident', onIncident);
-    incidents.on('maintenance', onMaintenance);
-    off.push(
-      () => incidents.off('incident', onIncident),
-      () => incidents.off('maintenance', onMaintenance),
-    );
+    off.push(incidents.on('incident', onIncident), incidents.on('maintenance', onMaintenance));
   }
   return () => off.forEach((f) => f());
 }

@@ -4,8 +4,8 @@
  * edges. Windows are read from the database on every write and once a minute (another node's
  * writes); the edges themselves come from a timer on the injected clock.
  */
-import { EventEmitter } from 'node:events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Bus, type EventBus } from '../bus.js';
 import { rows } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../scheduler/clock.js';
@@ -29,12 +29,13 @@ export interface MaintenanceWindow {
   pageIds: string[];
 }
 
-export interface ScheduleEvents {
-  started: [MaintenanceWindow];
-  ended: [MaintenanceWindow];
+/** A window's edges, on the server's bus (server/events.ts). */
+export interface ScheduleEventMap {
+  'maintenance:started': MaintenanceWindow;
+  'maintenance:ended': MaintenanceWindow;
 }
 
-export class MaintenanceSchedule extends EventEmitter<ScheduleEvents> implements MaintenanceLookup {
+export class MaintenanceSchedule implements MaintenanceLookup {
   #windows: MaintenanceWindow[] = [];
   /** Windows announced as started and not yet as ended. */
   #active = new Map<string, MaintenanceWindow>();
@@ -49,9 +50,18 @@ export class MaintenanceSchedule extends EventEmitter<ScheduleEvents> implements
       log: Logger;
       /** How often windows are re-read from the database, ms. */
       reloadEveryMs?: number;
+      /** Where the edges go (the server's bus); a bus of its own when absent. */
+      events?: EventBus<ScheduleEventMap>;
     },
   ) {
-    super();
+    this.#events = deps.events ?? new Bus<ScheduleEventMap>(deps.log);
+  }
+
+  readonly #events: EventBus<ScheduleEventMap>;
+
+  /** Listens to a window's start or end (`maintenance:started`/`maintenance:ended` on the bus); returns the unsubscribe. */
+  on(edge: 'started' | 'ended', listener: (w: MaintenanceWindow) => void): () => void {
+    return this.#events.on(edge === 'started' ? 'maintenance:started' : 'maintenance:ended', listener);
   }
 
   async start(): Promise<void> {
@@ -117,13 +127,13 @@ export class MaintenanceSchedule extends EventEmitter<ScheduleEvents> implements
       const is = active.get(id);
       if (!is || !sameMonitors(is, was)) {
         this.#active.delete(id);
-        this.emit('ended', was);
+        this.#events.emit('maintenance:ended', was);
       }
     }
     for (const [id, w] of active) {
       if (!this.#active.has(id)) {
         this.#active.set(id, w);
-        this.emit('started', w);
+        this.#events.emit('maintenance:started', w);
       } else this.#active.set(id, w);
     }
     const reloadEvery = this.deps.reloadEveryMs ?? 60_000;

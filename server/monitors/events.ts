@@ -1,8 +1,8 @@
 /**
  * What monitoring tells the rest of the server: realtime forwards these to dashboards, alerting
- * decides on them. Listeners run synchronously in emit order; one that throws is reported and
- * does not stop the others (or the check that emitted).
+ * decides on them (through the one bus: server/bus.ts).
  */
+import type { EventBus } from '../bus.js';
 import type { ProbeProblem } from '../../plugins/sdk.js';
 import type { MonitorJson, MonitorStatus } from '../../contracts/monitors.js';
 
@@ -41,28 +41,5 @@ export interface MonitoringEventMap {
   'monitor:delete': { orgId: string; monitorId: string };
 }
 
-type Listener<T> = (payload: T) => void;
-
-export class MonitoringEvents {
-  readonly #listeners = new Map<keyof MonitoringEventMap, Set<Listener<never>>>();
-
-  constructor(private readonly onListenerError: (err: unknown, event: string) => void = () => {}) {}
-
-  /** Subscribes; returns the unsubscribe function. */
-  on<K extends keyof MonitoringEventMap>(event: K, listener: Listener<MonitoringEventMap[K]>): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
-  }
-
-  emit<K extends keyof MonitoringEventMap>(event: K, payload: MonitoringEventMap[K]): void {
-    for (const listener of this.#listeners.get(event) ?? []) {
-      try {
-        (listener as Listener<MonitoringEventMap[K]>)(payload);
-      } catch (err) {
-        this.onListenerError(err, event);
-      }
-    }
-  }
-}
+/** The server's one bus (server/events.ts), as monitoring sees it. */
+export type MonitoringEvents = EventBus<MonitoringEventMap>;

@@ -19,7 +19,8 @@ import { HeartbeatWriter, type WriterOptions } from '../results/writer.js';
 import type { Clock } from '../scheduler/clock.js';
 import { Runner } from '../scheduler/runner.js';
 import { CheckEngine, probeContext } from './engine.js';
-import { MonitoringEvents } from './events.js';
+import { Bus } from '../bus.js';
+import type { MonitoringEventMap, MonitoringEvents } from './events.js';
 import { monitorRoutes } from './routes.js';
 import { MonitorService } from './service.js';
 import { allMonitors, monitorsById, monitorVersions } from './store.js';
@@ -55,6 +56,8 @@ export interface MonitoringDeps {
   log: Logger;
   orm: Orm;
   requireOrg: RequireOrg;
+  /** The server's bus (main.ts), where `heartbeat` and `monitor:*` go; a bus of its own when absent. */
+  events?: MonitoringEvents;
   /** From loadProbes(config), called before the database starts so a bad plugin fails fast. */
   probes: ProbeRegistry;
   /** A monitor's `alerts`, kept by alerting (main.ts passes alerting's); absent: monitors carry none. */
@@ -79,7 +82,7 @@ export interface Monitoring {
 export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const { config, orm, probes, tuning = {} } = deps;
   const log = deps.log.child({ component: 'monitoring' });
-  const events = new MonitoringEvents((err, event) => log.error({ err, event }, 'a monitoring event listener threw'));
+  const events = deps.events ?? new Bus<MonitoringEventMap>(log);
   const policy = outboundPolicy(config);
   const memory = new ByteBudget(tuning.memoryBytes ?? config.PINGPAGE_PROBE_MEMORY_MB * 1024 * 1024);
   const runner = new Runner({

@@ -10,7 +10,8 @@ import { orgRoutes } from './routes.js';
 import { signup } from './signup.js';
 import { orgGuard, type RequireOrg } from '../auth/authorize.js';
 import { csrfGuard } from '../auth/csrf.js';
-import { AuthEvents } from '../auth/events.js';
+import { Bus } from '../bus.js';
+import type { AuthEventMap, AuthEvents } from '../auth/events.js';
 import { principalMiddleware } from '../auth/principal.js';
 import { authRoutes } from '../auth/routes.js';
 import { SESSION_COOKIE, sessionMiddleware, sessionStore, type SessionData } from '../auth/sessions.js';
@@ -35,10 +36,13 @@ export interface Auth {
   routers: Router<any>[];
 }
 
-/** `sendMail`: the operator's SMTP server, when configured (invitations are e-mailed through it). */
-export function createAuth(deps: { config: Config; orm: Orm; sendMail?: SendMail }): Auth {
+/**
+ * `sendMail`: the operator's SMTP server, when configured (invitations are e-mailed through it).
+ * `events`: the server's bus (main.ts); a bus of its own when absent.
+ */
+export function createAuth(deps: { config: Config; orm: Orm; sendMail?: SendMail; events?: AuthEvents }): Auth {
   const em = () => deps.orm.em.fork();
-  const events = new AuthEvents();
+  const events = deps.events ?? new Bus<AuthEventMap>();
   const store = sessionStore(em, deps.config.SESSION_IDLE_HOURS * 3600 * 1000);
   const requireOrg = orgGuard({ membership: (org, user) => membership(em(), org, user), policy: (org) => orgPolicy(em(), org) });
   return {

@@ -100,10 +100,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
   };
   const onMember = ({ orgId, userId }: { orgId: string; userId: string }) => dashboard.in(rooms.user(userId)).socketsLeave(rooms.org(orgId));
   const onKey = ({ keyId }: { keyId: string }) => dashboard.in(rooms.key(keyId)).disconnectSockets(true);
-  ev.on('sessions:revoked', onSessions);
-  ev.on('member:removed', onMember);
-  ev.on('key:revoked', onKey);
-  ev.on('key:narrowed', onKey);
+  const stopRevocations = [ev.on('sessions:revoked', onSessions), ev.on('member:removed', onMember), ev.on('key:revoked', onKey), ev.on('key:narrowed', onKey)];
 
   return {
     io,
@@ -113,10 +110,7 @@ export async function createRealtime(deps: RealtimeDeps): Promise<Realtime> {
       (dashboard.to(rooms.org(orgId)).emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
     },
     async close() {
-      ev.off('sessions:revoked', onSessions);
-      ev.off('member:removed', onMember);
-      ev.off('key:revoked', onKey);
-      ev.off('key:narrowed', onKey);
+      for (const off of stopRevocations) off();
       stopStatus();
       io.disconnectSockets(true);
       io.engine.close(); // not io.close(): that would also close the HTTP server before it drained

@@ -9,7 +9,9 @@ import type { RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { AutoIncidents } from '../incidents/auto.js';
-import { IncidentEvents } from '../incidents/events.js';
+import { Bus, type EventBus } from '../bus.js';
+import type { IncidentEventMap } from '../incidents/events.js';
+import type { ScheduleEventMap } from '../incidents/schedule.js';
 import { maintenanceRoutes } from '../incidents/maintenance-routes.js';
 import { incidentRoutes } from '../incidents/routes.js';
 import { MaintenanceSchedule } from '../incidents/schedule.js';
@@ -37,6 +39,8 @@ export interface StatusPagesDeps {
   requireOrg: RequireOrg;
   /** Monitor status changes, e.g. `(fn) => monitoring.events.on('monitor:status', fn)`. */
   onMonitorStatus?: OnMonitorStatus;
+  /** The server's bus (main.ts), where `incident` and `maintenance` go; a bus of its own when absent. */
+  events?: EventBus<IncidentEventMap & ScheduleEventMap>;
   clock?: Clock;
   /** URL of the built browser script (client/src/status/main.ts); default /assets/status.js. */
   scriptUrl?: string;
@@ -69,7 +73,7 @@ export interface StatusPages {
   /** Maintenance windows: `isInMaintenance(monitorId, at)`, and `started`/`ended` events. */
   maintenance: MaintenanceSchedule;
   /** `incident` and `maintenance` events for dashboards and alerting. */
-  events: IncidentEvents;
+  events: EventBus<IncidentEventMap & ScheduleEventMap>;
   autoIncidents: AutoIncidents;
   /** Custom domain proofs: Verify, and the daily re-check. */
   domains: DomainVerifier;
@@ -81,9 +85,9 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   const log = deps.log.child({ component: 'statuspages' });
   const clock = deps.clock ?? systemClock;
   const em = () => deps.orm.em.fork();
-  const events = new IncidentEvents();
+  const events = deps.events ?? new Bus<IncidentEventMap & ScheduleEventMap>(log);
   const { maintenanceReloadMs, ...storeTuning } = deps.tuning ?? {};
-  const maintenance = new MaintenanceSchedule({ em, clock, log, reloadEveryMs: maintenanceReloadMs });
+  const maintenance = new MaintenanceSchedule({ em, clock, log, reloadEveryMs: maintenanceReloadMs, events });
   const store = new SnapshotStore({ em, clock, log, secret: deps.config.SESSION_SECRET, maintenance, ...storeTuning });
   const refresh = (ids: string[]) => store.refreshPages(ids);
   const domains = new DomainVerifier({ em, lookup: serverNameResolver(deps.config).resolveTxt, clock: deps.domains?.clock ?? clock, log, refresh });
