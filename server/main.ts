@@ -236,6 +236,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     metrics.gauge('pingpage_probe_memory_waiting', 'Checks waiting for memory to hold a reply', () => monitoring.memory.stats.queued);
     metrics.gauge('pingpage_heartbeats_dropped_total', 'Results dropped because the write queue was full', () => monitoring.writer.stats.dropped);
     metrics.gauge('pingpage_heartbeats_written_total', 'Results written', () => monitoring.writer.stats.written);
+    metrics.gauge('pingpage_event_listener_failures_total', 'Domain event listeners that threw or rejected (logged; the write that emitted stood)', () => bus.failures);
     metrics.gauge('pingpage_realtime_sockets', 'Connected Socket.IO clients by namespace', () =>
       ['/dashboard', '/status'].map((n) => [{ namespace: n }, realtime.io.of(n).sockets.size] as [Record<string, string>, number]),
     );

@@ -46,6 +46,7 @@ describe('/metrics', () => {
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(text).toMatch(/^pingpage_http_request_duration_seconds_count\{method="POST",status="2xx"\} \d+$/m);
     expect(text).toMatch(/^pingpage_realtime_sockets\{namespace="\/dashboard"\} 0$/m);
+    expect(text).toMatch(/^pingpage_event_listener_failures_total 0$/m);
   });
 
   it("answers the first account's session and PINGPAGE_ADMINS' sessions, whatever the email's case", async () => {
