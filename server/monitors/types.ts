@@ -1,24 +1,9 @@
 /** The monitor as the server holds it; its API answer and status vocabulary are in contracts/monitors.ts. */
-import type { Assertion, MonitorJson, MonitorStatus } from '../../contracts/monitors.js';
+import type { MonitorJson } from '../../contracts/monitors.js';
 
-export interface Monitor {
-  id: string;
+/** The monitor as the server holds it: its API answer's fields with real dates, and what only the server knows. */
+export interface Monitor extends Omit<MonitorJson, 'statusSince' | 'createdAt' | 'updatedAt'> {
   orgId: string;
-  name: string;
-  /** Probe plugin id, e.g. 'http'. */
-  probe: string;
-  /** The plugin config as the user gave it (validated by the plugin's schema when saved). */
-  config: Record<string, unknown>;
-  /** Seconds between checks. */
-  intervalSeconds: number;
-  /** Seconds one check may take. */
-  timeoutSeconds: number;
-  /** Consecutive failures tolerated before the monitor is down. */
-  retries: number;
-  assertions: Assertion[];
-  tags: string[];
-  paused: boolean;
-  status: MonitorStatus;
   statusSince: Date;
   /** 'CODE: message' of the check that set the status; null for up, pending and paused. */
   statusReason: string | null;

@@ -8,21 +8,14 @@ import type { MonitorStatus } from '../../contracts/monitors.js';
 import { checkedTimes } from '../results/rollups.js';
 import type { CheckedTime } from '../../contracts/uptime.js';
 import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
-import type { FooterLink } from '../../contracts/status-page-admin.js';
+import type { ComponentJson, FooterLink } from '../../contracts/status-page-admin.js';
 
 const DAY_MS = 86_400_000;
 /** Days of uptime bars and incident history a page shows. */
 export const HISTORY_DAYS = 90;
 
-export interface ComponentRecord {
-  id: string;
-  name: string;
-  description: string | null;
-  group: string | null;
-  position: number;
-  monitorIds: string[];
-  showUptime: boolean;
-  showLatency: boolean;
+/** A component as the page holds it: its API answer, with the status kept for a component without monitors. */
+export interface ComponentRecord extends Omit<ComponentJson, 'status'> {
   /** The status of a component without monitors. */
   manualStatus: ComponentStatus;
 }
