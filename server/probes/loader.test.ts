@@ -38,6 +38,8 @@ const files: Record<string, string> = {
     configSchema: { type: 'object' }, async run() {} };`,
   'bad-version.mjs': good('ver').replace("'1.2.3'", "'latest'"),
   'throws.mjs': `throw new Error('boom at import');`,
+  'long-label.mjs': good('longlabel', `metadataLabels: { status: '${'x'.repeat(101)}' },`),
+  'empty-label.mjs': good('emptylabel', `metadataLabels: { status: '  ' },`),
   'blamed.mjs': good('blamed', `targetKey() { throw new Error('thrown by the plugin'); },`),
 };
 for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
@@ -91,6 +93,8 @@ describe('probe plugin loading', () => {
     [['./good.mjs', './dup-echo.mjs'], 'PINGPAGE_PLUGINS: ./dup-echo.mjs: probe id "echo" is already taken by plugin ./good.mjs'],
     [['./missing.mjs'], expect.stringMatching(/^PINGPAGE_PLUGINS: \.\/missing\.mjs: cannot be loaded \(.*missing\.mjs/)],
     [['./throws.mjs'], 'PINGPAGE_PLUGINS: ./throws.mjs: cannot be loaded (boom at import)'],
+    [['./long-label.mjs'], expect.stringMatching(/^PINGPAGE_PLUGINS: \.\/long-label\.mjs: metadataLabels\.status\b/)],
+    [['./empty-label.mjs'], expect.stringMatching(/^PINGPAGE_PLUGINS: \.\/empty-label\.mjs: metadataLabels\.status\b.*must not be empty/)],
     [['pingpage-probe-not-installed'], expect.stringMatching(/^PINGPAGE_PLUGINS: pingpage-probe-not-installed: cannot be loaded \(/)],
   ])('%j refuses to start: %s', async (plugins, message) => {
     expect(await loadError(plugins)).toEqual(message);
