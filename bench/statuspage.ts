@@ -29,7 +29,7 @@ import pino from 'pino';
 import { createAuth } from '../server/orgs/index.js';
 import { loadConfig, withListenPort } from '../server/config.js';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
-import { openOrm } from '../server/db/orm.js';
+import { openDatabase } from '../server/database.js';
 import { createApp } from '../server/http/app.js';
 import { createLogger } from '../server/log.js';
 import { allowAll, seedOrg, silentLog } from '../server/monitors/fixtures.js';
@@ -89,7 +89,7 @@ async function main() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pp-bench-status-'));
   chmodSync(tmp, 0o755);
   const db = await database(tmp);
-  const orm = await openOrm(db.url, { poolMax: 10 });
+  const orm = await openDatabase(db.url, { poolMax: 10 });
   const exec = (sql: string, params: unknown[] = []) => orm.em.getConnection().execute(sql, params, 'run');
 
   log(`seeding ${COMPONENTS} monitors, 90 days of rollups, a 50-component page`);
@@ -166,7 +166,7 @@ async function main() {
   const koaBase = `http://127.0.0.1:${(koaOnly.address() as AddressInfo).port}`;
   await sp.start();
   // Its own connection pool, so its statements (results written, monitors reconciled) are told apart.
-  const monitoringOrm = await openOrm(db.url, { poolMax: 4 });
+  const monitoringOrm = await openDatabase(db.url, { poolMax: 4 });
   let monitoringQueries = 0;
   monitoringOrm.em.getConnection().getKnex().on('query', () => monitoringQueries++);
   const monitoring = createMonitoring({ config: cfg, log: silentLog, orm: monitoringOrm, requireOrg: allowAll(principal), probes: await loadProbes({ PINGPAGE_PLUGINS: [] }) });

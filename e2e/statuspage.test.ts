@@ -16,7 +16,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuth } from '../server/orgs/index.js';
 import { loadConfig, withListenPort } from '../server/config.js';
-import { openOrm, type Orm } from '../server/db/orm.js';
+import { type Orm } from '../server/db/orm.js';
+import { openDatabase } from '../server/database.js';
 import { createApp } from '../server/http/app.js';
 import { createLogger } from '../server/log.js';
 import { seedMonitors } from '../server/monitors/fixtures.js';
@@ -64,7 +65,7 @@ async function buildStatusScript(): Promise<void> {
 
 async function startStack(): Promise<void> {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 8 });
+  orm = await openDatabase(db.url, { poolMax: 8 });
   const log = createLogger('silent');
   server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -33,7 +33,8 @@ import { createAuth } from './orgs/index.js';
 import { withListenPort, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
-import { openOrm, type Orm } from './db/orm.js';
+import { type Orm } from './db/orm.js';
+import { openDatabase } from './database.js';
 import { createApp } from './http/app.js';
 import { drain } from './http/drain.js';
 import { Metrics } from './http/prometheus.js';
@@ -107,7 +108,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       url = embedded.url;
       log.info({ dir: config.DATA_DIR, cluster: embedded.dir, port: embedded.port }, 'embedded PostgreSQL started');
     }
-    const orm = await openOrm(url);
+    const orm = await openDatabase(url);
     cleanup.push(() => orm.close());
 
     // Runs after the HTTP drain at shutdown (cleanup unwinds in reverse): a check still in flight keeps its heartbeat.

@@ -11,7 +11,8 @@ import Koa from 'koa';
 import { orgGuard } from '../auth/authorize.js';
 import type { Role } from '../../contracts/auth.js';
 import type { Principal } from '../auth/types.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { jsonBody } from '../http/body.js';
 import { errorMiddleware } from '../http/errors.js';
 import { securityHeaders } from '../http/security.js';
@@ -57,7 +58,7 @@ export async function proveDomains(orm: Orm, store: StatusPages['store']): Promi
 
 export async function startHarness(opts: { clock?: Clock; tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number } } = {}): Promise<Harness> {
   const db = await createTestDatabase();
-  const orm = await openOrm(db.url, { poolMax: 6 });
+  const orm = await openDatabase(db.url, { poolMax: 6 });
   const config = testConfig();
   const monitorEvents = new EventEmitter<{ status: [MonitorStatusChange] }>();
   const em = () => orm.em.fork();

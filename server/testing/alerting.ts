@@ -12,7 +12,8 @@ import path from 'node:path';
 import { createAlerting, type Alerting, type AlertingDeps } from '../alerting/index.js';
 import { createAuth } from '../orgs/index.js';
 import { loadConfig, withListenPort } from '../config.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { textArray } from '../db/sql.js';
 import { createApp } from '../http/app.js';
 import { createLogger } from '../log.js';
@@ -44,7 +45,7 @@ export async function startAlertingHarness(
 ): Promise<AlertingHarness> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pingpage-alerting-'));
-  const orm = await openOrm(db.url, { poolMax: 8 });
+  const orm = await openDatabase(db.url, { poolMax: 8 });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
