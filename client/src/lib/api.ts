@@ -1,14 +1,13 @@
 /** The REST client: JSON in and out, errors as ApiError carrying the API's code and field details. */
-export interface FieldIssue {
-  path: string;
-  code: string;
-  message: string;
-}
+import type { ApiErrorCode, FieldIssue } from '../../../contracts/errors.js';
+
+/** The API's codes, and the client's own: the server could not be reached, or answered without one. */
+export type ClientErrorCode = ApiErrorCode | 'NETWORK' | `HTTP_${number}`;
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ClientErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
