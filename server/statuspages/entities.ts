@@ -79,8 +79,12 @@ export const StatusComponentMonitor = defineEntity({
   indexes: [{ name: 'status_component_monitors_monitor_idx', properties: ['monitor'] }],
 });
 
-/** incidents/ reads these entities by name through the fields it names: they must keep providing them. */
-type Provides<T, Fields> = T extends Fields ? true : false;
-export const incidentsReadsHold: [Provides<StatusPageRow, PageFields>, Provides<StatusComponentRow, ComponentFields>, Provides<InferEntity<typeof StatusComponentMonitor>, ComponentMonitorFields>] = [true, true, true];
+/** incidents/ reads these entities by name through the fields it names: this does not compile once they stop providing them. */
+type Provides<Row extends Fields, Fields> = Row;
+export type IncidentsReads = [
+  Provides<StatusPageRow, PageFields>,
+  Provides<StatusComponentRow, ComponentFields>,
+  Provides<InferEntity<typeof StatusComponentMonitor>, ComponentMonitorFields>,
+];
 
 export const statusPagesEntities = [StatusPage, StatusComponent, StatusComponentMonitor];
