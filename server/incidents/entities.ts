@@ -3,7 +3,7 @@
  * windows (with the monitors, components and pages they cover). Status pages and components
  * belong to statuspages/, a domain above this one: referenced by name (db/entity.ts `above`).
  */
-import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
+import { defineEntity, p, type EntitySchema, type InferEntity } from '@mikro-orm/postgresql';
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from '../../contracts/vocab.js';
 import { Org, User } from '../auth/entities.js';
 import { above, fk } from '../db/entity.js';
@@ -11,6 +11,32 @@ import { Monitor } from '../monitors/entities.js';
 
 const StatusPage = above('StatusPage');
 const StatusComponent = above('StatusComponent');
+
+/**
+ * What this domain reads of status pages, their components and which monitors feed them (to
+ * check an incident's targets, to open automatic incidents, to find the monitors a maintenance
+ * covers): the fields it needs, on the entities statuspages/ defines, named like `above`.
+ * statuspages/entities.ts does not compile when its entities stop providing these fields.
+ */
+export interface PageFields {
+  id: string;
+  org: { id: string };
+  autoIncidents: boolean;
+}
+export interface ComponentFields {
+  id: string;
+  page: PageFields;
+  name: string;
+  position: number;
+}
+export interface ComponentMonitorFields {
+  component: ComponentFields;
+  monitor: { id: string };
+}
+const readOf = <T extends object>(name: string) => above(name) as unknown as EntitySchema<T, never>;
+export const PageOf = readOf<PageFields>('StatusPage');
+export const ComponentOf = readOf<ComponentFields>('StatusComponent');
+export const ComponentMonitorOf = readOf<ComponentMonitorFields>('StatusComponentMonitor');
 
 export const Incident = defineEntity({
   name: 'Incident',

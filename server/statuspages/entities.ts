@@ -3,6 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 import { COMPONENT_STATUSES } from '../../contracts/vocab.js';
 import { Org } from '../auth/entities.js';
 import { fk } from '../db/entity.js';
+import type { ComponentFields, ComponentMonitorFields, PageFields } from '../incidents/entities.js';
 import { Monitor } from '../monitors/entities.js';
 
 export const StatusPage = defineEntity({
@@ -77,5 +78,13 @@ export const StatusComponentMonitor = defineEntity({
   },
   indexes: [{ name: 'status_component_monitors_monitor_idx', properties: ['monitor'] }],
 });
+
+/** incidents/ reads these entities by name through the fields it names: this does not compile once they stop providing them. */
+type Provides<Row extends Fields, Fields> = Row;
+export type IncidentsReads = [
+  Provides<StatusPageRow, PageFields>,
+  Provides<StatusComponentRow, ComponentFields>,
+  Provides<InferEntity<typeof StatusComponentMonitor>, ComponentMonitorFields>,
+];
 
 export const statusPagesEntities = [StatusPage, StatusComponent, StatusComponentMonitor];
