@@ -42,25 +42,39 @@ export interface LastDelivery {
   error?: { code: string; message: string };
 }
 
-/**
- * The latest finished delivery of each channel that has one: one index lookup per channel
- * (alert_outbox_channel_finished_idx), all of them at once.
- */
+/** The latest finished delivery of each channel that has one: one index lookup per channel. */
 export async function lastDeliveries(em: EntityManager, channelIds: readonly string[]): Promise<Map<string, LastDelivery>> {
-  const latest = await Promise.all(
-    [...new Set(channelIds)].map(async (id) => {
-      const d = await em.findOne(
-        AlertOutbox,
-        { channel: id, state: { $in: ['delivered', 'failed'] } },
-        { orderBy: { seq: 'desc' }, fields: ['state', 'event', 'deliveredAt', 'lastAttemptAt', 'createdAt', 'lastError'], disableIdentityMap: true },
-      );
-      if (!d) return undefined;
-      const at = d.deliveredAt ?? d.lastAttemptAt ?? d.createdAt;
-      const last: LastDelivery = { at: at.toISOString(), ok: d.state === 'delivered', event: d.event, ...(d.state === 'failed' && d.lastError ? { error: d.lastError } : {}) };
-      return [id, last] as const;
-    }),
+  if (!channelIds.length) return new Map();
+  // For each channel, its newest delivered or failed row (alert_outbox_channel_finished_idx) …
+  const newest = em
+    .createQueryBuilder(AlertOutbox, 'l')
+    .select('l.id')
+    .where('l.channel_id = c.id')
+    .andWhere({ state: { $in: ['delivered', 'failed'] } })
+    .orderBy({ seq: 'desc' })
+    .limit(1);
+  const ids = em
+    .createQueryBuilder(NotificationChannel, 'c')
+    .select(raw('x.id'))
+    .innerJoinLateral(newest, 'x', { 'x.id': { $ne: null } })
+    .where({ id: { $in: [...new Set(channelIds)] } });
+  // … read whole, by those ids.
+  const found = await em
+    .createQueryBuilder(AlertOutbox, 'o')
+    .select(['o.id', 'o.channel', 'o.state', 'o.event', 'o.deliveredAt', 'o.lastAttemptAt', 'o.createdAt', 'o.lastError'])
+    .where({ id: { $in: ids.getKnexQuery() } })
+    .getResultList();
+  return new Map(
+    found.map((d) => [
+      d.channel!.id,
+      {
+        at: (d.deliveredAt ?? d.lastAttemptAt ?? d.createdAt).toISOString(),
+        ok: d.state === 'delivered',
+        event: d.event,
+        ...(d.state === 'failed' && d.lastError ? { error: d.lastError } : {}),
+      },
+    ]),
   );
-  return new Map(latest.filter((l) => l !== undefined));
 }
 
 export async function listChannels(em: EntityManager, orgId: string): Promise<Channel[]> {

@@ -38,7 +38,7 @@ export async function getMonitorPolicy(em: EntityManager, orgId: string, monitor
   return effective(em, orgId, monitorId);
 }
 
-/** The policy in force for each of the org's monitors `monitorIds` (one query: for monitor lists). */
+/** The policy in force for each of the org's monitors `monitorIds` (the org's policies read at once: for monitor lists). */
 export async function monitorPolicies(em: EntityManager, orgId: string, monitorIds: readonly string[]): Promise<Map<string, PolicyJson>> {
   const all = await store.orgPolicies(em, orgId);
   const fallback = all.get(null) ?? NO_POLICY;
