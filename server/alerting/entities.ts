@@ -7,6 +7,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
 import { Org, User } from '../auth/entities.js';
 import { above, fk } from '../db/entity.js';
 import { Monitor } from '../monitors/entities.js';
+import type { AlertEvent, AlertFacts } from './sdk.js';
 
 export const NotificationChannel = defineEntity({
   name: 'NotificationChannel',
@@ -140,9 +141,9 @@ export const AlertOutbox = defineEntity({
     monitor: () => fk(Monitor, 'alert_outbox', 'monitor_id', 'cascade').nullable(),
     channel: () => fk(NotificationChannel, 'alert_outbox', 'channel_id', 'set null').nullable(),
     subscriber: () => fk(StatusSubscriber, 'alert_outbox', 'subscriber_id', 'cascade').nullable(),
-    event: p.text(),
-    /** What the message is rendered from (AlertFacts). */
-    facts: p.json<Record<string, unknown>>(),
+    event: p.text().$type<AlertEvent>(),
+    /** What the message is rendered from. */
+    facts: p.json<AlertFacts>(),
     state: p.enum([...OUTBOX_STATES]).default('pending'),
     /** Sends started, including one cut short by a crash. */
     attempts: p.integer().default(0),
