@@ -1,16 +1,14 @@
 import Router from '@koa/router';
-import { isLocalRequest } from './auth/setup.js';
+import { anyUser, isLocalRequest } from './auth/setup.js';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
-import { rows } from './db/sql.js';
 import type { InstanceJson } from '../contracts/instance.js';
 
 /** What a client needs before anyone signs in: is this a fresh install, who may sign up, where it is reached. */
 export function instanceRoutes(orm: Orm, config: Config): Router {
   const router = new Router();
   router.get('/instance', async (ctx) => {
-    const [row] = await rows<{ has_users: boolean }>(orm.em.fork(), 'SELECT EXISTS (SELECT 1 FROM users) AS has_users');
-    const needsSetup = !row!.has_users;
+    const needsSetup = !(await anyUser(orm.em.fork()));
     const body: InstanceJson = {
       needsSetup,
       // The first account is asked for the set-up code PingPage printed at start, unless made from this machine.

@@ -6,7 +6,7 @@
  * describe them, and migrations/entities.test.ts fails when the two disagree.
  */
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import { ROLES } from '../../contracts/auth.js';
+import { ROLES, type Scope } from '../../contracts/auth.js';
 import { fk } from '../db/entity.js';
 
 export const User = defineEntity({
@@ -79,7 +79,7 @@ export const ApiKey = defineEntity({
     name: p.text(),
     prefix: p.text(),
     keyHash: p.blob().unique('api_keys_key_hash_key'),
-    scopes: p.array().columnType('text[]'),
+    scopes: p.array<Scope>().columnType('text[]'),
     createdBy: () => fk(User, 'api_keys', 'created_by', 'set null').nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     lastUsedAt: p.datetime().nullable(),
