@@ -2,6 +2,7 @@ import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations/index.js';
 import { StartupError } from '../errors.js';
+import { BoundDriver } from './connection.js';
 
 export type Orm = MikroORM;
 
@@ -10,6 +11,7 @@ export type Entities = EntitySchema<any, any>[];
 export function ormOptions(url: string, entities: Entities, poolMax = 20): Options {
   return {
     clientUrl: url,
+    driver: BoundDriver,
     entities,
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
