@@ -1,9 +1,9 @@
 /**
  * Raw heartbeats of one monitor, newest first: an index range, never a scan.
- * Hot path: raw SQL (a monitor's raw heartbeats, measured by bench:history).
- * bench:history times the uptime and daily reads on the same table (rollups.ts), not this one. It
- * stays raw as well because heartbeats have no key (entities.ts): the ORM's identity map would
- * fold two checks of a monitor stored at the same instant into one.
+ * Hot path: raw SQL (a monitor's raw heartbeats, the history read beside those measured by bench:history).
+ * bench:history times the uptime and daily reads (rollups.ts), not this one. It stays raw also
+ * because heartbeats have no key (entities.ts): the ORM's identity map would fold two checks of a
+ * monitor stored at the same instant into one.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { HeartbeatJson } from '../../contracts/monitors.js';
