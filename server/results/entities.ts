@@ -4,7 +4,7 @@
  * history reads), typed by these entities' row types.
  */
 import { defineEntity, p, type InferEntity } from '@mikro-orm/postgresql';
-import type { MonitorStatus } from '../../contracts/monitors.js';
+import type { MonitorStatus, Timings } from '../../contracts/monitors.js';
 
 /**
  * One check. The table deliberately has no primary key and no foreign key (millions of rows,
@@ -27,7 +27,8 @@ export const Heartbeat = defineEntity({
     status: p.text().$type<MonitorStatus>(),
     errorCode: p.text().nullable(),
     errorMessage: p.text().nullable(),
-    timings: p.json<Record<string, number>>().nullable(),
+    /** Milliseconds per phase of the check (resolve, connect, ...). */
+    timings: p.json<Timings>().nullable(),
     metadata: p.json<Record<string, unknown>>().nullable(),
   },
   indexes: [
@@ -67,5 +68,12 @@ export const RollupMinute = rollup('RollupMinute', 'heartbeat_rollups_minute', '
 export const RollupHour = rollup('RollupHour', 'heartbeat_rollups_hour', 'heartbeat_rollups_hour_bucket_idx');
 export const RollupDay = rollup('RollupDay', 'heartbeat_rollups_day', 'heartbeat_rollups_day_bucket_idx');
 export type RollupRow = InferEntity<typeof RollupMinute>;
+
+/**
+ * A row of a raw query typed by the entity's row type: the ORM's pg driver leaves timestamps as
+ * text (STACK.md), every other column arrives as the entity types it, and a nullable one as null
+ * (never undefined). The query aliases columns to the property names (`latency_ms AS "latencyMs"`).
+ */
+export type Selected<T> = { [K in keyof T]-?: Date extends T[K] ? Exclude<T[K], Date | undefined> | string : Exclude<T[K], undefined> };
 
 export const resultsEntities = [Heartbeat, RollupMinute, RollupHour, RollupDay];
