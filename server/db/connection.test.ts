@@ -4,12 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, raw } from '@mikro-orm/postgresql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKey, Org, Session, User } from '../auth/entities.js';
 import { openDatabase } from '../database.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
+import { bindable } from './connection.js';
 import type { Orm } from './orm.js';
+import { InstanceSetting } from '../auth/entities.js';
 
 let db: TestDatabase;
 let orm: Orm;
@@ -81,6 +83,29 @@ describe('the ORM connection', () => {
     expect(s.data).toEqual({ nested: { quote: HOSTILE, list: [1, 2] } });
     expect((await fresh.findOneOrFail(Org, { id: org })).membersCanWrite).toBe(false);
     expect(await fresh.count(ApiKey, { id: { $in: [key, randomUUID()] } })).toBe(1);
+  });
+
+  it('splices raw() fragments in as SQL (their values bound), sends JSON values as JSON text, keeps ?? and \\? as they are', () => {
+    const fragment = raw('lower(?)', ['X']);
+    expect(bindable('select ?? from t where a = ? and b = ? and c \\? d and e = ?', ['col', fragment, ['a', 'b'], { k: [1] }])).toEqual({
+      sql: 'select ?? from t where a = lower(?) and b = ? and c \\? d and e = ?',
+      values: ['col', 'X', ['a', 'b'], '{"k":[1]}'],
+    });
+    expect(bindable('insert into t values (?, ?)', [undefined, null])).toEqual({ sql: 'insert into t values (?, ?)', values: [null, null] });
+  });
+
+  it('runs upserts whose values are SQL (now()) and JSON arrays through the driver', async () => {
+    const em = orm.em.fork();
+    const key = `k-${randomUUID()}`;
+    // (MikroORM converts insert values by their column type, not merge values: a JSON merge value is an object.)
+    for (const value of [{ one: 1 }, { three: [3] }]) {
+      await em.createQueryBuilder(InstanceSetting).insert({ key, value: [value] }).onConflict('key').merge({ value, updatedAt: raw('now()') }).execute();
+    }
+    const row = await orm.em.fork().findOneOrFail(InstanceSetting, { key });
+    expect(row.value).toEqual({ three: [3] });
+    expect(Date.now() - row.updatedAt.getTime()).toBeLessThan(60_000);
+    await em.insert(InstanceSetting, { key: `${key}-a`, value: [1, 'two'] });
+    expect((await orm.em.fork().findOneOrFail(InstanceSetting, { key: `${key}-a` })).value).toEqual([1, 'two']);
   });
 
   it('stands in for a driver that adds nothing of its own (MikroORM 6 PostgreSqlDriver is only a constructor)', () => {
