@@ -4,7 +4,7 @@
  */
 import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting';
 import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, IssuedInvitation, MeJson, MemberJson, OrgRef, OrgWithRole, SessionInfo, SignedUpJson, UserJson } from '../../../contracts/accounts';
-import type { ProbeInfo } from '../../../contracts/plugins';
+import type { PluginInfo, ProbeInfo } from '../../../contracts/plugins';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
 import type { InstanceJson } from '../../../contracts/instance';
@@ -82,7 +82,10 @@ export type SignedUp = SignedUpJson;
 
 export type AuditEntry = AuditJson;
 
-/** GET /probes: a probe type with its config as JSON Schema. */
+/** A probe or notifier type with its config as JSON Schema (GET /probes, GET /notifiers). */
+export type Plugin = PluginInfo;
+
+/** GET /probes: a probe type, with the labels of its results' metadata. */
 export type Probe = ProbeInfo;
 
 export type Heartbeat = HeartbeatJson;
