@@ -1,8 +1,7 @@
 /**
- * The API's one error shape and the codes it answers with. Clients key on `code` (never on the
- * message, which is for people); a route's OpenAPI responses name which of these it may answer.
+ * The codes the API's error answers carry (the shape is contracts/wire.ts `ErrorJson`). Clients
+ * key on `code`, never on the message, which is for people.
  */
-import { z } from 'zod';
 
 /** Every code an /api/v1 error answer carries, with the status it comes with. */
 export const API_ERRORS = {
@@ -48,23 +47,4 @@ export const API_ERRORS = {
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
-export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
-
-/** One field's problem in a VALIDATION_FAILED (or SECRET_REQUIRED) answer. */
-export const fieldIssueSchema = z.object({
-  path: z.string(),
-  code: z.string(),
-  message: z.string(),
-  keys: z.array(z.string()).optional(),
-});
-export type FieldIssue = z.infer<typeof fieldIssueSchema>;
-
-/** Every error answer: `{ error: { code, message, details? } }`. */
-export const apiErrorSchema = z.object({
-  error: z.object({
-    code: z.enum(API_ERROR_CODES as [ApiErrorCode, ...ApiErrorCode[]]),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+export const API_ERROR_CODES = Object.keys(API_ERRORS) as [ApiErrorCode, ...ApiErrorCode[]];

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ApiErrorBody } from '../../contracts/errors.js';
+import type { ErrorJson } from '../../contracts/wire.js';
 
 
 /** Zod issues as `{path, code, message}` with dotted paths, the `details` of VALIDATION_FAILED. */
@@ -54,7 +54,7 @@ export function errorMiddleware(log: Logger): Middleware {
       }
       ctx.status = e.status;
       if (e.headers) ctx.set(e.headers);
-      const body: ApiErrorBody = { error: { code: e.code, message: e.message } };
+      const body: ErrorJson = { error: { code: e.code, message: e.message } };
       if (e.details !== undefined) body.error.details = e.details;
       ctx.body = body;
     }
