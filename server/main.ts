@@ -178,7 +178,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const feed = new DashboardFeed(() => orm.em.fork());
     // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
     const instance = instanceRoute(orm, cfg);
-    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes]);
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...statusPages.routes]);
     const api: Router<any>[] = [
       mount([instance, openApi], auth.guard),
       ...auth.routers,
