@@ -30,7 +30,7 @@ import Koa from 'koa';
 import pino from 'pino';
 import { loadConfig } from '../server/config.js';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
-import { openOrm } from '../server/db/orm.js';
+import { openDatabase } from '../server/database.js';
 import { createLogger } from '../server/log.js';
 import { startPingPage } from '../server/main.js';
 import { seedOrg } from '../server/monitors/fixtures.js';
@@ -101,7 +101,7 @@ async function main() {
   chmodSync(tmp, 0o755);
   const db = await database(tmp);
   // The data is written before the app starts, on a connection of its own; the app then loads it as it would after a restart.
-  const orm = await openOrm(db.url, { poolMax: 4 });
+  const orm = await openDatabase(db.url, { poolMax: 4 });
   const exec = (sql: string, params: unknown[] = []) => orm.em.getConnection().execute(sql, params, 'run');
 
   // Local targets served by a child process, for every monitor's real checks.

@@ -33,8 +33,10 @@ import { createAuth } from './orgs/index.js';
 import { withListenPort, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
-import { openOrm, type Orm } from './db/orm.js';
+import { type Orm } from './db/orm.js';
+import { openDatabase } from './database.js';
 import { createApp } from './http/app.js';
+import { mount } from './http/routes.js';
 import { drain } from './http/drain.js';
 import { Metrics } from './http/prometheus.js';
 import { metricsRoutes, processMetrics } from './metrics.js';
@@ -44,8 +46,8 @@ import { statusScriptUrl } from './client-build.js';
 import { createStatusPages, type DomainsTuning, type StatusPages, type StatusPagesTuning } from './statuspages/index.js';
 import { createMonitoring, ensureSelfMonitor, followMaintenance, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { loadProbes, type ProbeRegistry } from './probes/index.js';
-import { instanceRoutes } from './instance.js';
-import { openApiRoutes } from './openapi.js';
+import { instanceRoute } from './instance.js';
+import { openApiRoute } from './openapi.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createBus, type DomainBus } from './events.js';
@@ -111,7 +113,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       url = embedded.url;
       log.info({ dir: config.DATA_DIR, cluster: embedded.dir, port: embedded.port }, 'embedded PostgreSQL started');
     }
-    const orm = await openOrm(url);
+    const orm = await openDatabase(url);
     cleanup.push(() => orm.close());
 
     // Runs after the HTTP drain at shutdown (cleanup unwinds in reverse): a check still in flight keeps its heartbeat.
@@ -180,9 +182,11 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     cleanup.push(processMetrics(metrics));
     // What dashboards are fed, over REST and the socket alike.
     const feed = new DashboardFeed(() => orm.em.fork());
+    // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
+    const instance = instanceRoute(orm, cfg);
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes]);
     const api: Router<any>[] = [
-      instanceRoutes(orm, cfg),
-      openApiRoutes(),
+      mount([instance, openApi], auth.guard),
       ...auth.routers,
       ...monitoring.routers,
       dashboardRoutes(feed, auth.requireOrg),

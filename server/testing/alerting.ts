@@ -5,13 +5,15 @@
  * checks those monitors (re-reading the monitors table is off).
  */
 import { randomUUID } from 'node:crypto';
+import type { IncidentStatus } from '../../contracts/vocab.js';
 import type { Alerting, AlertingTuning } from '../alerting/index.js';
-import type { Orm } from '../db/orm.js';
-import { textArray } from '../db/sql.js';
+import { type Orm } from '../db/orm.js';
 import { FakeClock } from '../scheduler/fake-clock.js';
 import { startTestApp, type TestApp } from './app.js';
 import type { TestDatabase } from './db.js';
-import { rows } from '../db/sql.js';
+import { Incident, IncidentComponent, IncidentPage, IncidentUpdate, Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage } from '../incidents/entities.js';
+import { Monitor } from '../monitors/entities.js';
+import { StatusComponent, StatusComponentMonitor, StatusPage } from '../statuspages/entities.js';
 
 export interface AlertingHarness {
   app: TestApp;
@@ -20,6 +22,7 @@ export interface AlertingHarness {
   db: TestDatabase;
   clock: FakeClock;
   alerting: Alerting;
+  /** Tests read and seed rows with SQL on purpose: `?` placeholders, values bound apart. */
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   /** A monitor row in `orgId`; answers its id. */
   monitor(orgId: string, name?: string): Promise<string>;
@@ -27,7 +30,7 @@ export interface AlertingHarness {
   page(orgId: string, slug: string, components: Array<{ name: string; monitorIds?: string[] }>, opts?: { password?: boolean }): Promise<{ id: string; components: string[] }>;
   /** An incident on pages/components with its first update; answers ids. */
   incident(orgId: string, o: { title: string; pageIds: string[]; componentIds: string[]; message: string }): Promise<{ id: string; updateId: string }>;
-  incidentUpdate(incidentId: string, status: string, message: string): Promise<string>;
+  incidentUpdate(incidentId: string, status: IncidentStatus, message: string): Promise<string>;
   /** A maintenance window from `startsAt` to `endsAt` (epoch ms) over monitors, components, pages. */
   maintenance(orgId: string, o: { startsAt: number; endsAt: number; monitorIds?: string[]; componentIds?: string[]; pageIds?: string[]; title?: string }): Promise<string>;
   stop(): Promise<void>;
@@ -46,7 +49,12 @@ export async function startAlertingHarness(o: { env?: Record<string, string>; tu
     },
   );
   const { orm, db } = app;
-  const sql = <T = any>(text: string, params: unknown[] = []) => rows<T>(orm.em.fork(), text, params);
+  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => {
+    // knex reads `undefined` as a missing binding; SQL has NULL for that.
+    const res = await orm.em.getKnex().raw(text, params.map((p) => (p === undefined ? null : p)) as never[]);
+    return (res as { rows: T[] }).rows;
+  };
+  const em = () => orm.em.fork();
   const at = (ms: number) => new Date(ms);
   return {
     app,
@@ -59,54 +67,44 @@ export async function startAlertingHarness(o: { env?: Record<string, string>; tu
     async monitor(orgId, name = 'API') {
       const id = randomUUID();
       // status_since on the fake clock, as the monitors service would set it on a real one.
-      await sql(
-        `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries, status_since) VALUES (?, ?, ?, 'http', '{}', 60, 10, 1, ?)`,
-        [id, orgId, name, at(clock.now())],
-      );
+      await em().insert(Monitor, { id, org: orgId, name, probe: 'http', config: {}, intervalSeconds: 60, timeoutSeconds: 10, retries: 1, statusSince: at(clock.now()) });
       return id;
     },
     async page(orgId, slug, components, opts = {}) {
       const id = randomUUID();
-      await sql('INSERT INTO status_pages (id, org_id, slug, title, password_hash) VALUES (?, ?, ?, ?, ?)', [id, orgId, slug, `${slug} status`, opts.password ? '$2b$12$x' : null]);
+      await em().insert(StatusPage, { id, org: orgId, slug, title: `${slug} status`, passwordHash: opts.password ? '$2b$12$x' : null });
       const ids: string[] = [];
       for (const [i, c] of components.entries()) {
         const cid = randomUUID();
         ids.push(cid);
-        await sql('INSERT INTO status_components (id, page_id, name, position) VALUES (?, ?, ?, ?)', [cid, id, c.name, i]);
-        for (const m of c.monitorIds ?? []) await sql('INSERT INTO status_component_monitors (component_id, monitor_id) VALUES (?, ?)', [cid, m]);
+        await em().insert(StatusComponent, { id: cid, page: id, name: c.name, position: i });
+        for (const m of c.monitorIds ?? []) await em().insert(StatusComponentMonitor, { component: cid, monitor: m });
       }
       return { id, components: ids };
     },
     async incident(orgId, i) {
       const id = randomUUID();
       const now = at(clock.now());
-      await sql(`INSERT INTO incidents (id, org_id, title, impact, status, started_at, updated_at) VALUES (?, ?, ?, 'major', 'investigating', ?, ?)`, [id, orgId, i.title, now, now]);
-      for (const p of i.pageIds) await sql('INSERT INTO incident_pages (incident_id, page_id) VALUES (?, ?)', [id, p]);
-      for (const c of i.componentIds) await sql(`INSERT INTO incident_components (incident_id, component_id, status) VALUES (?, ?, 'major_outage')`, [id, c]);
+      await em().insert(Incident, { id, org: orgId, title: i.title, impact: 'major', status: 'investigating', startedAt: now, updatedAt: now });
+      for (const p of i.pageIds) await em().insert(IncidentPage, { incident: id, page: p });
+      for (const c of i.componentIds) await em().insert(IncidentComponent, { incident: id, component: c, status: 'major_outage' });
       const updateId = randomUUID();
-      await sql(`INSERT INTO incident_updates (id, incident_id, status, message, at) VALUES (?, ?, 'investigating', ?, ?)`, [updateId, id, i.message, now]);
+      await em().insert(IncidentUpdate, { id: updateId, incident: id, status: 'investigating', message: i.message, at: now });
       return { id, updateId };
     },
     async incidentUpdate(incidentId, status, message) {
       const id = randomUUID();
-      await sql('INSERT INTO incident_updates (id, incident_id, status, message, at) VALUES (?, ?, ?, ?, ?)', [id, incidentId, status, message, at(clock.now())]);
-      await sql('UPDATE incidents SET status = ?, resolved_at = ? WHERE id = ?', [status, status === 'resolved' ? at(clock.now()) : null, incidentId]);
+      await em().insert(IncidentUpdate, { id, incident: incidentId, status, message, at: at(clock.now()) });
+      await em().nativeUpdate(Incident, { id: incidentId }, { status, resolvedAt: status === 'resolved' ? at(clock.now()) : null });
       return id;
     },
     async maintenance(orgId, w) {
       const id = randomUUID();
-      await sql('INSERT INTO maintenances (id, org_id, title, starts_at, ends_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        orgId,
-        w.title ?? 'Database upgrade',
-        at(w.startsAt),
-        at(w.endsAt),
-        at(clock.now()),
-        at(clock.now()),
-      ]);
-      if (w.monitorIds?.length) await sql('INSERT INTO maintenance_monitors (maintenance_id, monitor_id) SELECT ?, unnest(?::uuid[])', [id, textArray(w.monitorIds)]);
-      if (w.componentIds?.length) await sql('INSERT INTO maintenance_components (maintenance_id, component_id) SELECT ?, unnest(?::uuid[])', [id, textArray(w.componentIds)]);
-      if (w.pageIds?.length) await sql('INSERT INTO maintenance_pages (maintenance_id, page_id) SELECT ?, unnest(?::uuid[])', [id, textArray(w.pageIds)]);
+      const now = at(clock.now());
+      await em().insert(Maintenance, { id, org: orgId, title: w.title ?? 'Database upgrade', startsAt: at(w.startsAt), endsAt: at(w.endsAt), createdAt: now, updatedAt: now });
+      if (w.monitorIds?.length) await em().insertMany(MaintenanceMonitor, w.monitorIds.map((monitor) => ({ maintenance: id, monitor })));
+      if (w.componentIds?.length) await em().insertMany(MaintenanceComponent, w.componentIds.map((component) => ({ maintenance: id, component })));
+      if (w.pageIds?.length) await em().insertMany(MaintenancePage, w.pageIds.map((page) => ({ maintenance: id, page })));
       await app.statusPages.maintenance.reload(); // as the maintenance routes do after a write
       return id;
     },

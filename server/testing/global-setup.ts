@@ -9,7 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
-import { openOrm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -48,7 +48,7 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
   await admin.query(`CREATE DATABASE ${template}`);
-  const orm = await openOrm(databaseUrl(adminUrl, template), { poolMax: 2 });
+  const orm = await openDatabase(databaseUrl(adminUrl, template), { poolMax: 2 });
   await orm.close();
 
   project.provide('pgAdminUrl', adminUrl);
