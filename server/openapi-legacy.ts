@@ -6,13 +6,11 @@
  * a route without a row.
  */
 import { z } from 'zod';
-import { monitorAlertSettings } from './alerting/index.js';
 import { logQuery } from './alerting/routes.js';
 import { createChannelBody, patchChannelBody } from './alerting/channels/schema.js';
 import { alertPolicySchema } from './alerting/policies/schema.js';
 import { subscribeBody } from './alerting/subscribers/service.js';
 import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from './incidents/schemas.js';
-import { dailyQuery, heartbeatsQuery, monitorBodies, uptimeQuery } from './monitors/schema.js';
 import { pageCreate, pagePatch, slugSchema } from './statuspages/schemas.js';
 import type { Auth, ErrorStatus, Method, Operation, SuccessStatus, Tag } from './http/routes.js';
 
@@ -29,23 +27,8 @@ interface LegacyRow {
 
 const org = '/orgs/{org}';
 const monitor = `${org}/monitors/{id}`;
-// As the monitor service builds them from what main.ts hands monitoring: `alerts` by alerting's schema.
-const monitorBody = monitorBodies(monitorAlertSettings.schema);
 
 const ROWS: readonly LegacyRow[] = [
-  { method: 'get', path: `${org}/monitors`, summary: 'Monitors', tag: 'Monitors', auth: 'monitors:read', status: 200 },
-  { method: 'post', path: `${org}/monitors`, summary: "Create a monitor (config is checked against the probe's schema)", tag: 'Monitors', auth: 'monitors:write', body: monitorBody.create, status: 201 },
-  { method: 'get', path: monitor, summary: 'A monitor', tag: 'Monitors', auth: 'monitors:read', status: 200 },
-  { method: 'patch', path: monitor, summary: 'Change a monitor', tag: 'Monitors', auth: 'monitors:write', body: monitorBody.patch, status: 200 },
-  { method: 'delete', path: monitor, summary: 'Delete a monitor and its history', tag: 'Monitors', auth: 'monitors:write', status: 204 },
-  { method: 'post', path: `${monitor}/pause`, summary: 'Pause checks', tag: 'Monitors', auth: 'monitors:write', status: 200 },
-  { method: 'post', path: `${monitor}/resume`, summary: 'Resume checks', tag: 'Monitors', auth: 'monitors:write', status: 200 },
-  { method: 'post', path: `${monitor}/check`, summary: 'Run a check now; answers the probe result', tag: 'Monitors', auth: 'monitors:write', status: 200 },
-  { method: 'get', path: `${monitor}/heartbeats`, summary: 'Check results, newest first', tag: 'Monitors', auth: 'monitors:read', query: heartbeatsQuery, status: 200 },
-  { method: 'get', path: `${monitor}/uptime`, summary: 'Uptime (percent) over windows such as 24h, 7d, 30d, 90d', tag: 'Monitors', auth: 'monitors:read', query: uptimeQuery, status: 200 },
-  { method: 'get', path: `${monitor}/daily`, summary: 'Uptime, checks and mean latency per day', tag: 'Monitors', auth: 'monitors:read', query: dailyQuery, status: 200 },
-  { method: 'get', path: `${org}/dashboard`, summary: "Every monitor with its last checks and 24 h uptime, as the dashboard socket's snapshot (with its mark for subscribe's resume)", tag: 'Monitors', auth: 'monitors:read', status: 200 },
-
   { method: 'get', path: '/notifiers', summary: 'Notifier types with their config as JSON Schema', tag: 'Alerting', auth: 'session-or-key', status: 200 },
   { method: 'get', path: `${org}/notification-channels`, summary: 'Notification channels (secrets masked)', tag: 'Alerting', auth: 'monitors:read', status: 200 },
   { method: 'post', path: `${org}/notification-channels`, summary: "Create a channel (config is checked against the notifier's schema)", tag: 'Alerting', auth: 'channels:manage', body: createChannelBody, status: 201 },
