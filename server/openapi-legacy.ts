@@ -6,9 +6,6 @@
  * a route without a row.
  */
 import { z } from 'zod';
-import { logQuery } from './alerting/routes.js';
-import { createChannelBody, patchChannelBody } from './alerting/channels/schema.js';
-import { alertPolicySchema } from './alerting/policies/schema.js';
 import { subscribeBody } from './alerting/subscribers/service.js';
 import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from './incidents/schemas.js';
 import { pageCreate, pagePatch, slugSchema } from './statuspages/schemas.js';
@@ -26,23 +23,8 @@ interface LegacyRow {
 }
 
 const org = '/orgs/{org}';
-const monitor = `${org}/monitors/{id}`;
 
 const ROWS: readonly LegacyRow[] = [
-  { method: 'get', path: '/notifiers', summary: 'Notifier types with their config as JSON Schema', tag: 'Alerting', auth: 'session-or-key', status: 200 },
-  { method: 'get', path: `${org}/notification-channels`, summary: 'Notification channels (secrets masked)', tag: 'Alerting', auth: 'monitors:read', status: 200 },
-  { method: 'post', path: `${org}/notification-channels`, summary: "Create a channel (config is checked against the notifier's schema)", tag: 'Alerting', auth: 'channels:manage', body: createChannelBody, status: 201 },
-  { method: 'get', path: `${org}/notification-channels/{id}`, summary: 'A notification channel (secrets masked)', tag: 'Alerting', auth: 'monitors:read', status: 200 },
-  { method: 'patch', path: `${org}/notification-channels/{id}`, summary: 'Change a channel; masked or missing secrets keep their value', tag: 'Alerting', auth: 'channels:manage', body: patchChannelBody, status: 200 },
-  { method: 'delete', path: `${org}/notification-channels/{id}`, summary: 'Delete a channel', tag: 'Alerting', auth: 'channels:manage', status: 204 },
-  { method: 'post', path: `${org}/notification-channels/{id}/test`, summary: 'Send a test message; answers the delivery result', tag: 'Alerting', auth: 'channels:manage', status: 200 },
-  { method: 'get', path: `${monitor}/alert-policy`, summary: "A monitor's alert policy (or the org defaults it follows)", tag: 'Alerting', auth: 'monitors:read', status: 200 },
-  { method: 'put', path: `${monitor}/alert-policy`, summary: "Set a monitor's own alert policy", tag: 'Alerting', auth: 'monitors:write', body: alertPolicySchema, status: 200 },
-  { method: 'delete', path: `${monitor}/alert-policy`, summary: "Drop a monitor's own policy (it follows the org defaults again)", tag: 'Alerting', auth: 'monitors:write', status: 200 },
-  { method: 'get', path: `${org}/alert-defaults`, summary: "The org's default alert policy", tag: 'Alerting', auth: 'monitors:read', status: 200 },
-  { method: 'put', path: `${org}/alert-defaults`, summary: "Set the org's default alert policy", tag: 'Alerting', auth: 'channels:manage', body: alertPolicySchema, status: 200 },
-  { method: 'get', path: `${monitor}/alerts`, summary: "The monitor's alert deliveries, newest first", tag: 'Alerting', auth: 'monitors:read', query: logQuery, status: 200 },
-
   { method: 'get', path: `${org}/status-pages`, summary: 'Status pages', tag: 'Status pages', auth: 'status-pages:read', status: 200 },
   { method: 'post', path: `${org}/status-pages`, summary: 'Create a status page', tag: 'Status pages', auth: 'status-pages:write', body: pageCreate, status: 201 },
   { method: 'get', path: `${org}/status-pages/{id}`, summary: 'A status page', tag: 'Status pages', auth: 'status-pages:read', status: 200 },
