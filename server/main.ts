@@ -43,7 +43,7 @@ import { metricsRoutes, processMetrics } from './metrics.js';
 import { createRealtime, dashboardPreload, dashboardRoutes, DashboardFeed, forwardToDashboards, type Realtime } from './realtime/index.js';
 import { connectAlerting, createAlerting, monitorAlertSettings, systemMailFromUrl, type Alerting, type AlertingTuning, type AlertMessage } from './alerting/index.js';
 import { statusScriptUrl } from './client-build.js';
-import { createStatusPages, type DomainsTuning, type StatusPages } from './statuspages/index.js';
+import { createStatusPages, type DomainsTuning, type StatusPages, type StatusPagesTuning } from './statuspages/index.js';
 import { createMonitoring, ensureSelfMonitor, followMaintenance, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { loadProbes, type ProbeRegistry } from './probes/index.js';
 import { instanceRoute } from './instance.js';
@@ -63,6 +63,8 @@ export interface PingPage {
   probes: ProbeRegistry;
   statusPages: StatusPages;
   alerting: Alerting;
+  /** The Koa app behind the status pages' fast path: what answers every request the fast path leaves alone (tests and benches compare the two). */
+  app: Koa;
   /** The one domain event bus (the table at the top of this file). */
   bus: DomainBus;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
@@ -87,6 +89,8 @@ export interface StartOptions {
   alerting?: AlertingTuning;
   /** Custom domain proofs: DNS servers and the clock of the daily check (tests). */
   domains?: DomainsTuning;
+  /** Status pages' clock (incidents, maintenance windows, snapshots) and snapshot timings (tests). */
+  statusPages?: StatusPagesTuning;
 }
 
 /** Wiring only: config → database → services → HTTP. */
@@ -158,6 +162,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       events: bus,
       scriptUrl: statusScriptUrl(opts.clientDir),
       domains: opts.domains,
+      clock: opts.statusPages?.clock,
+      tuning: opts.statusPages?.tuning,
       // The page's "Subscribe to updates" form signs up through alerting (created next: it needs the maintenance schedule).
       subscriptions: { email: systemMail !== undefined, signUp: (slug, ip, read) => alerting.signUps.signUp(slug, ip, read) },
     });
@@ -257,6 +263,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       probes,
       statusPages,
       alerting,
+      app,
       bus,
       embedded,
       setupCode,

@@ -47,9 +47,15 @@ export interface StatusPagesDeps {
   /** Subscribers (alerting's): public pages then offer "Subscribe to updates"; without, no form. */
   subscriptions?: Subscriptions;
   /** Store timings (tests, benches). */
-  tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
+  tuning?: StatusPagesTuning['tuning'];
   /** Custom domain proofs (tests): the daily job's clock. TXT records are asked of PINGPAGE_DNS_SERVERS. */
   domains?: DomainsTuning;
+}
+
+/** Knobs for tests and benches (main.ts StartOptions.statusPages); production uses the defaults. */
+export interface StatusPagesTuning {
+  clock?: Clock;
+  tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
 }
 
 export interface DomainsTuning {

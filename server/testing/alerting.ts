@@ -1,29 +1,22 @@
 /**
- * Alerting on a real database and a real HTTP server, without the rest of PingPage: accounts
- * (to sign up and get org rights), alerting's routers, a fake clock. Monitors, pages, incidents
- * and maintenance windows are written as rows, the way their own services would.
+ * Alerting in a whole PingPage (startTestApp, wired by main.ts) with alerting's test knobs: a fake
+ * clock, no sweep timer, no outbox worker of its own (tests drain it). Monitors, pages, incidents
+ * and maintenance windows are written as rows, the way their own services would; monitoring never
+ * checks those monitors (re-reading the monitors table is off).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { IncidentStatus } from '../../contracts/vocab.js';
-import { createAlerting, type Alerting, type AlertingDeps } from '../alerting/index.js';
-import { createAuth } from '../orgs/index.js';
-import { loadConfig, withListenPort } from '../config.js';
+import type { Alerting, AlertingTuning } from '../alerting/index.js';
 import { type Orm } from '../db/orm.js';
-import { openDatabase } from '../database.js';
-import { createApp } from '../http/app.js';
-import { createLogger } from '../log.js';
 import { FakeClock } from '../scheduler/fake-clock.js';
-import { createTestDatabase, type TestDatabase } from './db.js';
+import { startTestApp, type TestApp } from './app.js';
+import type { TestDatabase } from './db.js';
 import { Incident, IncidentComponent, IncidentPage, IncidentUpdate, Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage } from '../incidents/entities.js';
 import { Monitor } from '../monitors/entities.js';
 import { StatusComponent, StatusComponentMonitor, StatusPage } from '../statuspages/entities.js';
 
 export interface AlertingHarness {
+  app: TestApp;
   url: string;
   orm: Orm;
   db: TestDatabase;
@@ -43,34 +36,19 @@ export interface AlertingHarness {
   stop(): Promise<void>;
 }
 
-export async function startAlertingHarness(
-  o: { env?: Record<string, string>; deps?: Partial<Omit<AlertingDeps, 'config' | 'log' | 'orm' | 'requireOrg'>> } = {},
-): Promise<AlertingHarness> {
-  const db = await createTestDatabase();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pingpage-alerting-'));
-  const orm = await openDatabase(db.url, { poolMax: 8 });
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  const config = withListenPort(
-    loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, SESSION_SECRET: 'alerting-test-secret-alerting-test-secret', PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow', ...o.env }),
-    port,
+export async function startAlertingHarness(o: { env?: Record<string, string>; tuning?: AlertingTuning } = {}): Promise<AlertingHarness> {
+  // Starting at the real time: maintenance windows written on this clock are the ones the app's
+  // schedule (on the real clock, like monitoring following it) has in force.
+  const clock = new FakeClock(Date.now());
+  const app: TestApp = await startTestApp(
+    { SESSION_SECRET: 'alerting-test-secret-alerting-test-secret', PINGPAGE_SIGNUP: 'open', PINGPAGE_PRIVATE_TARGETS: 'allow', ...o.env },
+    {
+      // pollMs 0: the outbox is delivered when a test drains it, never behind its back.
+      alerting: { clock, sweepMs: 0, ...o.tuning, worker: { pollMs: 0, ...o.tuning?.worker } },
+      monitoring: { reconcileMs: 0, retention: false },
+    },
   );
-  const log = createLogger('silent');
-  const clock = new FakeClock();
-  const auth = createAuth({ config, orm });
-  const alerting = createAlerting({ config, log, orm, requireOrg: auth.requireOrg, ...o.deps, tuning: { clock, sweepMs: 0, ...o.deps?.tuning } });
-  const app = createApp({
-    config,
-    log,
-    middleware: auth.middleware,
-    api: [...auth.routers, ...alerting.routers],
-    // Before the JSON body parser and sessions, as main.ts mounts the public pages.
-    operations: [alerting.publicRouter],
-    readiness: [],
-    isStopping: () => false,
-  });
-  server.on('request', app.callback());
+  const { orm, db } = app;
   const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => {
     // knex reads `undefined` as a missing binding; SQL has NULL for that.
     const res = await orm.em.getKnex().raw(text, params.map((p) => (p === undefined ? null : p)) as never[]);
@@ -79,11 +57,12 @@ export async function startAlertingHarness(
   const em = () => orm.em.fork();
   const at = (ms: number) => new Date(ms);
   return {
-    url: config.PUBLIC_URL,
+    app,
+    url: app.url,
     orm,
     db,
     clock,
-    alerting,
+    alerting: app.alerting,
     sql,
     async monitor(orgId, name = 'API') {
       const id = randomUUID();
@@ -126,15 +105,9 @@ export async function startAlertingHarness(
       if (w.monitorIds?.length) await em().insertMany(MaintenanceMonitor, w.monitorIds.map((monitor) => ({ maintenance: id, monitor })));
       if (w.componentIds?.length) await em().insertMany(MaintenanceComponent, w.componentIds.map((component) => ({ maintenance: id, component })));
       if (w.pageIds?.length) await em().insertMany(MaintenancePage, w.pageIds.map((page) => ({ maintenance: id, page })));
+      await app.statusPages.maintenance.reload(); // as the maintenance routes do after a write
       return id;
     },
-    async stop() {
-      await alerting.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await orm.close();
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: () => app.stop(),
   };
 }

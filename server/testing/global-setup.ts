@@ -42,7 +42,8 @@ export default async function setup(project: TestProject) {
     });
     adminUrl = embedded.url;
   }
-  const template = `pp_tpl_${process.pid}`;
+  // One template per project (vitest.config.ts: unit, e2e), as each runs this setup.
+  const template = `pp_tpl_${process.pid}${project.name ? `_${project.name.replace(/\W/g, '_')}` : ''}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
@@ -57,7 +58,8 @@ export default async function setup(project: TestProject) {
   return async () => {
     const { rows } = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
-      [template, `pp_t_${process.pid}_%`],
+      // The clones of this template (db.ts names them after it).
+      [template, `pp_t_${template.replace('pp_tpl_', '')}\\_%`],
     );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();
