@@ -185,7 +185,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
     const instance = instanceRoute(orm, cfg);
     const dashboard = dashboardRoutes(feed);
-    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...dashboard, ...alerting.routes]);
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...dashboard, ...statusPages.routes, ...alerting.routes]);
     const api: Router<any>[] = [
       mount([instance, openApi], auth.guard),
       ...auth.routers,
