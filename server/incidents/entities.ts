@@ -13,15 +13,20 @@ const StatusPage = above('StatusPage');
 const StatusComponent = above('StatusComponent');
 
 /**
- * What this domain reads of status pages, their components and which monitors feed them (to
- * check an incident's targets, to open automatic incidents, to find the monitors a maintenance
- * covers): the fields it needs, on the entities statuspages/ defines, named like `above`.
- * statuspages/entities.ts does not compile when its entities stop providing these fields.
+ * What the domains below statuspages/ read of status pages, their components and which monitors
+ * feed them (incidents: an incident's targets, automatic incidents, the monitors a maintenance
+ * covers; alerting: subscribers' pages; orgs: the first-steps count): the fields they need, on
+ * the entities statuspages/ defines, named like `above`. statuspages/entities.ts does not
+ * compile when its entities stop providing these fields.
  */
 export interface PageFields {
   id: string;
   org: { id: string };
+  slug: string;
+  title: string;
   autoIncidents: boolean;
+  /** bcrypt; null: a public page. */
+  passwordHash?: string | null;
 }
 export interface ComponentFields {
   id: string;

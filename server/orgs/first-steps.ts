@@ -7,6 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { InstanceSetting } from '../auth/entities.js';
 import { NotificationChannel } from '../alerting/entities.js';
+import { PageOf } from '../incidents/entities.js';
 import { Monitor } from '../monitors/entities.js';
 import { SELF_MONITOR_KEY } from '../monitors/self.js';
 import type { FirstSteps } from '../../contracts/first-steps.js';
@@ -16,8 +17,8 @@ export async function firstSteps(em: EntityManager, orgId: string): Promise<Firs
   const selfId = selfMonitorId(self?.value);
   const monitor = await em.findOne(Monitor, { org: orgId, ...(selfId !== undefined && { id: { $ne: selfId } }) }, { fields: ['id'] });
   const channel = await em.findOne(NotificationChannel, { org: orgId }, { fields: ['id'] });
-  // Status pages are a domain above this one: named, not imported (server/README.md).
-  const statusPages = await em.count<{ org: string }>('StatusPage', { org: orgId });
+  // Status pages are a domain above this one: read by name through the fields incidents/ lists (server/README.md).
+  const statusPages = await em.count(PageOf, { org: orgId });
   return { monitor: monitor !== null, channel: channel !== null, statusPage: statusPages > 0 };
 }
 

@@ -4,7 +4,7 @@
  * per update (incidents) and per window boundary (maintenance), so announcing twice sends once.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Incident, IncidentComponent, IncidentPage, IncidentUpdate, Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage } from '../../incidents/entities.js';
+import { Incident, IncidentComponent, IncidentPage, IncidentUpdate, Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage, type ComponentFields, type PageFields } from '../../incidents/entities.js';
 import { enqueueForSubscribers } from '../outbox.js';
 import type { AlertEvent } from '../sdk.js';
 import { audience } from './store.js';
@@ -12,19 +12,6 @@ import { audience } from './store.js';
 export type IncidentEvent = 'incident.created' | 'incident.updated' | 'incident.resolved';
 export type MaintenanceEvent = 'maintenance.scheduled' | 'maintenance.started' | 'maintenance.completed';
 
-/** The fields of statuspages' StatusPage and StatusComponent read here (above this domain: by entity name). */
-interface PageFields {
-  id: string;
-  slug: string;
-  title: string;
-  passwordHash?: string | null;
-}
-interface ComponentFields {
-  id: string;
-  name: string;
-  page: { id: string };
-  position: number;
-}
 
 /**
  * Reads go through a fork of the caller's EntityManager, in its transaction: what they load

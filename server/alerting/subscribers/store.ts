@@ -4,6 +4,7 @@
  * name (db/entity.ts `above`), typed by the few fields read here.
  */
 import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
+import { PageOf } from '../../incidents/entities.js';
 import { StatusSubscriber, type StatusSubscriberRow } from '../entities.js';
 
 export interface Subscriber {
@@ -43,17 +44,8 @@ export interface PageFacts {
   protected: boolean;
 }
 
-/** The fields of statuspages' StatusPage read here. */
-interface StatusPageFields {
-  id: string;
-  org: { id: string };
-  slug: string;
-  title: string;
-  passwordHash?: string | null;
-}
-
 async function page(em: EntityManager, where: { slug: string } | { id: string }): Promise<PageFacts | undefined> {
-  const p = await em.findOne<StatusPageFields>('StatusPage', where, { disableIdentityMap: true });
+  const p = await em.findOne(PageOf, where, { disableIdentityMap: true });
   return p ? { id: p.id, orgId: p.org.id, slug: p.slug, title: p.title, protected: p.passwordHash != null } : undefined;
 }
 
