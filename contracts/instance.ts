@@ -1,10 +1,13 @@
 /** GET /instance: what a client needs before anyone signs in (server/instance.ts answers it). */
-export interface InstanceJson {
-  needsSetup: boolean;
-  /** The first account must give the set-up code PingPage printed at start (asked from another machine). */
-  setupCodeRequired: boolean;
-  signup: 'invite' | 'open';
-  version: string;
-  /** PUBLIC_URL: the API's base URL is this + /api/v1. */
-  publicUrl: string;
-}
+import { z } from 'zod';
+
+export const InstanceJson = z
+  .object({
+    needsSetup: z.boolean().describe('No account exists yet'),
+    setupCodeRequired: z.boolean().describe('The first account must give the set-up code PingPage printed at start (asked from another machine)'),
+    signup: z.enum(['invite', 'open']).describe('Who may sign up (PINGPAGE_SIGNUP)'),
+    version: z.string(),
+    publicUrl: z.string().describe('PUBLIC_URL: the API\'s base URL is this + /api/v1'),
+  })
+  .meta({ id: 'Instance' });
+export type InstanceJson = z.infer<typeof InstanceJson>;

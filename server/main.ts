@@ -35,6 +35,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
 import { openOrm, type Orm } from './db/orm.js';
 import { createApp } from './http/app.js';
+import { mount } from './http/routes.js';
 import { drain } from './http/drain.js';
 import { Metrics } from './http/prometheus.js';
 import { metricsRoutes, processMetrics } from './metrics.js';
@@ -44,8 +45,8 @@ import { statusScriptUrl } from './client-build.js';
 import { createStatusPages, type DomainsTuning, type StatusPages } from './statuspages/index.js';
 import { createMonitoring, ensureSelfMonitor, followMaintenance, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { loadProbes, type ProbeRegistry } from './probes/index.js';
-import { instanceRoutes } from './instance.js';
-import { openApiRoutes } from './openapi.js';
+import { instanceRoute } from './instance.js';
+import { openApiRoute } from './openapi.js';
 import { StartupError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { createBus, type DomainBus } from './events.js';
@@ -174,9 +175,11 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     cleanup.push(processMetrics(metrics));
     // What dashboards are fed, over REST and the socket alike.
     const feed = new DashboardFeed(() => orm.em.fork());
+    // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
+    const instance = instanceRoute(orm, cfg);
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes]);
     const api: Router<any>[] = [
-      instanceRoutes(orm, cfg),
-      openApiRoutes(),
+      mount([instance, openApi], auth.guard),
       ...auth.routers,
       ...monitoring.routers,
       dashboardRoutes(feed, auth.requireOrg),

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { page } from '../http/routes.js';
 import type { Principal } from './types.js';
 import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, notFound } from '../errors.js';
@@ -69,8 +70,8 @@ export function auditedWrite<T>(em: EntityManager, write: (tx: EntityManager) =>
 
 /** A page of a log, newest first: `limit` entries older than the entry `before` (an id from a previous page). */
 export const auditQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  limit: page.limit(500, 100),
+  before: page.before(z.string().regex(/^\d{1,19}$/)),
 });
 export type AuditPage = z.infer<typeof auditQuery>;
 

@@ -1,14 +1,11 @@
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
-import type { Role, Scope } from '../../contracts/auth.js';
+import type { Guard } from '../http/routes.js';
+import { ACTIONS, type Role, type Scope } from '../../contracts/auth.js';
 import type { Action, OrgState, Principal } from './types.js';
 
-const ALL: readonly Action[] = [
-  'org:read', 'org:update', 'org:delete', 'members:read', 'members:manage', 'owners:manage', 'keys:manage',
-  'audit:read', 'monitors:read', 'monitors:write', 'status-pages:read', 'status-pages:write', 'incidents:write',
-  'channels:manage',
-];
+const ALL: readonly Action[] = ACTIONS;
 
 const BY_ROLE: Record<Role, ReadonlySet<Action>> = {
   owner: new Set(ALL),
@@ -116,4 +113,17 @@ export type RequireOrg = ReturnType<typeof orgGuard>;
 /** Inside a guarded route: may this principal also do `action` (e.g. manage owners)? */
 export function can(state: OrgState, action: Action): boolean {
   return authorize(state.principal, state.role, action, state.policy);
+}
+
+/**
+ * What the route mounter (http/routes.ts) puts before a route declared with `auth`: nothing for
+ * `none`; someone signed in or holding a key for `session` and `session-or-key` (routes for people
+ * only refuse keys themselves, each with its reason); the org guard for an org permission.
+ */
+export function routeGuard(requireOrg: RequireOrg): Guard {
+  return (auth) => {
+    if (auth === 'none') return [];
+    if (auth === 'session' || auth === 'session-or-key') return [requirePrincipal];
+    return [requireOrg(auth) as Middleware];
+  };
 }

@@ -5,25 +5,8 @@ export type Principal =
   | { kind: 'user'; userId: string; sessionId: string }
   | { kind: 'key'; keyId: string; orgId: string; scopes: readonly Scope[] };
 
-/**
- * Everything a request can ask to do inside an organization. `authorize()` decides each one
- * from the principal's role (users) or scopes (keys); routes name the action, never a role.
- */
-export type Action =
-  | 'org:read'
-  | 'org:update'
-  | 'org:delete'
-  | 'members:read'
-  | 'members:manage'
-  | 'owners:manage'
-  | 'keys:manage'
-  | 'audit:read'
-  | 'monitors:read'
-  | 'monitors:write'
-  | 'status-pages:read'
-  | 'status-pages:write'
-  | 'incidents:write'
-  | 'channels:manage';
+/** Everything a request can ask to do inside an organization (the vocabulary lives in contracts/auth.ts). */
+export type { Action } from '../../contracts/auth.js';
 
 /** What an org-scoped route finds in ctx.state once `requireOrg(action)` let it through. */
 export interface OrgState {

@@ -5,10 +5,11 @@
  */
 import type Router from '@koa/router';
 import { ByteBudget } from '../../plugins/sdk.js';
-import type { RequireOrg } from '../auth/authorize.js';
+import { routeGuard, type RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { ReadinessCheck } from '../http/health.js';
+import { mount, type Route } from '../http/routes.js';
 import type { Logger } from '../log.js';
 import type { MonitorAlertSettings } from './alerts.js';
 import { createResolver, outboundPolicy, type Lookup } from '../outbound/policy.js';
@@ -66,7 +67,9 @@ export interface MonitoringDeps {
 }
 
 export interface Monitoring {
-  routers: Router[];
+  /** The declared routes (http/routes.ts), for the OpenAPI document; mounted in `routers`. */
+  routes: Route[];
+  routers: Router<any>[];
   readiness: ReadinessCheck[];
   events: MonitoringEvents;
   service: MonitorService;
@@ -95,6 +98,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const service = new MonitorService({ orm, probes, engine, events, log, policy, alerts: deps.alerts });
   const retention = new RetentionJob(orm, config, log);
   const reconcileMs = tuning.reconcileMs ?? 60_000;
+  const routes = probeRoutes(probes);
   let reconcileTimer: NodeJS.Timeout | undefined;
   let running = false;
 
@@ -108,7 +112,9 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   };
 
   return {
-    routers: [probeRoutes(probes), monitorRoutes(service, deps.requireOrg)],
+    routes,
+    // Declared routes are mounted here; monitorRoutes is still a hand-built router until it is declared too.
+    routers: [mount(routes, routeGuard(deps.requireOrg)), monitorRoutes(service, deps.requireOrg)],
     readiness: [{ name: 'scheduler', check: async () => running }],
     events,
     service,

@@ -8,7 +8,8 @@ import { invitationRoutes } from './invitation-routes.js';
 import type { SendMail } from './invitation-mail.js';
 import { orgRoutes } from './routes.js';
 import { signup } from './signup.js';
-import { orgGuard, type RequireOrg } from '../auth/authorize.js';
+import { orgGuard, routeGuard, type RequireOrg } from '../auth/authorize.js';
+import { mount, type Guard, type Route } from '../http/routes.js';
 import { csrfGuard } from '../auth/csrf.js';
 import { Bus } from '../bus.js';
 import type { AuthEventMap, AuthEvents } from '../auth/events.js';
@@ -31,8 +32,13 @@ export interface Auth {
   authenticate(app: Koa, req: IncomingMessage, token?: string): Promise<Principal | undefined>;
   events: AuthEvents;
   requireOrg: RequireOrg;
+  /** What the route mounter puts before each declared route, by its `auth` (http/routes.ts). */
+  guard: Guard;
   /** Session cookie, principal (session or API key), CSRF: in this order, before any route. */
   middleware(app: Koa): Koa.Middleware[];
+  /** The declared routes of accounts (auth, organizations, invitations), for the OpenAPI document. */
+  routes: Route[];
+  /** `routes`, mounted. */
   routers: Router<any>[];
 }
 
@@ -45,9 +51,16 @@ export function createAuth(deps: { config: Config; orm: Orm; sendMail?: SendMail
   const events = deps.events ?? new Bus<AuthEventMap>();
   const store = sessionStore(em, deps.config.SESSION_IDLE_HOURS * 3600 * 1000);
   const requireOrg = orgGuard({ membership: (org, user) => membership(em(), org, user), policy: (org) => orgPolicy(em(), org) });
+  const guard = routeGuard(requireOrg);
+  const routes = [
+    ...authRoutes({ config: deps.config, em, events, signup }),
+    ...orgRoutes({ em, events }),
+    ...invitationRoutes({ em, publicUrl: deps.config.PUBLIC_URL, sendMail: deps.sendMail }),
+  ];
   return {
     events,
     requireOrg,
+    guard,
     middleware: (app) => [sessionMiddleware(app, deps.config, store), principalMiddleware(em), csrfGuard(deps.config)],
     async authenticate(app, req, token) {
       if (token !== undefined) return keyPrincipal(em(), token);
@@ -57,10 +70,7 @@ export function createAuth(deps: { config: Config; orm: Orm; sendMail?: SendMail
       const data = (await store.get(sid)) as SessionData | null;
       return data?.userId && data._dbId ? { kind: 'user', userId: data.userId, sessionId: data._dbId } : undefined;
     },
-    routers: [
-      authRoutes({ config: deps.config, em, events, signup }),
-      orgRoutes({ em, requireOrg, events }),
-      invitationRoutes({ em, requireOrg, publicUrl: deps.config.PUBLIC_URL, sendMail: deps.sendMail }),
-    ],
+    routes,
+    routers: [mount(routes, guard)],
   };
 }

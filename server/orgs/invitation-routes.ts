@@ -1,42 +1,39 @@
-import Router, { type RouterContext } from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type Koa from 'koa';
 import { z } from 'zod';
 import { recordAudit } from '../auth/audit.js';
-import { can, type RequireOrg } from '../auth/authorize.js';
+import { can } from '../auth/authorize.js';
 import { FailureLimiter } from '../auth/limiter.js';
 import { ROLES } from '../../contracts/auth.js';
 import type { OrgState, Principal } from '../auth/types.js';
 import { findUser } from '../auth/users.js';
-import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
-import { parse } from '../http/body.js';
+import { AppError, forbidden, unauthorized } from '../errors.js';
+import { defineRoute, pathText, uuid, type Route, type RouteContext } from '../http/routes.js';
+import { IssuedInvitation, InvitationJson, InvitationPreview, OrgRef } from '../../contracts/accounts.js';
 import { invitationLink, invitationMessage, type SendMail } from './invitation-mail.js';
 import * as invitations from './invitations.js';
+import { TOKEN_PATTERN } from './invitations.js';
 import { getOrg } from './service.js';
 
 export const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
 /** Accepting takes nothing but the link: the role is the invitation's. */
 export const acceptBody = z.strictObject({});
 
-type Ctx = RouterContext<OrgState>;
+type Ctx = RouteContext<OrgState>;
+const route = defineRoute<OrgState>();
 
 // Unknown links per address: tokens have 256 bits, this only keeps a scanner from costing much.
 const LOOKUP_FAILURES = 30;
 const WINDOW_MS = 15 * 60_000;
 
-function idParam(ctx: Ctx): string {
-  const v = z.uuid().safeParse(ctx.params.id);
-  if (!v.success) throw notFound('Invitation');
-  return v.data;
-}
+const invitationId = uuid('Invitation');
+const token = pathText(z.string().regex(TOKEN_PATTERN), 'The secret of an invitation link (`pp_inv_…`)');
 
 /**
  * Invitations: made (POST /orgs/:org/members, the route clients know), listed, resent and revoked
  * by members:manage; previewed and accepted by whoever holds the link.
  */
-export function invitationRoutes(deps: { em: () => EntityManager; requireOrg: RequireOrg; publicUrl: string; sendMail?: SendMail }): Router<any> {
-  const { em, requireOrg, sendMail } = deps;
-  const router = new Router<OrgState>();
+export function invitationRoutes(deps: { em: () => EntityManager; publicUrl: string; sendMail?: SendMail }): Route[] {
+  const { em, sendMail } = deps;
   const failures = new FailureLimiter(LOOKUP_FAILURES, WINDOW_MS);
   // In the change's own transaction: the entry's check that the actor still holds the org can roll it back.
   const audit = (tx: EntityManager, ctx: Ctx, action: string, target: string, details: Record<string, unknown>) =>
@@ -47,12 +44,12 @@ export function invitationRoutes(deps: { em: () => EntityManager; requireOrg: Re
    * Makes the link (in `make`'s transaction, audited as `action`) and e-mails it, or answers it
    * once to the inviter. A failed e-mail rolls everything back, the previous link included.
    */
-  const issue = (ctx: Ctx, action: string, make: (tx: EntityManager, emailed: boolean) => Promise<invitations.Issued>) =>
+  const issue = (ctx: Ctx, action: string, make: (tx: EntityManager, emailed: boolean) => Promise<invitations.Issued>): Promise<IssuedInvitation> =>
     em().transactional(async (tx) => {
       const { invitation, token } = await make(tx, sendMail !== undefined);
       await audit(tx, ctx, action, invitation.id, { email: invitation.email, role: invitation.role, emailed: invitation.emailed });
       const link = invitationLink(deps.publicUrl, token);
-      if (!sendMail) return { ...invitation, pending: true, link };
+      if (!sendMail) return { ...invitation, pending: true as const, link };
       const inviter = userId(ctx.state.principal);
       const message = invitationMessage({
         orgName: (await getOrg(tx, ctx.state.orgId)).name,
@@ -67,82 +64,131 @@ export function invitationRoutes(deps: { em: () => EntityManager; requireOrg: Re
           reason: sent.error?.code ?? 'SEND_FAILED',
         });
       }
-      return { ...invitation, pending: true };
+      return { ...invitation, pending: true as const };
     });
-
-  router.post('/orgs/:org/members', requireOrg('members:manage'), async (ctx) => {
-    const body = parse(memberBody, ctx.request.body);
-    const made = await issue(ctx, 'member.invited', (tx, emailed) =>
-      invitations.createInvitation(tx, {
-        orgId: ctx.state.orgId,
-        email: body.email,
-        role: body.role,
-        invitedBy: userId(ctx.state.principal),
-        emailed,
-        canInviteOwners: can(ctx.state, 'owners:manage'),
-      }),
-    );
-    ctx.set('Cache-Control', 'no-store');
-    ctx.status = 201;
-    ctx.body = made;
-  });
-
-  router.get('/orgs/:org/invitations', requireOrg('members:manage'), async (ctx) => {
-    ctx.body = await invitations.listInvitations(em(), ctx.state.orgId);
-  });
-
-  router.post('/orgs/:org/invitations/:id/resend', requireOrg('members:manage'), async (ctx) => {
-    const id = idParam(ctx);
-    const made = await issue(ctx, 'member.invitation_resent', (tx, emailed) =>
-      invitations.resendInvitation(tx, { orgId: ctx.state.orgId, id, invitedBy: userId(ctx.state.principal), emailed, canManageOwners: can(ctx.state, 'owners:manage') }),
-    );
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = made;
-  });
-
-  router.delete('/orgs/:org/invitations/:id', requireOrg('members:manage'), async (ctx) => {
-    const id = idParam(ctx);
-    await em().transactional(async (tx) => {
-      const gone = await invitations.revokeInvitation(tx, ctx.state.orgId, id, can(ctx.state, 'owners:manage'));
-      await audit(tx, ctx, 'member.invitation_revoked', id, { email: gone.email, role: gone.role });
-    });
-    ctx.status = 204;
-  });
 
   /** Runs `f` on a link, counting unknown links per address (429 once over the limit). */
-  const withLink = async <T>(ctx: Koa.Context, f: (token: string) => Promise<T>): Promise<T> => {
+  const withLink = async <T>(ctx: { ip: string }, link: string, f: (token: string) => Promise<T>): Promise<T> => {
     const wait = failures.blockedFor(ctx.ip);
     if (wait > 0) {
       throw new AppError(429, 'RATE_LIMITED', 'Too many unknown invitation links: try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
     }
     try {
-      return await f(String(ctx.params.token));
+      return await f(link);
     } catch (err) {
       if (err instanceof AppError && err.code === 'INVITATION_NOT_FOUND') failures.fail(ctx.ip);
       throw err;
     }
   };
 
-  router.get('/invitations/:token', async (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = await withLink(ctx, (token) => invitations.previewInvitation(em(), token));
-  });
+  return [
+    route({
+      method: 'post',
+      path: '/orgs/:org/members',
+      summary: 'Invite an email (with or without an account): e-mails the link, or answers it once',
+      tag: 'Organizations',
+      auth: 'members:manage',
+      body: memberBody,
+      responses: { 201: IssuedInvitation },
+      errors: [409, 502],
+      handler: async (ctx, { body }) => {
+        const made = await issue(ctx, 'member.invited', (tx, emailed) =>
+          invitations.createInvitation(tx, {
+            orgId: ctx.state.orgId,
+            email: body.email,
+            role: body.role,
+            invitedBy: userId(ctx.state.principal),
+            emailed,
+            canInviteOwners: can(ctx.state, 'owners:manage'),
+          }),
+        );
+        ctx.set('Cache-Control', 'no-store');
+        return made;
+      },
+    }),
 
-  router.post('/invitations/:token/accept', async (ctx) => {
-    const p = ctx.state.principal as Principal | undefined;
-    if (!p) throw unauthorized('Sign in (or create your account) to accept the invitation');
-    if (p.kind !== 'user') throw forbidden('Invitations are accepted by people, not API keys');
-    parse(acceptBody, ctx.request.body ?? {});
-    ctx.body = await withLink(ctx, (token) =>
-      em().transactional(async (tx) => {
-        const user = await findUser(tx, p.userId);
-        if (!user) throw unauthorized();
-        const accepted = await invitations.acceptInvitation(tx, token, user);
-        await recordAudit(tx, { orgId: accepted.org.id, principal: p, ...invitations.acceptedAudit(user, accepted), ip: ctx.ip });
-        return { org: accepted.org };
-      }),
-    );
-  });
+    route({
+      method: 'get',
+      path: '/orgs/:org/invitations',
+      summary: 'Pending and expired invitations (never their links)',
+      tag: 'Organizations',
+      auth: 'members:manage',
+      responses: { 200: z.array(InvitationJson) },
+      handler: (ctx) => invitations.listInvitations(em(), ctx.state.orgId),
+    }),
 
-  return router;
+    route({
+      method: 'post',
+      path: '/orgs/:org/invitations/:id/resend',
+      summary: 'A new link for an invitation (the old one dies); e-mailed, or answered once',
+      tag: 'Organizations',
+      auth: 'members:manage',
+      params: { id: invitationId },
+      responses: { 200: IssuedInvitation },
+      errors: [502],
+      handler: async (ctx, { params: { id } }) => {
+        const made = await issue(ctx, 'member.invitation_resent', (tx, emailed) =>
+          invitations.resendInvitation(tx, { orgId: ctx.state.orgId, id, invitedBy: userId(ctx.state.principal), emailed, canManageOwners: can(ctx.state, 'owners:manage') }),
+        );
+        ctx.set('Cache-Control', 'no-store');
+        return made;
+      },
+    }),
+
+    route({
+      method: 'delete',
+      path: '/orgs/:org/invitations/:id',
+      summary: 'Revoke an invitation (its link dies at once)',
+      tag: 'Organizations',
+      auth: 'members:manage',
+      params: { id: invitationId },
+      responses: { 204: null },
+      handler: async (ctx, { params: { id } }) => {
+        await em().transactional(async (tx) => {
+          const gone = await invitations.revokeInvitation(tx, ctx.state.orgId, id, can(ctx.state, 'owners:manage'));
+          await audit(tx, ctx, 'member.invitation_revoked', id, { email: gone.email, role: gone.role });
+        });
+      },
+    }),
+
+    route({
+      method: 'get',
+      path: '/invitations/:token',
+      summary: 'What an invitation link offers: organization, inviter, role, email, expiry',
+      tag: 'Organizations',
+      auth: 'none',
+      params: { token },
+      responses: { 200: InvitationPreview },
+      errors: [410, 429],
+      handler: (ctx, { params }) => {
+        ctx.set('Cache-Control', 'no-store');
+        return withLink(ctx, params.token, (link) => invitations.previewInvitation(em(), link));
+      },
+    }),
+
+    route({
+      method: 'post',
+      path: '/invitations/:token/accept',
+      summary: 'Accept an invitation as the signed-in account of the invited email',
+      tag: 'Organizations',
+      auth: 'session',
+      params: { token },
+      body: acceptBody.optional(),
+      responses: { 200: z.object({ org: OrgRef }) },
+      errors: [409, 410, 429],
+      handler: async (ctx, { params }) => {
+        const p = ctx.state.principal;
+        if (p.kind !== 'user') throw forbidden('Invitations are accepted by people, not API keys');
+        return withLink(ctx, params.token, (link) =>
+          em().transactional(async (tx) => {
+            const user = await findUser(tx, p.userId);
+            if (!user) throw unauthorized();
+            const accepted = await invitations.acceptInvitation(tx, link, user);
+            await recordAudit(tx, { orgId: accepted.org.id, principal: p, ...invitations.acceptedAudit(user, accepted), ip: ctx.ip });
+            return { org: accepted.org };
+          }),
+        );
+      },
+    }),
+  ];
 }

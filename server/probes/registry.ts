@@ -1,20 +1,12 @@
 /** The probes this server runs: built-ins plus configured external plugins, keyed by id. */
 import { pathToFileURL } from 'node:url';
 import type { ProbePlugin } from '../../plugins/sdk.js';
+import type { ProbeInfo } from '../../contracts/plugins.js';
 import { hostPort } from '../../plugins/shared/net.js';
 import { inputJsonSchema } from '../http/json-schema.js';
 import { PluginSecrets } from '../plugin-config/secrets.js';
 
-export interface ProbeInfo {
-  id: string;
-  version: string;
-  title: string;
-  description: string;
-  /** The config's JSON Schema as the API accepts it (input side: defaults are optional); secrets carry `writeOnly`. */
-  configSchema: unknown;
-  /** How to label the keys of its results' metadata (the plugin's `metadataLabels`); `{}` when it gives none. */
-  metadataLabels: Record<string, string>;
-}
+export type { ProbeInfo };
 
 /** What a config connects to when its plugin does not say: its `url`, else its `host` (with `port`). */
 function defaultTargets(config: Record<string, unknown>): string[] {

@@ -3,7 +3,8 @@
  * contracts/ under the dashboard's names; the rest are the dashboard's own views of an answer.
  */
 import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting';
-import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, MemberJson, OrgJson, SessionInfo, UserJson } from '../../../contracts/accounts';
+import type { ApiKeyInfo, AuditJson, InvitationJson, InvitationPreview, IssuedInvitation, MeJson, MemberJson, OrgRef, OrgWithRole, SessionInfo, SignedUpJson, UserJson } from '../../../contracts/accounts';
+import type { PluginInfo, ProbeInfo } from '../../../contracts/plugins';
 import type { Role, Scope } from '../../../contracts/auth';
 import type { ProblemJson } from '../../../contracts/events';
 import type { InstanceJson } from '../../../contracts/instance';
@@ -12,7 +13,7 @@ import type { DailyBar, HeartbeatJson, LatencyAssertion, MonitorJson, MonitorSta
 
 export { ROLES, SCOPES } from '../../../contracts/auth';
 export type { DashboardMonitor, DashboardSnapshot, HeartbeatEvent, MonitorStatusEvent } from '../../../contracts/events';
-export type { InvitationPreview, LatencyAssertion, MonitorJson, MonitorStatus, Phase, Role, Scope, SessionInfo };
+export type { InvitationPreview, IssuedInvitation, LatencyAssertion, MonitorJson, MonitorStatus, OrgRef, Phase, Role, Scope, SessionInfo };
 export type ApiKey = ApiKeyInfo;
 export type Invitation = InvitationJson;
 export type Member = MemberJson;
@@ -70,46 +71,22 @@ export const withArticle = (role: Role) => `${role === 'owner' || role === 'admi
 
 export type Instance = InstanceJson;
 
-export interface OrgRef {
-  id: string;
-  name: string;
-  role: Role;
-}
+/** GET /auth/me. */
+export type Me = MeJson;
 
-export interface Me {
-  user: User;
-  orgs: OrgRef[];
-}
-
-/** An organization as GET /orgs answers it, with the caller's role (null for a key). */
-export type Org = OrgJson & { role: Role | null };
-
-/** An invitation as made or resent: its link comes with it once, unless it was e-mailed. */
-export interface IssuedInvitation extends Invitation {
-  pending: true;
-  link?: string;
-}
+/** An organization as GET /orgs/:org answers it, with the caller's role (null for a key). */
+export type Org = OrgWithRole;
 
 /** What POST /auth/signup answers (the session cookie comes with it). */
-export interface SignedUp {
-  user: User;
-  /** The organization the account got of its own, if any. */
-  org: Org | null;
-  /** The organization joined through an invitation link. */
-  joined: OrgRef | null;
-}
+export type SignedUp = SignedUpJson;
 
 export type AuditEntry = AuditJson;
 
-export interface Probe {
-  id: string;
-  version: string;
-  title: string;
-  description: string;
-  configSchema: Record<string, unknown>;
-  /** Labels of its results' metadata keys (`fingerprint256` → "SHA-256 fingerprint"). */
-  metadataLabels?: Record<string, string>;
-}
+/** A probe or notifier type with its config as JSON Schema (GET /probes, GET /notifiers). */
+export type Plugin = PluginInfo;
+
+/** GET /probes: a probe type, with the labels of its results' metadata. */
+export type Probe = ProbeInfo;
 
 export type Heartbeat = HeartbeatJson;
 
