@@ -3,7 +3,8 @@
  * request (testing/api-walk.ts says which) from a whole PingPage, and its answer must carry a
  * status the operation documents and a body that validates (JSON Schema 2020-12, ajv) against
  * that status's schema. Each operation is also asked wrongly: a malformed path parameter (404),
- * an invalid body (400), no credentials (401), each answered with the documented error shape.
+ * an invalid body (400), no credentials (401), an API key without a scope that allows it (403),
+ * each answered with the documented error shape.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -213,6 +214,12 @@ describe('every operation answers as documented', () => {
     }
     if ((o!.op.security ?? []).length) {
       problems.push(...judge(o!, 'without credentials', await w.anonymous().req(method, call.path, call.body), 401));
+    }
+    // An org permission: a key of the walk's org without any scope that allows it is refused.
+    const scopes = o!.op['x-pingpage-scopes'] as string[] | undefined;
+    const outsider = scopes && call.path.startsWith(`/orgs/${w.orgId}`) ? w.narrowKeys.find((k) => !scopes.includes(k.scope)) : undefined;
+    if (outsider) {
+      problems.push(...judge(o!, `with a key holding only ${outsider.scope}`, await outsider.client.req(method, call.path, call.body), 403));
     }
 
     const res = await client.req(method, call.path, call.body);

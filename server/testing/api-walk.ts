@@ -46,6 +46,8 @@ export interface World {
   hooksUrl: string;
   /** An API key of the org holding every scope. */
   keyClient: TestClient;
+  /** API keys of the org holding one scope each (for the 403s). */
+  narrowKeys: Array<{ scope: string; client: TestClient }>;
   monitorId: string;
   channelId: string;
   pageId: string;
@@ -87,6 +89,11 @@ export async function startWalk(): Promise<World> {
     const post = async (path: string, body: unknown, what: string) => expectStatus(await owner.post(`/orgs/${orgId}${path}`, body), 201, what).body;
 
     const key = await post('/api-keys', { name: 'Everything', scopes: [...SCOPES] }, 'API key');
+    const narrowKeys = [];
+    for (const scope of ['status-pages:read', 'monitors:read']) {
+      const k = await post('/api-keys', { name: `Only ${scope}`, scopes: [scope] }, `${scope} key`);
+      narrowKeys.push({ scope, client: new TestClient(app.url, { apiKey: k.key, origin: null }) });
+    }
     const monitor = await post('/monitors', { name: 'Target', probe: 'http', config: { url: `${target.url}/health` }, intervalSeconds: 60 }, 'monitor');
     const channel = await post('/notification-channels', { name: 'Hook', notifier: 'webhook', config: { url: `${hooks.url}/in` } }, 'channel');
     const slug = 'walk';
@@ -122,6 +129,7 @@ export async function startWalk(): Promise<World> {
       targetUrl: target.url,
       hooksUrl: hooks.url,
       keyClient: new TestClient(app.url, { apiKey: key.key, origin: null }),
+      narrowKeys,
       monitorId: monitor.id,
       channelId: channel.id,
       pageId: page.id,
