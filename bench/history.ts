@@ -12,7 +12,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
-import { openOrm, type Orm } from '../server/db/orm.js';
+import { type Orm } from '../server/db/orm.js';
+import { openDatabase } from '../server/database.js';
 import { seedOrg } from '../server/monitors/fixtures.js';
 import { daily, uptime } from '../server/results/rollups.js';
 import { WINDOW_NAMES } from '../contracts/uptime.js';
@@ -113,9 +114,9 @@ async function main() {
   // Seeding speed only: durability plays no part in the query times measured.
   const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'postgres'), settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_wal_size: '4GB' } });
   try {
-    const orm = await openOrm(pg.url);
+    const orm = await openDatabase(pg.url);
     await exec(orm, 'CREATE DATABASE pingpage_small');
-    const smallOrm = await openOrm(pg.url.replace(/\/pingpage$/, '/pingpage_small'));
+    const smallOrm = await openDatabase(pg.url.replace(/\/pingpage$/, '/pingpage_small'));
     console.log(`bench:history: uptime(24h, 7d, 30d, 90d) + daily(90) for one monitor, ${RUNS} runs`);
     const bigRows = await seed(orm, MONITORS);
     const smallRows = await seed(smallOrm, Math.max(1, Math.round(MONITORS / 10)));

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
-import { openOrm } from '../server/db/orm.js';
+import { openDatabase } from '../server/database.js';
 import { allowAll, seedOrg, silentLog, testConfig } from '../server/monitors/fixtures.js';
 import { createMonitoring, loadProbes } from '../server/monitors/index.js';
 import { Histogram } from '../server/scheduler/histogram.js';
@@ -39,7 +39,7 @@ async function main() {
   const targets = await startTargets();
   const pg = await startEmbeddedPostgres({ dir: path.join(tmp, 'postgres') });
   try {
-    const orm = await openOrm(pg.url);
+    const orm = await openDatabase(pg.url);
     const { orgId, principal } = await seedOrg(orm);
     const { ports } = targets;
     const conn = orm.em.getConnection();

@@ -2,19 +2,21 @@
  * npm run bench:statuspage [-- --duration 10 --connections 50 --rate 333 --only json|html]
  *
  * A 50-component public page (90 days of daily rollups, incidents, a maintenance window) served
- * the way main.ts is asked to wire it — the status pages' fast path ahead of the real Koa app
- * (createApp with sessions, CSRF and request logging at info level into /dev/null) — and, for
- * comparison, by the Koa app alone; while PingPage's monitoring runs 333 real HTTP checks a second
- * in the same process (10,000 monitors every 30 s against local targets in a child process), and
- * another 333 results a second stream through the page's own monitors and flip their statuses (so
- * the snapshot is rebuilt and re-rendered as often as coalescing allows).
+ * by the whole PingPage as main.ts wires it (startPingPage: the status pages' fast path ahead of
+ * the Koa app, request logging at info level into /dev/null) and, for comparison, by its Koa app
+ * alone; while the app's monitoring runs 333 real HTTP checks a second (10,000 monitors every 30 s
+ * against local targets in a child process), and another 333 results a second stream through the
+ * page's own monitors on the app's bus and flip their statuses (so the snapshot is rebuilt and
+ * re-rendered as often as coalescing allows).
  * autocannon runs in its own process against the JSON and the HTML (gzip, as browsers ask, and
- * identity). Every PostgreSQL query of the server process is counted during each run, less those
- * of the monitoring's own pool (the checks' results being written).
+ * identity). Every PostgreSQL query the server makes while serving a request is counted during
+ * each run (an AsyncLocalStorage around the request listeners: checks' writes, sweeps and other
+ * background work are not the visitors').
  * Targets (issue 7): ≥ 5,000 req/s JSON, ≥ 2,000 req/s HTML, zero queries per request.
  *
  * Database: DATABASE_URL's server (a database of its own, dropped afterwards) or an embedded one.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,18 +28,16 @@ import pg from 'pg';
 import { scratchDatabase } from './lib/db.js';
 import Koa from 'koa';
 import pino from 'pino';
-import { createAuth } from '../server/orgs/index.js';
-import { loadConfig, withListenPort } from '../server/config.js';
+import { loadConfig } from '../server/config.js';
 import { startEmbeddedPostgres } from '../server/db/embedded.js';
-import { openOrm } from '../server/db/orm.js';
-import { createApp } from '../server/http/app.js';
+import { openDatabase } from '../server/database.js';
 import { createLogger } from '../server/log.js';
-import { allowAll, seedOrg, silentLog } from '../server/monitors/fixtures.js';
-import { createMonitoring, loadProbes } from '../server/monitors/index.js';
+import { startPingPage } from '../server/main.js';
+import { seedOrg } from '../server/monitors/fixtures.js';
+import { createIncident, postUpdate } from '../server/incidents/service.js';
+import { createMaintenance } from '../server/incidents/maintenances.js';
 import type { TargetPorts } from './targets.js';
-import { createBus } from '../server/events.js';
 import type { MonitorStatus } from '../contracts/monitors.js';
-import { createStatusPages } from '../server/statuspages/index.js';
 import { pageCreate } from '../server/statuspages/schemas.js';
 import { createPage } from '../server/statuspages/service.js';
 import { fmt, numberArg, report } from './stats.js';
@@ -50,13 +50,24 @@ const TARGETS = { json: 5_000, html: 2_000 };
 const root = path.resolve(import.meta.dirname, '..');
 const log = (...args: unknown[]) => console.error('·', ...args);
 
-/** Every query any pg client of this process sends (MikroORM's pool included). */
+/** Set while a request to the server is being answered (and in whatever that request starts). */
+const serving = new AsyncLocalStorage<true>();
+/** Every query any pg client of this process sends (MikroORM's pool included), and those on a request's behalf. */
 let queries = 0;
+let requestQueries = 0;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   queries++;
+  if (serving.getStore()) requestQueries++;
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
+
+/** Runs `server`'s request listeners (the app's, Socket.IO's in front) inside `serving`. */
+function countRequests(server: http.Server): void {
+  const listeners = server.listeners('request') as Array<(req: http.IncomingMessage, res: http.ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req, res) => serving.run(true, () => listeners.forEach((l) => l.call(server, req, res))));
+}
 
 async function database(tmp: string): Promise<{ url: string; stop(): Promise<void> }> {
   const admin = process.env.DATABASE_URL;
@@ -89,17 +100,24 @@ async function main() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pp-bench-status-'));
   chmodSync(tmp, 0o755);
   const db = await database(tmp);
-  const orm = await openOrm(db.url, { poolMax: 10 });
+  // The data is written before the app starts, on a connection of its own; the app then loads it as it would after a restart.
+  const orm = await openDatabase(db.url, { poolMax: 4 });
   const exec = (sql: string, params: unknown[] = []) => orm.em.getConnection().execute(sql, params, 'run');
 
+  // Local targets served by a child process, for every monitor's real checks.
+  const targets = fork(path.join(import.meta.dirname, 'targets.ts'), ['4'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const ports = await new Promise<TargetPorts>((resolve) => targets.once('message', (m) => resolve(m as TargetPorts)));
+  const targetUrl = (i: number) => `http://127.0.0.1:${ports.http[i % ports.http.length]}/health`;
+
   log(`seeding ${COMPONENTS} monitors, 90 days of rollups, a 50-component page`);
-  const { orgId, userId, principal } = await seedOrg(orm);
+  const { orgId, userId } = await seedOrg(orm);
   const monitors = Array.from({ length: COMPONENTS }, () => randomUUID());
   for (const [i, id] of monitors.entries()) {
+    // Checked for real too (up, as their targets answer): their statuses change only by the stream below.
     await exec(
       `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries, status, status_since)
-       VALUES (?, ?, ?, 'http', '{"url":"http://example.test/"}', 15, 10, 1, 'up', now() - interval '1 day')`,
-      [id, orgId, `m${i}`],
+       VALUES (?, ?, ?, 'http', ?::jsonb, 15, 10, 1, 'up', now() - interval '1 day')`,
+      [id, orgId, `m${i}`, JSON.stringify({ url: targetUrl(i) })],
     );
   }
   await exec(
@@ -129,10 +147,7 @@ async function main() {
     {},
   );
 
-  // The background: real HTTP checks at RATE per second (30-s interval) against local targets served
-  // by a child process, run by PingPage's monitoring in this process like main.ts runs it.
-  const targets = fork(path.join(import.meta.dirname, 'targets.ts'), ['4'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const ports = await new Promise<TargetPorts>((resolve) => targets.once('message', (m) => resolve(m as TargetPorts)));
+  // The background: real HTTP checks at RATE per second (30-s interval), run by the app's monitoring.
   const background = Math.round(RATE * 30);
   await exec(
     `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries)
@@ -141,41 +156,7 @@ async function main() {
     [orgId, background],
   );
 
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'info' });
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const cfg = withListenPort(config, (server.address() as AddressInfo).port);
-  const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
-  const events = createBus(logger);
-  const auth = createAuth({ config: cfg, orm });
-  const sp = createStatusPages({ config: cfg, log: logger, orm, requireOrg: auth.requireOrg, onMonitorStatus: (fn) => events.on('monitor:status', fn) });
-  const app = createApp({
-    config: cfg,
-    log: logger,
-    middleware: auth.middleware,
-    operations: [sp.publicRouter],
-    api: [...auth.routers, ...sp.routers],
-    readiness: [],
-    isStopping: () => false,
-  });
-  // As main.ts is asked to wire it: the fast path first, Koa for everything else.
-  const koa = app.callback();
-  server.on('request', (req, res) => sp.fastPath(req, res) || void koa(req, res));
-  const koaOnly = http.createServer(koa);
-  await new Promise<void>((r) => koaOnly.listen(0, '127.0.0.1', r));
-  const koaBase = `http://127.0.0.1:${(koaOnly.address() as AddressInfo).port}`;
-  await sp.start();
-  // Its own connection pool, so its statements (results written, monitors reconciled) are told apart.
-  const monitoringOrm = await openOrm(db.url, { poolMax: 4 });
-  let monitoringQueries = 0;
-  monitoringOrm.em.getConnection().getKnex().on('query', () => monitoringQueries++);
-  const monitoring = createMonitoring({ config: cfg, log: silentLog, orm: monitoringOrm, requireOrg: allowAll(principal), probes: await loadProbes({ PINGPAGE_PLUGINS: [] }) });
-  let realChecks = 0;
-  monitoring.events.on('heartbeat', () => realChecks++);
-  await monitoring.start();
-
   // A few incidents and a window, through the services the API uses.
-  const { createIncident, postUpdate } = await import('../server/incidents/service.js');
   const comps = page.components;
   for (let k = 0; k < 5; k++) {
     const inc = await createIncident(orm.em.fork(), orgId, {
@@ -186,15 +167,28 @@ async function main() {
     }, { userId }, new Date());
     if (k > 0) await postUpdate(orm.em.fork(), orgId, inc.id, { status: 'resolved', message: 'Fixed.' }, { userId }, new Date());
   }
-  const { createMaintenance } = await import('../server/incidents/maintenances.js');
   await createMaintenance(orm.em.fork(), orgId, {
     title: 'Database upgrade', description: 'Short interruptions expected.', startsAt: new Date(Date.now() + 86_400_000).toISOString(),
     endsAt: new Date(Date.now() + 90_000_000).toISOString(), monitorIds: monitors.slice(0, 5), componentIds: [], statusPageIds: [page.id],
   }, { userId }, Date.now());
-  await sp.maintenance.reload();
-  await sp.store.refreshPages([page.id]);
+  await orm.close();
 
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: path.join(tmp, 'data'), LOG_LEVEL: 'info', PINGPAGE_SELF_MONITOR: 'false' });
+  const app = await startPingPage(config, { log: createLogger('info', pino.destination({ dest: '/dev/null', sync: false })) });
+  countRequests(app.server);
+  // The same Koa app without the fast path in front.
+  const koaOnly = http.createServer(app.app.callback());
+  countRequests(koaOnly);
+  await new Promise<void>((r) => koaOnly.listen(0, '127.0.0.1', r));
+  const koaBase = `http://127.0.0.1:${(koaOnly.address() as AddressInfo).port}`;
+  // The checks' heartbeats; the stream's own (emitted below) are told apart by `streaming`.
+  let realChecks = 0;
+  let streaming = false;
+  app.bus.on('heartbeat', function countRealChecks() {
+    if (!streaming) realChecks++;
+  });
+
+  const base = app.url;
   const html = await fetch(`${base}/status/bench`);
   const htmlBytes = (await html.arrayBuffer()).byteLength;
   const gz = await fetch(`${base}/status/bench`, { headers: { 'accept-encoding': 'gzip' } });
@@ -205,7 +199,7 @@ async function main() {
   const statuses = new Map<string, MonitorStatus>(monitors.map((m) => [m, 'up']));
   let checks = 0;
   let updates = 0;
-  sp.hub.on('update', () => updates++);
+  app.statusPages.hub.on('update', () => updates++);
   const tickMs = 30;
   const perTick = (RATE * tickMs) / 1000;
   let carry = 0;
@@ -216,11 +210,13 @@ async function main() {
       const r = Math.random();
       const status: MonitorStatus = r < 0.01 ? 'down' : r < 0.02 ? 'degraded' : 'up';
       const at = new Date().toISOString();
-      events.emit('heartbeat', { monitorId, orgId, at, status, ok: status !== 'down', latencyMs: 80, intervalSeconds: 60 });
+      streaming = true;
+      app.bus.emit('heartbeat', { monitorId, orgId, at, status, ok: status !== 'down', latencyMs: 80, intervalSeconds: 60 });
+      streaming = false;
       const previous = statuses.get(monitorId)!;
       if (previous !== status) {
         statuses.set(monitorId, status);
-        events.emit('monitor:status', { monitorId, orgId, status, previous, since: at, reason: null });
+        app.bus.emit('monitor:status', { monitorId, orgId, status, previous, since: at, reason: null });
       }
     }
   }, tickMs);
@@ -238,18 +234,17 @@ async function main() {
   for (const [name, url, headers, target] of runs) {
     if (only && !name.toLowerCase().startsWith(only)) continue;
     log(`autocannon ${name}: ${CONNECTIONS} connections, ${DURATION} s, with ${RATE} checks/s in the background`);
-    const q0 = queries;
+    const q0 = requestQueries;
     const c0 = checks;
     const r0 = realChecks;
-    const m0 = monitoringQueries;
     const u0 = updates;
     const cpu0 = process.cpuUsage();
     const elu0 = performance.eventLoopUtilization();
     const r = await autocannon(url, headers);
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
-    // The real checks write their results: those statements are not the visitors'.
-    const q = queries - q0 - (monitoringQueries - m0);
+    // Only what the requests asked: the real checks' writes and the app's background work are not the visitors'.
+    const q = requestQueries - q0;
     // The machine is shared: the server's own CPU time per request says what one free core would do.
     const cpuPerRequest = (cpu.user + cpu.system) / (r.requests.average * DURATION);
     rows.push([`${name} req/s`, fmt(r.requests.average, 0), target ? `≥ ${target}` : undefined, target ? r.requests.average >= target : undefined]);
@@ -287,13 +282,10 @@ async function main() {
   }
   report(`Status page: ${COMPONENTS} components, ${CONNECTIONS} connections × ${DURATION} s, ${RATE} checks/s (${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)})`, rows);
 
-  await new Promise((r) => server.close(r));
+  koaOnly.closeAllConnections();
   await new Promise((r) => koaOnly.close(r));
-  await monitoring.stop();
-  await monitoringOrm.close();
+  await app.close();
   targets.disconnect();
-  await sp.stop();
-  await orm.close();
   await db.stop();
   rmSync(tmp, { recursive: true, force: true });
 }

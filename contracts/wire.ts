@@ -3,6 +3,7 @@
  * zod schemas so the server's OpenAPI document and the client's types come from the same place.
  */
 import { z } from 'zod';
+import { API_ERROR_CODES } from './errors.js';
 
 /** Ids are UUIDs. */
 export const Id = z.uuid();
@@ -25,7 +26,7 @@ export type ValidationIssue = z.infer<typeof ValidationIssue>;
 export const ErrorJson = z
   .object({
     error: z.object({
-      code: z.string().regex(/^[A-Z][A-Z0-9_]*$/).describe('Stable, e.g. VALIDATION_FAILED, NOT_FOUND, RATE_LIMITED'),
+      code: z.enum(API_ERROR_CODES).describe('Stable: clients key on it (contracts/errors.ts lists each with its status)'),
       message: z.string().describe('For people; may change'),
       details: z.unknown().optional().describe('More about the error; for VALIDATION_FAILED, the list of ValidationIssue'),
     }),

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import { clientDist, ensureClientBuilt } from '../server/client-build.js';
 
@@ -24,6 +24,56 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** This test process's Chromium (vitest runs e2e/ files one after another in a process: isolate is off for them). */
+let chromiumOfProcess: Promise<Browser> | undefined;
+
+/**
+ * Chromium for one test file: the process's, launched by the first file that asks and reused by
+ * the next ones (a launch costs a second or more on a busy machine). What the file gets behaves as
+ * its own browser: newContext/newPage open contexts of the file's, and close() closes those, not
+ * Chromium, which goes when the test process ends. Each file's contexts are fresh: no cookie,
+ * storage or cache is shared between files.
+ */
+export async function browserForFile(): Promise<Browser> {
+  chromiumOfProcess ??= launchBrowser().then(
+    (b) => {
+      b.on('disconnected', () => (chromiumOfProcess = undefined)); // crashed: the next file launches another
+      return b;
+    },
+    (err: unknown) => {
+      chromiumOfProcess = undefined;
+      throw err;
+    },
+  );
+  const chromium = await chromiumOfProcess;
+  const contexts = new Set<BrowserContext>();
+  const own = (c: BrowserContext) => {
+    contexts.add(c);
+    c.on('close', () => contexts.delete(c));
+    return c;
+  };
+  const file: Partial<Browser> = {
+    newContext: async (...args) => own(await chromium.newContext(...args)),
+    newPage: async (...args) => {
+      const page = await chromium.newPage(...args);
+      own(page.context());
+      return page;
+    },
+    contexts: () => [...contexts],
+    close: async () => {
+      await Promise.all([...contexts].map((c) => c.close()));
+    },
+  };
+  // Everything else (version, browserType, isConnected, …) is Chromium's own.
+  return new Proxy(chromium, {
+    get(target, key) {
+      if (key in file) return file[key as keyof Browser];
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 

@@ -73,23 +73,26 @@ const RAW = [/expected (string|number|boolean|object|array)/i, /Too (small|big)/
  * counts the requests it makes over the next 5 s (a page that only listens asks nothing; a live
  * poll may ask once a second at most, and never the same paged URL twice), reads the page's text
  * for raw validator words, expects no console errors so far, and takes the four screenshots.
+ * The text and the screenshots are taken during those 5 s: they ask the server nothing, and a
+ * request they caused would be counted too.
  */
 async function screen(name: string, settle = 1500): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(settle);
   const from = Date.now();
-  await page.waitForTimeout(5000);
-  const seen = requests.filter((r) => r.at >= from).map((r) => r.url);
+  const text = await page.locator('body').innerText();
+  await screens(page, `first-day-${name}`);
+  await page.waitForTimeout(Math.max(0, from + 5000 - Date.now()));
+  // Exactly 5 s, however long the screenshots took.
+  const seen = requests.filter((r) => r.at >= from && r.at < from + 5000).map((r) => r.url);
   const perUrl = new Map<string, number>();
   for (const url of seen) perUrl.set(url, (perUrl.get(url) ?? 0) + 1);
   const repeated = [...perUrl].filter(([, n]) => n > 5);
   expect.soft(repeated, `${name}: requests repeated over 5 s`).toEqual([]);
   expect.soft(seen.length, `${name}: ${seen.length} requests in 5 s: ${seen.join(', ')}`).toBeLessThanOrEqual(6);
-  const text = await page.locator('body').innerText();
   for (const raw of RAW) expect.soft(text, `${name}: raw text ${raw} on screen`).not.toMatch(raw);
   expect.soft(consoleErrors, `${name}: console errors`).toEqual([]);
   consoleErrors.length = 0; // each screen answers for its own
-  await screens(page, `first-day-${name}`);
 }
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true });
@@ -187,7 +190,7 @@ describe('a team’s first day', { timeout: 120_000 }, () => {
     await page.waitForURL(/\/status-pages\/[0-9a-f-]{36}$/);
     await screen('status-page');
 
-    const visitor = await owner.browser()!.newContext({ viewport: WIDE, timezoneId: 'America/New_York' });
+    const visitor = await browser.newContext({ viewport: WIDE, timezoneId: 'America/New_York' });
     try {
       const publicPage = await visitor.newPage();
       const visitorErrors: string[] = [];
@@ -260,7 +263,7 @@ describe('a team’s first day', { timeout: 120_000 }, () => {
     const link = (await page.getByTestId('invite-link').textContent())!.trim();
     await page.getByRole('row', { name: /grace@example\.com/ }).waitFor();
     await screen('members');
-    const joined = await signUpMember(owner.browser()!, orgId, { name: 'Grace Hopper', email: 'grace@example.com', link, context: { viewport: WIDE } });
+    const joined = await signUpMember(browser, orgId, { name: 'Grace Hopper', email: 'grace@example.com', link, context: { viewport: WIDE } });
     try {
       await joined.page.locator('a.row', { hasText: 'Website' }).waitFor();
       expect.soft(joined.errors, 'member: errors').toEqual([]);

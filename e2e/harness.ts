@@ -1,11 +1,11 @@
 /**
- * What the browser tests of a whole PingPage share: the app and Chromium started together, the
+ * What the browser tests of a whole PingPage share: the app started and Chromium taken together, the
  * owner's API through the browser's own session, and signing people up through the pages.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { StartOptions } from '../server/main.js';
 import { startTestApp, type TestApp } from '../server/testing/app.js';
-import { buildClient, clientDist, launchBrowser, watchErrors } from './browser.js';
+import { browserForFile, buildClient, clientDist, watchErrors } from './browser.js';
 
 /** Everyone's password in the browser tests. */
 export const PASSWORD = 'correct horse battery';
@@ -25,15 +25,16 @@ export interface BrowserApp {
 
 /**
  * Builds the client if needed, starts a whole PingPage serving it (with `env` on top of the test
- * defaults, and `start`'s knobs) and Chromium, and opens the owner's context with `context`. What started is stopped
- * again if a later step fails; otherwise closing `browser` and stopping `app` is the caller's.
+ * defaults, and `start`'s knobs), takes the test process's Chromium (browserForFile) and opens the
+ * owner's context with `context`. What started is stopped again if a later step fails; otherwise
+ * closing `browser` (the file's contexts) and stopping `app` is the caller's.
  */
 export async function startBrowserApp(opts: { env?: Record<string, string>; start?: StartOptions; context: BrowserContextOptions }): Promise<BrowserApp> {
   await buildClient();
   const app = await startTestApp(opts.env ?? {}, { ...opts.start, clientDir: clientDist });
   let browser: Browser | undefined;
   try {
-    browser = await launchBrowser();
+    browser = await browserForFile();
     const owner = await browser.newContext(opts.context);
     return { app, browser, owner, api: apiAs(owner, app.url) };
   } catch (e) {

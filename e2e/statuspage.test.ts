@@ -3,96 +3,43 @@
  * visitor's open page shows its component turn to major outage when the monitor goes down, and an
  * incident update appear, without a reload; with JavaScript off the page is complete.
  *
- * The server is assembled here from the real parts (createApp, createAuth, createMonitoring,
- * createRealtime, createStatusPages) the way main.ts is asked to wire them; once main.ts does,
- * `startStack()` can become `startTestApp()`.
+ * The app is the one main.ts wires (startBrowserApp), serving the built client: the browser gets
+ * the page from the status pages' fast path and the script from the production build.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuth } from '../server/orgs/index.js';
-import { loadConfig, withListenPort } from '../server/config.js';
-import { openOrm, type Orm } from '../server/db/orm.js';
-import { createApp } from '../server/http/app.js';
-import { createLogger } from '../server/log.js';
 import { seedMonitors } from '../server/monitors/fixtures.js';
-import { createMonitoring, loadProbes, type Monitoring } from '../server/monitors/index.js';
-import { DashboardFeed } from '../server/realtime/feed.js';
-import { createRealtime, type Realtime } from '../server/realtime/index.js';
-import { createStatusPages, type StatusPages } from '../server/statuspages/index.js';
-import { createTestDatabase, type TestDatabase } from '../server/testing/db.js';
+import { monitorsById } from '../server/monitors/store.js';
+import type { TestApp } from '../server/testing/app.js';
 import { signUp, type TestClient } from '../server/testing/client.js';
-import { launchBrowser, screenshot, Target, watchErrors } from './browser.js';
+import { screenshot, Target, watchErrors } from './browser.js';
+import { startBrowserApp } from './harness.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const built = mkdtempSync(path.join(os.tmpdir(), 'pp-status-js-'));
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pp-status-e2e-'));
 const target = new Target();
 
-let db: TestDatabase;
-let orm: Orm;
-let server: http.Server;
+let app: TestApp;
 let base: string;
-let monitoring: Monitoring;
-let statusPages: StatusPages;
-let realtime: Realtime;
 let browser: Browser;
+/** The visitor's context (nobody signs in there). */
+let visitor: BrowserContext;
 let owner: TestClient;
 let orgId: string;
 let monitorId: string;
 let componentId: string;
 
-/** The browser script, built the way the second Vite entry will build it. */
-async function buildStatusScript(): Promise<void> {
-  const { build } = await import('vite');
-  await build({
-    configFile: false,
-    root: path.join(root, 'client'),
-    logLevel: 'warn',
-    build: {
-      outDir: built,
-      emptyOutDir: true,
-      target: 'es2022',
-      rollupOptions: { input: path.join(root, 'client/src/status/main.ts'), output: { entryFileNames: 'assets/status.js' } },
-    },
+/** Resolves when the monitor reports `status`. */
+const reported = (status: string) =>
+  new Promise<void>((resolve) => {
+    const off = app.bus.on('monitor:status', (e) => e.monitorId === monitorId && e.status === status && (off(), resolve()));
   });
-}
-
-async function startStack(): Promise<void> {
-  db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 8 });
-  const log = createLogger('silent');
-  server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const config = withListenPort(loadConfig({ DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), port);
-  const auth = createAuth({ config, orm });
-  monitoring = createMonitoring({ config, log, orm, requireOrg: auth.requireOrg, probes: await loadProbes({ PINGPAGE_PLUGINS: [] }), tuning: { reconcileMs: 0, retention: false } });
-  statusPages = createStatusPages({ config, log, orm, requireOrg: auth.requireOrg, onMonitorStatus: (fn) => monitoring.events.on('monitor:status', fn) });
-  const app = createApp({
-    config,
-    log,
-    middleware: auth.middleware,
-    operations: [statusPages.publicRouter],
-    api: [...auth.routers, ...monitoring.routers, ...statusPages.routers],
-    readiness: [],
-    isStopping: () => false,
-    clientDir: built,
-  });
-  server.on('request', app.callback());
-  realtime = await createRealtime({ server, app, config, log, orm, auth, feed: new DashboardFeed(() => orm.em.fork()), statusFeed: statusPages.hub });
-  base = `http://127.0.0.1:${port}`;
-}
 
 beforeAll(async () => {
-  await Promise.all([buildStatusScript(), target.start()]);
-  await startStack();
+  await target.start();
+  ({ app, browser, owner: visitor } = await startBrowserApp({ start: { monitoring: { retention: false } }, context: { viewport: { width: 1100, height: 900 } } }));
+  base = app.url;
   ({ client: owner, orgId } = await signUp(base, 'owner@example.com', { orgName: 'Acme' }));
-  [monitorId] = await seedMonitors(orm, orgId, [{ probe: 'http', config: { url: target.url }, intervalSeconds: 1, timeoutSeconds: 1, retries: 0 }]);
+  // A row, not the API: a 1-s interval is below the API's minimum. Then handed to the running engine.
+  [monitorId] = await seedMonitors(app.orm, orgId, [{ probe: 'http', config: { url: target.url }, intervalSeconds: 1, timeoutSeconds: 1, retries: 0 }]);
   const res = await owner.post(`/orgs/${orgId}/status-pages`, {
     slug: 'acme',
     title: 'Acme',
@@ -101,26 +48,15 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(201);
   componentId = res.body.components[0].id;
-  await statusPages.start();
-  const up = new Promise<void>((resolve) => {
-    const off = monitoring.events.on('monitor:status', (e) => e.monitorId === monitorId && e.status === 'up' && (off(), resolve()));
-  });
-  await monitoring.start();
+  const up = reported('up');
+  for (const m of await monitorsById(app.orm.em.fork(), [monitorId!])) app.monitoring.engine.upsert(m, { checkNow: true });
   await up;
-  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await realtime?.close();
-  await new Promise((r) => server?.close(r));
-  await statusPages?.stop();
-  await monitoring?.stop();
-  await orm?.close();
-  await db?.drop();
+  await app?.stop();
   await target.stop();
-  rmSync(built, { recursive: true, force: true });
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const pill = (page: Page, status: string) => page.locator(`#c-${componentId} .pill[data-status="${status}"]`);
@@ -131,7 +67,7 @@ describe('a visitor’s open status page', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
+    page = await visitor.newPage();
     errors = watchErrors(page);
     page.on('console', (m) => /Content Security Policy/i.test(m.text()) && cspViolations.push(m.text()));
     await page.goto(`${base}/status/acme`);
@@ -144,9 +80,7 @@ describe('a visitor’s open status page', () => {
   });
 
   it('shows the component turn to major outage within 2 s of its monitor going down, without reload', async () => {
-    const down = new Promise<void>((resolve) => {
-      const off = monitoring.events.on('monitor:status', (e) => e.monitorId === monitorId && e.status === 'down' && (off(), resolve()));
-    });
+    const down = reported('down');
     await target.stop();
     await down;
     await pill(page, 'major_outage').waitFor({ timeout: 2_000 });

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded.js';
-import { migrate, openOrm } from '../server/db/orm.js';
+import { migrate } from '../server/db/orm.js';
+import { openDatabase } from '../server/database.js';
 import { databaseUrl } from '../server/testing/global-setup.js';
 import { migrationsList } from './index.js';
 
@@ -55,12 +56,12 @@ describe('migrations', () => {
     await admin.query(`CREATE DATABASE ${scratch}`);
     await admin.end();
     const serverUrl = databaseUrl(adminUrl, scratch);
-    const onServer = await openOrm(serverUrl);
+    const onServer = await openDatabase(serverUrl);
     expect(await migrate(onServer)).toEqual([]); // already applied at open: nothing pending
     await onServer.close();
 
     embedded = await startEmbeddedPostgres({ dir: path.join(tmp, 'postgres') });
-    const onEmbedded = await openOrm(embedded.url);
+    const onEmbedded = await openDatabase(embedded.url);
     await onEmbedded.close();
 
     const a = await schemaOf(serverUrl);

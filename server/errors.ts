@@ -1,3 +1,5 @@
+import type { ApiErrorCode } from '../contracts/errors.js';
+
 /** A condition that stops the server from starting: printed as one line, exit code 1. */
 export class StartupError extends Error {}
 
@@ -8,7 +10,7 @@ export class StartupError extends Error {}
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
@@ -21,4 +23,4 @@ export const notFound = (what = 'Resource') => new AppError(404, 'NOT_FOUND', `$
 export const forbidden = (message = 'You are not allowed to do this') =>
   new AppError(403, 'FORBIDDEN', message);
 export const unauthorized = (message = 'Sign in first') => new AppError(401, 'UNAUTHORIZED', message);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
+export const conflict = (code: ApiErrorCode, message: string) => new AppError(409, code, message);

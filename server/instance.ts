@@ -1,8 +1,7 @@
 import type Koa from 'koa';
-import { isLocalRequest } from './auth/setup.js';
+import { anyUser, isLocalRequest } from './auth/setup.js';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
-import { rows } from './db/sql.js';
 import { defineRoute, type Route } from './http/routes.js';
 import { InstanceJson } from '../contracts/instance.js';
 
@@ -18,8 +17,7 @@ export function instanceRoute(orm: Orm, config: Config): Route {
     auth: 'none',
     responses: { 200: InstanceJson },
     handler: async (ctx) => {
-      const [row] = await rows<{ has_users: boolean }>(orm.em.fork(), 'SELECT EXISTS (SELECT 1 FROM users) AS has_users');
-      const needsSetup = !row!.has_users;
+      const needsSetup = !(await anyUser(orm.em.fork()));
       return {
         needsSetup,
         // The first account is asked for the set-up code PingPage printed at start, unless made from this machine.

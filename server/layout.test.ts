@@ -5,12 +5,17 @@
  * - no folder reaches itself again through others (no cycle, however long);
  * - http/ (the toolkit) imports no other folder of server/, nor a top-level file that imports a domain;
  * - main.ts enters each domain through its index.ts only (http/ and db/ are toolkits: any file).
+ * And main.ts is the only wiring: no other file of the repository (tests, test helpers, benches,
+ * browser tests included) builds more than one domain by hand; they start the app through
+ * startPingPage / startTestApp. A test of one domain may build that domain (and mount it in
+ * createApp, the toolkit).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const server = import.meta.dirname;
+const repo = path.resolve(server, '..');
 /** Folders main.ts may enter by any file: the route toolkit and the database plumbing. */
 const TOOLKITS = new Set(['http', 'db']);
 
@@ -87,6 +92,45 @@ export function crossings(all: Edge[]): string[] {
   return bad;
 }
 
+/** The functions that build a domain, by domain: calling those of two domains is wiring an app. */
+const WIRING: Record<string, string[]> = {
+  accounts: ['createAuth', 'orgGuard'],
+  monitoring: ['createMonitoring'],
+  'status pages': ['createStatusPages'],
+  alerting: ['createAlerting', 'connectAlerting'],
+  realtime: ['createRealtime'],
+};
+
+/** Files (path → source) that call the builders of more than one domain, with those domains. */
+export function wiringOutsideMain(files: Record<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [file, source] of Object.entries(files)) {
+    if (file === 'server/main.ts') continue;
+    // Calls only: `function createAuth(` defines, `x.createAuth(` is someone else's (a mock's original).
+    const code = source.replace(/\bfunction\s+\w+\s*\(/g, '').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    const domains = Object.entries(WIRING)
+      .filter(([, fns]) => fns.some((fn) => new RegExp(`(?<![\\w.])${fn}\\s*\\(`).test(code)))
+      .map(([domain]) => domain);
+    if (domains.length > 1) bad.push(`${file} builds ${domains.join(' + ')}: start the app through startPingPage (server/main.ts) or startTestApp (server/testing/app.ts)`);
+  }
+  return bad;
+}
+
+/** Every .ts file of the repository's code (server/, e2e/, bench/, plugins/, examples/, migrations/), by path relative to the repository. */
+function repoSources(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const dir of ['server', 'e2e', 'bench', 'plugins', 'examples', 'migrations']) {
+    for (const e of readdirSync(path.join(repo, dir), { recursive: true, withFileTypes: true })) {
+      if (!e.isFile() || !e.name.endsWith('.ts')) continue;
+      const rel = path.relative(repo, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+      // This file names the builders in its own examples.
+      if (rel.includes('node_modules/') || rel === 'server/layout.test.ts') continue;
+      files[rel] = readFileSync(path.join(repo, rel), 'utf8');
+    }
+  }
+  return files;
+}
+
 /** server/'s source files, tests and server/testing/ aside, by path relative to server/. */
 function serverSources(): Record<string, string> {
   const files: Record<string, string> = {};
@@ -134,5 +178,28 @@ describe('server/ layout', () => {
     const all = edges(serverSources());
     expect(all.filter((e) => e.file === 'main').length).toBeGreaterThan(10);
     expect(crossings(all)).toEqual([]);
+  });
+});
+
+describe('one composition root', () => {
+  it('tells wiring from a test of one domain', () => {
+    const twoDomains = `const auth = createAuth({ config, orm });\nconst sp = createStatusPages({ config, requireOrg: auth.requireOrg });`;
+    expect(wiringOutsideMain({ 'e2e/page.test.ts': twoDomains })).toEqual([
+      'e2e/page.test.ts builds accounts + status pages: start the app through startPingPage (server/main.ts) or startTestApp (server/testing/app.ts)',
+    ]);
+    expect(wiringOutsideMain({ 'server/main.ts': twoDomains })).toEqual([]);
+    // A real org guard built by hand is the accounts domain too.
+    expect(wiringOutsideMain({ 'server/x/testing.ts': `const guard = orgGuard({ membership });\ncreateMonitoring({ requireOrg: guard });` })).toHaveLength(1);
+    // One domain, mounted in the toolkit's app: a unit test of that domain.
+    expect(wiringOutsideMain({ 'server/monitors/routes.test.ts': `monitoring = createMonitoring({ config });\nconst app = createApp({ api: monitoring.routers });` })).toEqual([]);
+    // Defining a builder, a mock calling the original, and comments are no calls.
+    expect(wiringOutsideMain({ 'server/orgs/index.ts': `export function createAuth(deps) {\n  // like createMonitoring(…)\n  return { requireOrg: orgGuard({}) };\n}` })).toEqual([]);
+    expect(wiringOutsideMain({ 'server/openapi.test.ts': `createApp: (opts) => real.createApp(opts), x: real.createAuth(o), y: createStatusPages(d)` })).toEqual([]);
+  });
+
+  it('main.ts is the only file that builds more than one domain', () => {
+    const files = repoSources();
+    expect(Object.keys(files)).toContain('e2e/statuspage.test.ts');
+    expect(wiringOutsideMain(files)).toEqual([]);
   });
 });

@@ -33,7 +33,8 @@ import { createAuth } from './orgs/index.js';
 import { withListenPort, type Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { lockDataDir, type DataDirLock } from './db/lock.js';
-import { openOrm, type Orm } from './db/orm.js';
+import { type Orm } from './db/orm.js';
+import { openDatabase } from './database.js';
 import { createApp } from './http/app.js';
 import { mount } from './http/routes.js';
 import { drain } from './http/drain.js';
@@ -42,7 +43,7 @@ import { metricsRoutes, processMetrics } from './metrics.js';
 import { createRealtime, dashboardPreload, dashboardRoutes, DashboardFeed, forwardToDashboards, type Realtime } from './realtime/index.js';
 import { connectAlerting, createAlerting, monitorAlertSettings, systemMailFromUrl, type Alerting, type AlertingTuning, type AlertMessage } from './alerting/index.js';
 import { statusScriptUrl } from './client-build.js';
-import { createStatusPages, type DomainsTuning, type StatusPages } from './statuspages/index.js';
+import { createStatusPages, type DomainsTuning, type StatusPages, type StatusPagesTuning } from './statuspages/index.js';
 import { createMonitoring, ensureSelfMonitor, followMaintenance, type Monitoring, type MonitoringTuning } from './monitors/index.js';
 import { loadProbes, type ProbeRegistry } from './probes/index.js';
 import { instanceRoute } from './instance.js';
@@ -62,6 +63,8 @@ export interface PingPage {
   probes: ProbeRegistry;
   statusPages: StatusPages;
   alerting: Alerting;
+  /** The Koa app behind the status pages' fast path: what answers every request the fast path leaves alone (tests and benches compare the two). */
+  app: Koa;
   /** The one domain event bus (the table at the top of this file). */
   bus: DomainBus;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
@@ -86,6 +89,8 @@ export interface StartOptions {
   alerting?: AlertingTuning;
   /** Custom domain proofs: DNS servers and the clock of the daily check (tests). */
   domains?: DomainsTuning;
+  /** Status pages' clock (incidents, maintenance windows, snapshots) and snapshot timings (tests). */
+  statusPages?: StatusPagesTuning;
 }
 
 /** Wiring only: config → database → services → HTTP. */
@@ -108,7 +113,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       url = embedded.url;
       log.info({ dir: config.DATA_DIR, cluster: embedded.dir, port: embedded.port }, 'embedded PostgreSQL started');
     }
-    const orm = await openOrm(url);
+    const orm = await openDatabase(url);
     cleanup.push(() => orm.close());
 
     // Runs after the HTTP drain at shutdown (cleanup unwinds in reverse): a check still in flight keeps its heartbeat.
@@ -157,6 +162,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       events: bus,
       scriptUrl: statusScriptUrl(opts.clientDir),
       domains: opts.domains,
+      clock: opts.statusPages?.clock,
+      tuning: opts.statusPages?.tuning,
       // The page's "Subscribe to updates" form signs up through alerting (created next: it needs the maintenance schedule).
       subscriptions: { email: systemMail !== undefined, signUp: (slug, ip, read) => alerting.signUps.signUp(slug, ip, read) },
     });
@@ -177,7 +184,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const feed = new DashboardFeed(() => orm.em.fork());
     // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
     const instance = instanceRoute(orm, cfg);
-    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes]);
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...statusPages.routes]);
     const api: Router<any>[] = [
       mount([instance, openApi], auth.guard),
       ...auth.routers,
@@ -255,6 +262,7 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
       probes,
       statusPages,
       alerting,
+      app,
       bus,
       embedded,
       setupCode,

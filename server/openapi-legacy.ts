@@ -11,9 +11,8 @@ import { logQuery } from './alerting/routes.js';
 import { createChannelBody, patchChannelBody } from './alerting/channels/schema.js';
 import { alertPolicySchema } from './alerting/policies/schema.js';
 import { subscribeBody } from './alerting/subscribers/service.js';
-import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, maintenanceCreate, maintenancePatch, maintenanceQuery, updatePatch } from './incidents/schemas.js';
 import { dailyQuery, heartbeatsQuery, monitorBodies, uptimeQuery } from './monitors/schema.js';
-import { pageCreate, pagePatch, slugSchema } from './statuspages/schemas.js';
+import { slugSchema } from './statuspages/schemas.js';
 import type { Auth, ErrorStatus, Method, Operation, SuccessStatus, Tag } from './http/routes.js';
 
 interface LegacyRow {
@@ -60,26 +59,7 @@ const ROWS: readonly LegacyRow[] = [
   { method: 'put', path: `${org}/alert-defaults`, summary: "Set the org's default alert policy", tag: 'Alerting', auth: 'channels:manage', body: alertPolicySchema, status: 200 },
   { method: 'get', path: `${monitor}/alerts`, summary: "The monitor's alert deliveries, newest first", tag: 'Alerting', auth: 'monitors:read', query: logQuery, status: 200 },
 
-  { method: 'get', path: `${org}/status-pages`, summary: 'Status pages', tag: 'Status pages', auth: 'status-pages:read', status: 200 },
-  { method: 'post', path: `${org}/status-pages`, summary: 'Create a status page', tag: 'Status pages', auth: 'status-pages:write', body: pageCreate, status: 201 },
-  { method: 'get', path: `${org}/status-pages/{id}`, summary: 'A status page', tag: 'Status pages', auth: 'status-pages:read', status: 200 },
-  { method: 'patch', path: `${org}/status-pages/{id}`, summary: 'Change a status page (components are replaced as a list)', tag: 'Status pages', auth: 'status-pages:write', body: pagePatch, status: 200 },
-  { method: 'post', path: `${org}/status-pages/{id}/domain/verify`, summary: 'Look for the custom domain\'s TXT record (_pingpage.<domain> holding domainVerification.token) now; served on the domain once found', tag: 'Status pages', auth: 'status-pages:write', status: 200 },
-  { method: 'delete', path: `${org}/status-pages/{id}`, summary: 'Delete a status page', tag: 'Status pages', auth: 'status-pages:write', status: 204 },
 
-  { method: 'get', path: `${org}/incidents`, summary: 'Incidents, newest first', tag: 'Incidents', auth: 'status-pages:read', query: incidentQuery, status: 200 },
-  { method: 'post', path: `${org}/incidents`, summary: 'Open an incident', tag: 'Incidents', auth: 'incidents:write', body: incidentCreate, status: 201 },
-  { method: 'get', path: `${org}/incidents/{id}`, summary: 'An incident with its updates', tag: 'Incidents', auth: 'status-pages:read', status: 200 },
-  { method: 'patch', path: `${org}/incidents/{id}`, summary: 'Change an incident', tag: 'Incidents', auth: 'incidents:write', body: incidentPatch, status: 200 },
-  { method: 'delete', path: `${org}/incidents/{id}`, summary: 'Delete an incident', tag: 'Incidents', auth: 'incidents:write', status: 204 },
-  { method: 'post', path: `${org}/incidents/{id}/updates`, summary: 'Post an update (status, message, component statuses)', tag: 'Incidents', auth: 'incidents:write', body: incidentUpdate, status: 200 },
-  { method: 'patch', path: `${org}/incidents/{id}/updates/{updateId}`, summary: "Correct an update's message", tag: 'Incidents', auth: 'incidents:write', body: updatePatch, status: 200 },
-
-  { method: 'get', path: `${org}/maintenances`, summary: 'Maintenance windows', tag: 'Maintenance', auth: 'status-pages:read', query: maintenanceQuery, status: 200 },
-  { method: 'post', path: `${org}/maintenances`, summary: 'Schedule a maintenance window', tag: 'Maintenance', auth: 'incidents:write', body: maintenanceCreate, status: 201 },
-  { method: 'get', path: `${org}/maintenances/{id}`, summary: 'A maintenance window', tag: 'Maintenance', auth: 'status-pages:read', status: 200 },
-  { method: 'patch', path: `${org}/maintenances/{id}`, summary: 'Change a maintenance window', tag: 'Maintenance', auth: 'incidents:write', body: maintenancePatch, status: 200 },
-  { method: 'delete', path: `${org}/maintenances/{id}`, summary: 'Delete a maintenance window (a running one ends now)', tag: 'Maintenance', auth: 'incidents:write', status: 204 },
 
   { method: 'get', path: '/public/status-pages/{slug}', summary: 'A public status page as JSON', tag: 'Public', auth: 'none', status: 200 },
   { method: 'post', path: '/public/status-pages/{slug}/subscribers', summary: 'Subscribe by email or webhook; a confirmation is sent', tag: 'Public', auth: 'none', body: subscribeBody, status: 202 },
@@ -88,7 +68,6 @@ const ROWS: readonly LegacyRow[] = [
 const PATH_PARAMS: Record<string, { schema: z.ZodType; description: string }> = {
   org: { schema: z.uuid(), description: 'Organization id' },
   id: { schema: z.uuid(), description: 'Id of the resource named before it in the path' },
-  updateId: { schema: z.uuid(), description: 'Incident update id' },
   slug: { schema: slugSchema, description: "The status page's slug" },
 };
 

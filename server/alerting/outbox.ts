@@ -4,8 +4,9 @@
  * claims due rows with FOR UPDATE SKIP LOCKED and a lease: a row whose worker died becomes due
  * again when the lease passes; a finished row is never claimed again.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { iso, row, rows, run, textArray } from '../db/sql.js';
+import { randomUUID } from 'node:crypto';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { AlertOutbox, NotificationChannel, StatusSubscriber, type AlertOutboxRow } from './entities.js';
 import type { AlertEvent, AlertFacts, SendResult } from './sdk.js';
 
 export type DeliveryState = 'pending' | 'sending' | 'delivered' | 'failed';
@@ -23,28 +24,16 @@ export interface OutboxRow {
   claimId: string | null;
 }
 
-interface Row {
-  id: string;
-  org_id: string;
-  monitor_id: string | null;
-  channel_id: string | null;
-  subscriber_id: string | null;
-  event: AlertEvent;
-  facts: AlertFacts;
-  attempts: number;
-  claim_id: string | null;
-}
-
-const fromRow = (r: Row): OutboxRow => ({
+const toOutboxRow = (r: AlertOutboxRow): OutboxRow => ({
   id: r.id,
-  orgId: r.org_id,
-  monitorId: r.monitor_id,
-  channelId: r.channel_id,
-  subscriberId: r.subscriber_id,
+  orgId: r.org.id,
+  monitorId: r.monitor?.id ?? null,
+  channelId: r.channel?.id ?? null,
+  subscriberId: r.subscriber?.id ?? null,
   event: r.event,
   facts: r.facts,
   attempts: r.attempts,
-  claimId: r.claim_id,
+  claimId: r.claimId ?? null,
 });
 
 export interface Announcement {
@@ -55,34 +44,54 @@ export interface Announcement {
   facts: AlertFacts;
 }
 
+/** One row per target, `a.key` and the target id its idempotency key; a row already there is kept. */
+async function enqueue(
+  em: EntityManager,
+  a: Announcement,
+  targets: ReadonlyArray<{ channel: string } | { subscriber: string }>,
+  now: number,
+): Promise<number> {
+  if (targets.length === 0) return 0;
+  const at = new Date(now);
+  const written = await em
+    .createQueryBuilder(AlertOutbox)
+    .insert(
+      targets.map((t) => ({
+        id: randomUUID(),
+        idempotencyKey: `${a.key}:${'channel' in t ? t.channel : t.subscriber}`,
+        org: a.orgId,
+        // A channel's alert is about a monitor; a subscriber's notice about a page.
+        monitor: 'channel' in t ? (a.monitorId ?? null) : null,
+        channel: 'channel' in t ? t.channel : null,
+        subscriber: 'subscriber' in t ? t.subscriber : null,
+        event: a.facts.event,
+        facts: a.facts,
+        nextAttemptAt: at,
+        createdAt: at,
+      })),
+    )
+    .onConflict('idempotencyKey')
+    .ignore()
+    .execute('run');
+  return written.affectedRows;
+}
+
 /**
  * Queues `a` for each of the org's enabled channels among `channelIds`. Answers the number of
  * rows written (0 when they were already there).
  */
 export async function enqueueForChannels(em: EntityManager, a: Announcement, channelIds: readonly string[], now: number): Promise<number> {
   if (channelIds.length === 0) return 0;
-  return run(
-    em,
-    `INSERT INTO alert_outbox (id, idempotency_key, org_id, monitor_id, channel_id, event, facts, next_attempt_at, created_at)
-     SELECT gen_random_uuid(), ? || ':' || c.id::text, c.org_id, ?, c.id, ?, ?::jsonb, ?, ?
-     FROM notification_channels c
-     WHERE c.org_id = ? AND c.enabled AND c.id = ANY(?::uuid[])
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [a.key, a.monitorId ?? null, a.facts.event, JSON.stringify(a.facts), new Date(now), new Date(now), a.orgId, textArray(channelIds)],
-  );
+  const channels = await em.find(NotificationChannel, { org: a.orgId, enabled: true, id: { $in: [...new Set(channelIds)] } }, { fields: ['id'], disableIdentityMap: true });
+  return enqueue(em, a, channels.map((c) => ({ channel: c.id })), now);
 }
 
 /** Queues `a` for each subscriber id given (already filtered by page, components and confirmation). */
 export async function enqueueForSubscribers(em: EntityManager, a: Announcement, subscriberIds: readonly string[], now: number): Promise<number> {
   if (subscriberIds.length === 0) return 0;
-  return run(
-    em,
-    `INSERT INTO alert_outbox (id, idempotency_key, org_id, subscriber_id, event, facts, next_attempt_at, created_at)
-     SELECT gen_random_uuid(), ? || ':' || s.id::text, ?, s.id, ?, ?::jsonb, ?, ?
-     FROM status_subscribers s WHERE s.id = ANY(?::uuid[])
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [a.key, a.orgId, a.facts.event, JSON.stringify(a.facts), new Date(now), new Date(now), textArray(subscriberIds)],
-  );
+  // Those still there (one may have left since it was chosen).
+  const subscribers = await em.find(StatusSubscriber, { id: { $in: [...new Set(subscriberIds)] } }, { fields: ['id'], disableIdentityMap: true });
+  return enqueue(em, a, subscribers.map((s) => ({ subscriber: s.id })), now);
 }
 
 export interface ClaimOptions {
@@ -110,64 +119,78 @@ export const targetKey = (r: Pick<OutboxRow, 'channelId' | 'subscriberId'>) => r
 export async function claimDue(em: EntityManager, o: ClaimOptions): Promise<OutboxRow[]> {
   if (o.limit <= 0) return [];
   const now = new Date(o.now);
-  const found = await rows<Row>(
-    em,
-    `WITH due AS (
-       SELECT o.id, o.seq, row_number() OVER (PARTITION BY coalesce(o.channel_id, o.subscriber_id) ORDER BY o.seq) AS n,
-              coalesce(o.channel_id, o.subscriber_id)::text AS k
-       FROM alert_outbox o
-       WHERE ((o.state = 'pending' AND o.next_attempt_at <= ?) OR (o.state = 'sending' AND o.lease_until <= ?))
-         -- One monitor's alerts reach a target in order: a recovery never overtakes its down.
-         AND NOT EXISTS (
-           SELECT 1 FROM alert_outbox e
-           WHERE coalesce(e.channel_id, e.subscriber_id) = coalesce(o.channel_id, o.subscriber_id)
-             AND e.monitor_id IS NOT DISTINCT FROM o.monitor_id
-             AND e.state IN ('pending', 'sending') AND e.seq < o.seq)
-     ), candidates AS (
-       SELECT id FROM due WHERE n <= ? - coalesce((?::jsonb ->> k)::int, 0)
-       ORDER BY seq LIMIT ?
-     ), locked AS (
-       SELECT o.id FROM alert_outbox o WHERE o.id IN (SELECT id FROM candidates)
-         AND ((o.state = 'pending' AND o.next_attempt_at <= ?) OR (o.state = 'sending' AND o.lease_until <= ?))
-       FOR UPDATE SKIP LOCKED
-     )
-     UPDATE alert_outbox o SET state = 'sending', claim_id = ?, lease_until = ?, attempts = o.attempts + 1, last_attempt_at = ?
-     FROM locked WHERE o.id = locked.id
-     RETURNING o.id, o.org_id, o.monitor_id, o.channel_id, o.subscriber_id, o.event, o.facts, o.attempts, o.claim_id`,
-    [now, now, o.perTarget, JSON.stringify(Object.fromEntries(o.busy)), o.limit, now, now, o.claimId, new Date(o.now + o.leaseMs), now],
-  );
-  return found.map(fromRow);
+  const isDue = { $or: [{ state: 'pending' as const, nextAttemptAt: { $lte: now } }, { state: 'sending' as const, leaseUntil: { $lte: now } }] };
+  // Each due row with its place in its target's queue (n) and the target (k).
+  const due = em
+    .createQueryBuilder(AlertOutbox, 'o')
+    .select(['o.id', 'o.seq', raw('row_number() OVER (PARTITION BY coalesce(o.channel_id, o.subscriber_id) ORDER BY o.seq) AS n'), raw('coalesce(o.channel_id, o.subscriber_id)::text AS k')])
+    .where(isDue)
+    // One monitor's alerts reach a target in order: a recovery never overtakes its down.
+    .andWhere(
+      `NOT EXISTS (SELECT 1 FROM alert_outbox e
+         WHERE coalesce(e.channel_id, e.subscriber_id) = coalesce(o.channel_id, o.subscriber_id)
+           AND e.monitor_id IS NOT DISTINCT FROM o.monitor_id
+           AND e.state IN ('pending', 'sending') AND e.seq < o.seq)`,
+    );
+  // At most perTarget minus what is busy here per target, the oldest first.
+  const candidates = em
+    .createQueryBuilder(AlertOutbox, 'd')
+    .from(due, 'd')
+    .select('d.id')
+    .where('d.n <= ? - coalesce((?::jsonb ->> d.k)::int, 0)', [o.perTarget, JSON.stringify(Object.fromEntries(o.busy))])
+    .orderBy({ seq: 'asc' })
+    .limit(o.limit);
+  // Still due once locked; a row another worker holds is skipped, not waited for.
+  const free = em
+    .createQueryBuilder(AlertOutbox, 'l')
+    .select('l.id')
+    .where({ id: { $in: candidates.getKnexQuery() } })
+    .andWhere(isDue)
+    .getKnexQuery()
+    .forUpdate()
+    .skipLocked();
+  const claimed = await em
+    .createQueryBuilder(AlertOutbox)
+    .update({ state: 'sending', claimId: o.claimId, leaseUntil: new Date(o.now + o.leaseMs), attempts: raw('attempts + 1'), lastAttemptAt: now })
+    .where({ id: { $in: free } })
+    .execute('run');
+  if (claimed.affectedRows === 0) return [];
+  // The claim id is new with each claim: it names exactly the rows just taken.
+  const found = await em.find(AlertOutbox, { claimId: o.claimId }, { orderBy: { seq: 'asc' }, disableIdentityMap: true });
+  return found.map(toOutboxRow);
 }
 
 /** Records a successful send. Ignored when the claim was lost (the lease passed and another worker took it). */
 export async function markDelivered(em: EntityManager, r: OutboxRow, result: SendResult, now: number): Promise<boolean> {
-  return (
-    (await run(
-      em,
-      `UPDATE alert_outbox SET state = 'delivered', delivered_at = ?, lease_until = NULL, last_status = ?, last_error = NULL
-       WHERE id = ? AND claim_id = ? AND state = 'sending'`,
-      [new Date(now), result.status ?? null, r.id, r.claimId],
-    )) > 0
+  if (r.claimId === null) return false;
+  const n = await em.nativeUpdate(
+    AlertOutbox,
+    { id: r.id, claimId: r.claimId, state: 'sending' },
+    { state: 'delivered', deliveredAt: new Date(now), leaseUntil: null, lastStatus: result.status ?? null, lastError: null },
   );
+  return n > 0;
 }
 
 /** Records a failed send: due again at `retryAt`, or failed for good when it is null. */
 export async function markFailed(em: EntityManager, r: OutboxRow, result: SendResult, retryAt: number | null): Promise<boolean> {
-  const error = JSON.stringify(result.error ?? { code: 'SEND_FAILED', message: 'The send failed' });
-  return (
-    (await run(
-      em,
-      `UPDATE alert_outbox SET state = ?, next_attempt_at = coalesce(?, next_attempt_at), lease_until = NULL,
-         last_error = ?::jsonb, last_status = ?
-       WHERE id = ? AND claim_id = ? AND state = 'sending'`,
-      [retryAt === null ? 'failed' : 'pending', retryAt === null ? null : new Date(retryAt), error, result.status ?? null, r.id, r.claimId],
-    )) > 0
+  if (r.claimId === null) return false;
+  const n = await em.nativeUpdate(
+    AlertOutbox,
+    { id: r.id, claimId: r.claimId, state: 'sending' },
+    {
+      state: retryAt === null ? 'failed' : 'pending',
+      ...(retryAt === null ? {} : { nextAttemptAt: new Date(retryAt) }),
+      leaseUntil: null,
+      lastError: result.error ?? { code: 'SEND_FAILED', message: 'The send failed' },
+      lastStatus: result.status ?? null,
+    },
   );
+  return n > 0;
 }
 
 /** Finished rows older than `before` (epoch ms) go; the delivery log keeps the rest. */
 export async function purgeFinished(em: EntityManager, before: number): Promise<number> {
-  return run(em, `DELETE FROM alert_outbox WHERE state IN ('delivered', 'failed') AND created_at < ?`, [new Date(before)]);
+  return em.nativeDelete(AlertOutbox, { state: { $in: ['delivered', 'failed'] }, createdAt: { $lt: new Date(before) } });
 }
 
 export interface DeliveryJson {
@@ -189,38 +212,27 @@ export interface DeliveryJson {
 
 /** A monitor's delivery log, newest first. */
 export async function deliveryLog(em: EntityManager, monitorId: string, limit: number): Promise<DeliveryJson[]> {
-  const found = await rows<{
-    id: string;
-    at: string | Date;
-    channel_id: string | null;
-    event: AlertEvent;
-    state: DeliveryState;
-    attempts: number;
-    last_error: { code: string; message: string } | null;
-    reminder: number | null;
-    days_left: number | null;
-  }>(
-    em,
-    `SELECT id, coalesce(delivered_at, last_attempt_at, created_at) AS at, channel_id, event, state, attempts, last_error,
-            (facts->>'reminder')::int AS reminder, (facts->>'certificateDaysLeft')::int AS days_left
-     FROM alert_outbox WHERE monitor_id = ? ORDER BY seq DESC LIMIT ?`,
-    [monitorId, limit],
+  const found = await em.find(
+    AlertOutbox,
+    { monitor: monitorId },
+    { orderBy: { seq: 'desc' }, limit, fields: ['channel', 'event', 'state', 'attempts', 'lastError', 'facts', 'deliveredAt', 'lastAttemptAt', 'createdAt'], disableIdentityMap: true },
   );
   return found.map((r) => ({
     id: r.id,
-    at: iso(r.at)!,
-    channelId: r.channel_id,
+    at: (r.deliveredAt ?? r.lastAttemptAt ?? r.createdAt).toISOString(),
+    channelId: r.channel?.id ?? null,
     event: r.event,
     state: r.state,
     ok: r.state === 'delivered',
     attempts: r.attempts,
-    ...(r.last_error && r.state !== 'delivered' ? { error: r.last_error } : {}),
-    ...(r.reminder !== null ? { reminder: r.reminder } : {}),
-    ...(r.days_left !== null ? { certificateDaysLeft: r.days_left } : {}),
+    ...(r.lastError && r.state !== 'delivered' ? { error: r.lastError } : {}),
+    ...(r.facts.reminder != null ? { reminder: r.facts.reminder } : {}),
+    ...(r.facts.certificateDaysLeft != null ? { certificateDaysLeft: r.facts.certificateDaysLeft } : {}),
   }));
 }
 
 /** One row as stored (tests and tools). */
-export async function outboxRow(em: EntityManager, id: string) {
-  return row<{ state: DeliveryState; attempts: number; last_error: unknown }>(em, 'SELECT state, attempts, last_error FROM alert_outbox WHERE id = ?', [id]);
+export async function outboxRow(em: EntityManager, id: string): Promise<{ state: DeliveryState; attempts: number; last_error: unknown } | undefined> {
+  const r = await em.findOne(AlertOutbox, { id }, { fields: ['state', 'attempts', 'lastError'], disableIdentityMap: true });
+  return r ? { state: r.state, attempts: r.attempts, last_error: r.lastError ?? null } : undefined;
 }

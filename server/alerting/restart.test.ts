@@ -184,7 +184,7 @@ describe('a server killed between a status change and its alert', () => {
       await channelLock.query('SELECT 1 FROM notification_channels WHERE id = $1 FOR UPDATE', [channelId]);
       healthy = true;
       await check('up');
-      await vi.waitFor(async () => expect(await waiting(admin, '%INSERT INTO alert_outbox%')).toBe(1), { timeout: 10_000 });
+      await vi.waitFor(async () => expect(await waiting(admin, '%INSERT INTO%alert_outbox%')).toBe(1), { timeout: 10_000 });
       // Ask for the outbox table while that transaction holds it: granted the moment it commits,
       // and ahead of the worker's claim, which then waits behind us.
       const tablePid = (await tableLock.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;

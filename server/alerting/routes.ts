@@ -4,9 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { RequireOrg } from '../auth/authorize.js';
 import type { OrgState } from '../auth/types.js';
-import { row } from '../db/sql.js';
 import { notFound } from '../errors.js';
 import { parse } from '../http/body.js';
+import { Monitor } from '../monitors/entities.js';
 import { deliveryLog } from './outbox.js';
 
 export const logQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
@@ -18,7 +18,7 @@ export function deliveryLogRoutes(em: () => EntityManager, requireOrg: RequireOr
     if (!id.success) throw notFound('Monitor');
     const q = parse(logQuery, { ...ctx.query });
     const m = em();
-    if (!(await row(m, 'SELECT 1 AS one FROM monitors WHERE org_id = ? AND id = ?', [ctx.state.orgId, id.data]))) throw notFound('Monitor');
+    if ((await m.count(Monitor, { org: ctx.state.orgId, id: id.data })) === 0) throw notFound('Monitor');
     ctx.body = await deliveryLog(m, id.data, q.limit);
   });
   return r;

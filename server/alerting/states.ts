@@ -1,80 +1,64 @@
 /** The alert_states table: one row per monitor, locked while a decision about it is made. */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { row, rows, run } from '../db/sql.js';
+import { LockMode, QueryOrder, type EntityManager } from '@mikro-orm/postgresql';
+import { Monitor } from '../monitors/entities.js';
 import { EMPTY_STATE, type AlertState } from './decide.js';
+import { AlertState as AlertStateEntity, type AlertStateRow } from './entities.js';
 
-interface Row {
-  status: string;
-  changed_at: string | Date;
-  down_key: string | null;
-  down_at: string | Date | null;
-  reminders: number;
-  next_reminder_at: string | Date | null;
-  recent_changes: Array<string | Date>;
-  flapping_since: string | Date | null;
-  cert_days_sent: number | null;
-}
-
-const ms = (v: string | Date) => new Date(v).getTime();
-const msOrNull = (v: string | Date | null) => (v === null ? null : ms(v));
+const msOrNull = (v: Date | null | undefined) => (v == null ? null : v.getTime());
 const date = (v: number | null) => (v === null ? null : new Date(v));
 
-function fromRow(r: Row): AlertState {
+function toState(s: AlertStateRow): AlertState {
   return {
-    status: r.status,
-    changedAt: ms(r.changed_at),
-    downKey: r.down_key,
-    downAt: msOrNull(r.down_at),
-    reminders: r.reminders,
-    nextReminderAt: msOrNull(r.next_reminder_at),
-    recentChanges: r.recent_changes.map(ms),
-    flappingSince: msOrNull(r.flapping_since),
-    certDaysSent: r.cert_days_sent,
+    status: s.status,
+    changedAt: s.changedAt.getTime(),
+    downKey: s.downKey ?? null,
+    downAt: msOrNull(s.downAt),
+    reminders: s.reminders,
+    nextReminderAt: msOrNull(s.nextReminderAt),
+    recentChanges: s.recentChanges.map((d) => d.getTime()).sort((a, b) => a - b),
+    flappingSince: msOrNull(s.flappingSince),
+    certDaysSent: s.certDaysSent ?? null,
   };
 }
 
-// timestamptz[] comes back from pg as a string unless cast: read it as JSON.
-const COLUMNS = `status, changed_at, down_key, down_at, reminders, next_reminder_at,
-  coalesce((SELECT json_agg(t ORDER BY t) FROM unnest(recent_changes) t), '[]'::json) AS recent_changes,
-  flapping_since, cert_days_sent`;
+/** The row, locked until the transaction ends (read past the identity map: it is the lock that counts). */
+const locked = (em: EntityManager, monitorId: string) =>
+  em.findOne(AlertStateEntity, { monitor: monitorId }, { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true });
 
 /**
  * The monitor's state, its row locked until the transaction ends; created on first use.
  * Undefined when the monitor no longer exists.
  */
 export async function lockState(em: EntityManager, monitorId: string): Promise<AlertState | undefined> {
-  const found = await row<Row>(em, `SELECT ${COLUMNS} FROM alert_states WHERE monitor_id = ? FOR UPDATE`, [monitorId]);
-  if (found) return fromRow(found);
-  const inserted = await run(
-    em,
-    `INSERT INTO alert_states (monitor_id, status, changed_at)
-     SELECT id, ?, ? FROM monitors WHERE id = ? ON CONFLICT (monitor_id) DO NOTHING`,
-    [EMPTY_STATE.status, new Date(EMPTY_STATE.changedAt), monitorId],
-  );
-  const again = await row<Row>(em, `SELECT ${COLUMNS} FROM alert_states WHERE monitor_id = ? FOR UPDATE`, [monitorId]);
-  if (!again && inserted === 0) return undefined;
-  return again && fromRow(again);
+  const found = await locked(em, monitorId);
+  if (found) return toState(found);
+  if ((await em.count(Monitor, { id: monitorId })) === 0) return undefined;
+  await em
+    .createQueryBuilder(AlertStateEntity)
+    .insert({ monitor: monitorId, status: EMPTY_STATE.status, changedAt: new Date(EMPTY_STATE.changedAt) })
+    .onConflict('monitor')
+    .ignore()
+    .execute('run');
+  const again = await locked(em, monitorId);
+  return again ? toState(again) : undefined;
 }
 
 export async function saveState(em: EntityManager, monitorId: string, s: AlertState, now: number): Promise<void> {
-  await run(
-    em,
-    `UPDATE alert_states SET status = ?, changed_at = ?, down_key = ?, down_at = ?, reminders = ?, next_reminder_at = ?,
-       recent_changes = ARRAY(SELECT (json_array_elements_text(?::json))::timestamptz), flapping_since = ?, cert_days_sent = ?, updated_at = ?
-     WHERE monitor_id = ?`,
-    [
-      s.status,
-      new Date(s.changedAt),
-      s.downKey,
-      date(s.downAt),
-      s.reminders,
-      date(s.nextReminderAt),
-      JSON.stringify(s.recentChanges.map((t) => new Date(t).toISOString())),
-      date(s.flappingSince),
-      s.certDaysSent,
-      new Date(now),
-      monitorId,
-    ],
+  await em.nativeUpdate(
+    AlertStateEntity,
+    { monitor: monitorId },
+    {
+      status: s.status,
+      changedAt: new Date(s.changedAt),
+      downKey: s.downKey,
+      downAt: date(s.downAt),
+      reminders: s.reminders,
+      nextReminderAt: date(s.nextReminderAt),
+      recentChanges: s.recentChanges.map((t) => new Date(t)),
+      flappingSince: date(s.flappingSince),
+      certDaysSent: s.certDaysSent,
+      updatedAt: new Date(now),
+    },
   );
 }
 
@@ -88,16 +72,12 @@ export interface SweepCandidate {
  * down with no down alert sent (held back by maintenance or flapping).
  */
 export async function sweepCandidates(em: EntityManager, now: number, limit: number): Promise<SweepCandidate[]> {
-  const found = await rows<{ monitor_id: string; org_id: string }>(
-    em,
-    `SELECT s.monitor_id, m.org_id FROM alert_states s JOIN monitors m ON m.id = s.monitor_id
-     WHERE (s.next_reminder_at IS NOT NULL AND s.next_reminder_at <= ?)
-        OR s.flapping_since IS NOT NULL
-        OR (s.status = 'down' AND s.down_key IS NULL)
-     ORDER BY s.next_reminder_at NULLS LAST LIMIT ?`,
-    [new Date(now), limit],
+  const found = await em.find(
+    AlertStateEntity,
+    { $or: [{ nextReminderAt: { $ne: null, $lte: new Date(now) } }, { flappingSince: { $ne: null } }, { status: 'down', downKey: null }] },
+    { populate: ['monitor'], fields: ['monitor.org'], orderBy: { nextReminderAt: QueryOrder.ASC_NULLS_LAST }, limit, disableIdentityMap: true },
   );
-  return found.map((r) => ({ monitorId: r.monitor_id, orgId: r.org_id }));
+  return found.map((s) => ({ monitorId: s.monitor.id, orgId: s.monitor.org.id }));
 }
 
 export interface StoredStatus {
@@ -117,28 +97,34 @@ export interface StoredStatus {
  * (a crash between the write and the alert, a failed transaction). The catch-up replays them.
  */
 export async function unseenChanges(em: EntityManager, limit: number): Promise<StoredStatus[]> {
-  const found = await rows<{ id: string; org_id: string; status: string; status_since: string | Date; status_reason: string | null; seen: string | null }>(
-    em,
-    `SELECT m.id, m.org_id, m.status, m.status_since, m.status_reason, s.status AS seen
-     FROM monitors m LEFT JOIN alert_states s ON s.monitor_id = m.id
-     WHERE s.monitor_id IS NULL OR m.status_since > s.changed_at
-     ORDER BY m.status_since LIMIT ?`,
-    [limit],
-  );
-  return found.map((r) => ({
-    monitorId: r.id,
-    orgId: r.org_id,
-    status: r.status,
-    since: new Date(r.status_since).toISOString(),
-    reason: r.status_reason,
-    ...(r.seen ? { seen: r.seen } : {}),
-  }));
+  // No state at all, or one older than the status (monitor_id is the state's key: one at most).
+  const found = await em
+    .createQueryBuilder(Monitor, 'm')
+    .select(['m.id', 'm.org', 'm.status', 'm.statusSince', 'm.statusReason'])
+    .where('NOT EXISTS (SELECT 1 FROM alert_states s WHERE s.monitor_id = m.id AND m.status_since <= s.changed_at)')
+    .orderBy({ statusSince: QueryOrder.ASC })
+    .limit(limit)
+    .getResultList();
+  if (found.length === 0) return [];
+  const seen = await em.find(AlertStateEntity, { monitor: { $in: found.map((m) => m.id) } }, { fields: ['status'], disableIdentityMap: true });
+  const seenBy = new Map(seen.map((s) => [s.monitor.id, s.status]));
+  return found.map((m) => {
+    const status = seenBy.get(m.id);
+    return {
+      monitorId: m.id,
+      orgId: m.org.id,
+      status: m.status,
+      since: m.statusSince.toISOString(),
+      reason: m.statusReason ?? null,
+      ...(status ? { seen: status } : {}),
+    };
+  });
 }
 
 /** A monitor's name and current reason, for the facts of an alert. */
 export async function monitorFacts(em: EntityManager, monitorId: string): Promise<{ name: string; reason: string | null } | undefined> {
-  const r = await row<{ name: string; status_reason: string | null }>(em, 'SELECT name, status_reason FROM monitors WHERE id = ?', [monitorId]);
-  return r && { name: r.name, reason: r.status_reason };
+  const m = await em.findOne(Monitor, { id: monitorId }, { fields: ['name', 'statusReason'], disableIdentityMap: true });
+  return m ? { name: m.name, reason: m.statusReason ?? null } : undefined;
 }
 
 /** 'CODE: message' → {code, message}. */

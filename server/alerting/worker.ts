@@ -16,7 +16,7 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Sends at once per channel or subscriber. */
   perTarget?: number;
-  /** Milliseconds between looks at the outbox (other processes' rows, retries coming due). */
+  /** Milliseconds between looks at the outbox (other processes' rows, retries coming due); 0: never on its own, only runOnce/drain deliver (tests). */
   pollMs?: number;
   /** Milliseconds a claimed row stays ours; must exceed the send timeout by a margin. */
   leaseMs?: number;
@@ -65,6 +65,7 @@ export class DeliveryWorker {
   }
 
   start(): void {
+    if (this.#o.pollMs === 0) return;
     this.#started = true;
     this.#arm(0);
   }

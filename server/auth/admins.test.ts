@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../db/sql.js';
+import { raw } from '@mikro-orm/postgresql';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp } from '../testing/client.js';
 import { isInstanceAdmin } from './admins.js';
+import { User } from './entities.js';
 
 let app: TestApp;
 let firstId: string;
@@ -30,7 +31,7 @@ describe('isInstanceAdmin', () => {
   it('knows the first account by what its signup recorded, not by the oldest timestamp', async () => {
     // Two racing signups on a fresh install may commit in either order of their clocks.
     const em = app.orm.em.fork();
-    await run(em, "UPDATE users SET created_at = now() - interval '1 year' WHERE id = ?", [laterId]);
+    await em.nativeUpdate(User, { id: laterId }, { createdAt: raw("now() - interval '1 year'") });
     expect(await isInstanceAdmin(em, laterId, { PINGPAGE_ADMINS: [] })).toBe(false);
     expect(await isInstanceAdmin(em, firstId, { PINGPAGE_ADMINS: [] })).toBe(true);
   });

@@ -1,6 +1,7 @@
 /** The attempt counters on a real PostgreSQL: atomic under concurrency, shared, windowed, bounded. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { AppError } from '../errors.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { addressKey, attemptKey, PasswordAttempts, type CountLimit, type DelayLimit } from './attempts.js';
@@ -14,7 +15,7 @@ const attemptsOf = async (limit: { name: string }, value: string) =>
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 12 });
+  orm = await openDatabase(db.url, { poolMax: 12 });
 });
 afterAll(async () => {
   await orm?.close();

@@ -5,8 +5,8 @@
  * every server process shares the counts.
  */
 import { createHash } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { row, run, textArray } from '../db/sql.js';
+import { raw, sql, type EntityData, type EntityManager, type Knex, type RequiredEntityData } from '@mikro-orm/postgresql';
+import { LoginAttempt, type LoginAttemptRow } from './entities.js';
 import { AppError } from '../errors.js';
 import { passwordWork } from './passwords.js';
 
@@ -119,15 +119,14 @@ export class PasswordAttempts {
     try {
       for (const [limit, value] of counted) {
         const key = attemptKey(limit, value);
-        const got = await row<{ attempts: number }>(
+        const got = await takeOne(
           em,
-          `INSERT INTO login_attempts AS a (key, attempts, expires_at) VALUES (?, 1, clock_timestamp() + make_interval(secs => ?))
-           ON CONFLICT (key) DO UPDATE SET
-             attempts = CASE WHEN a.expires_at <= clock_timestamp() THEN 1 ELSE a.attempts + 1 END,
-             expires_at = CASE WHEN a.expires_at <= clock_timestamp() THEN excluded.expires_at ELSE a.expires_at END
-           WHERE a.expires_at <= clock_timestamp() OR a.attempts < ?
-           RETURNING a.attempts`,
-          [key, limit.windowS, limit.max],
+          { key, attempts: 1, expiresAt: raw('clock_timestamp() + make_interval(secs => ?)', [limit.windowS]) },
+          {
+            attempts: raw(`CASE WHEN ${EXPIRED} THEN 1 ELSE ${T}.attempts + 1 END`),
+            expiresAt: raw(`CASE WHEN ${EXPIRED} THEN excluded.expires_at ELSE ${T}.expires_at END`),
+          },
+          [`${EXPIRED} OR ${T}.attempts < ?`, [limit.max]],
         );
         if (!got) throw rateLimited(await this.#wait(em, key, 'expires_at'));
         taken.push(key);
@@ -136,20 +135,22 @@ export class PasswordAttempts {
       if (slowed) {
         const [limit, value] = slowed;
         const key = attemptKey(limit, value);
-        const got = await row<{ attempts: number }>(
+        const got = await takeOne(
           em,
-          `INSERT INTO login_attempts AS a (key, attempts, expires_at, next_at) VALUES (?, 1, clock_timestamp() + make_interval(secs => ?), NULL)
-           ON CONFLICT (key) DO UPDATE SET
-             attempts = CASE WHEN a.expires_at <= clock_timestamp() THEN 1 ELSE a.attempts + 1 END,
-             expires_at = excluded.expires_at,
-             next_at = CASE
-               WHEN a.expires_at <= clock_timestamp() THEN NULL
-               WHEN a.attempts < ? THEN a.next_at
-               ELSE greatest(a.next_at, clock_timestamp() + make_interval(secs => least(?::float8, ?::float8 * power(2, least(a.attempts - ?, 30)))))
-             END
-           WHERE ?::boolean OR a.expires_at <= clock_timestamp() OR a.attempts < ? OR a.next_at IS NULL OR a.next_at <= clock_timestamp()
-           RETURNING a.attempts`,
-          [key, limit.memoryS, limit.free, limit.maxDelayS, limit.baseS, limit.free, first, limit.free],
+          { key, attempts: 1, expiresAt: raw('clock_timestamp() + make_interval(secs => ?)', [limit.memoryS]), nextAt: null },
+          {
+            attempts: raw(`CASE WHEN ${EXPIRED} THEN 1 ELSE ${T}.attempts + 1 END`),
+            expiresAt: raw('excluded.expires_at'),
+            nextAt: raw(
+              `CASE
+                 WHEN ${EXPIRED} THEN NULL
+                 WHEN ${T}.attempts < ? THEN ${T}.next_at
+                 ELSE greatest(${T}.next_at, clock_timestamp() + make_interval(secs => least(?::float8, ?::float8 * power(2, least(${T}.attempts - ?, 30)))))
+               END`,
+              [limit.free, limit.maxDelayS, limit.baseS, limit.free],
+            ),
+          },
+          [`?::boolean OR ${EXPIRED} OR ${T}.attempts < ? OR ${T}.next_at IS NULL OR ${T}.next_at <= clock_timestamp()`, [first, limit.free]],
         );
         if (!got) throw rateLimited(await this.#wait(em, key, 'next_at'));
         taken.push(key);
@@ -161,7 +162,7 @@ export class PasswordAttempts {
     const lastCounted = counted.length ? attemptKey(...counted.at(-1)!) : undefined;
     return {
       succeeded: async () => {
-        if (lastCounted) await run(this.em(), 'DELETE FROM login_attempts WHERE key = ?', [lastCounted]);
+        if (lastCounted) await this.em().nativeDelete(LoginAttempt, { key: lastCounted });
         await this.#giveBack(taken.filter((k) => k !== lastCounted));
       },
       release: () => this.#giveBack(taken),
@@ -189,11 +190,12 @@ export class PasswordAttempts {
     const em = this.em();
     this.#sincePrune = 0;
     this.#lastPrune = Date.now();
-    await run(em, 'DELETE FROM login_attempts WHERE expires_at <= clock_timestamp()');
-    const { n } = (await row<{ n: number }>(em, 'SELECT count(*)::int AS n FROM login_attempts'))!;
+    await em.nativeDelete(LoginAttempt, { expiresAt: { $lte: sql`clock_timestamp()` } });
+    const n = await em.count(LoginAttempt);
     const over = n - (this.opts.maxRows ?? 200_000);
     if (over <= 0) return n;
-    await run(em, 'DELETE FROM login_attempts WHERE key IN (SELECT key FROM login_attempts ORDER BY attempts, expires_at LIMIT ?)', [over]);
+    const leastTelling = em.createQueryBuilder(LoginAttempt, 'o').select('key').orderBy({ attempts: 'asc', expiresAt: 'asc' }).limit(over);
+    await em.createQueryBuilder(LoginAttempt).delete({ key: { $in: leastTelling.getKnexQuery() } }).execute();
     return n - over;
   }
 
@@ -207,12 +209,39 @@ export class PasswordAttempts {
   }
 
   async #giveBack(keys: string[]): Promise<void> {
-    if (keys.length) await run(this.em(), 'UPDATE login_attempts SET attempts = greatest(attempts - 1, 0) WHERE key = ANY(?::text[])', [textArray(keys)]);
+    if (keys.length) await this.em().nativeUpdate(LoginAttempt, { key: { $in: keys } }, { attempts: raw('greatest(attempts - 1, 0)') });
   }
 
-  /** Whole seconds (at least 1) until `column` of `key`. */
+  /** Whole seconds (at least 1) until `column` of `key`, by the database's clock (the one the rows were written with). */
   async #wait(em: EntityManager, key: string, column: 'expires_at' | 'next_at'): Promise<number> {
-    const r = await row<{ s: number }>(em, `SELECT greatest(1, ceil(extract(epoch FROM ${column} - clock_timestamp())))::int AS s FROM login_attempts WHERE key = ?`, [key]);
+    const r: { s: number } | undefined = await em
+      .createQueryBuilder(LoginAttempt)
+      .select(raw(`greatest(1, ceil(extract(epoch FROM ${column} - clock_timestamp())))::int AS s`))
+      .where({ key })
+      .execute('get', false);
     return r?.s ?? 1;
   }
+}
+
+/** The target row in ON CONFLICT DO UPDATE expressions (the existing row; `excluded` is the one proposed). */
+const T = 'login_attempts';
+const EXPIRED = `${T}.expires_at <= clock_timestamp()`;
+
+/**
+ * One atomic take: insert the row, or update it as `update` says only where `when` holds (a
+ * predicate over the existing row, with its bindings). Answers the row's attempts after the take,
+ * or undefined when `when` refused it (nothing changed).
+ */
+async function takeOne(
+  em: EntityManager,
+  insert: RequiredEntityData<LoginAttemptRow>,
+  update: EntityData<LoginAttemptRow>,
+  when: [predicate: string, bindings: readonly Knex.Value[]],
+): Promise<Pick<LoginAttemptRow, 'attempts'> | undefined> {
+  const upsert = em.createQueryBuilder(LoginAttempt).insert(insert).onConflict('key').merge(update).returning('attempts').getKnexQuery();
+  // MikroORM 6 prefixes each top-level key of an ON CONFLICT ... WHERE filter with the table name, which breaks an OR;
+  // the predicate goes onto the knex query the builder made (knex puts it after DO UPDATE SET).
+  upsert.where(em.getKnex().raw(...when));
+  const rows = await em.execute<Pick<LoginAttemptRow, 'attempts'>[]>(upsert);
+  return rows[0];
 }

@@ -1,8 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { ApiKey, AuditEntry as AuditLog, Membership, type AuditEntryRow } from './entities.js';
 import { page } from '../http/routes.js';
 import type { Principal } from './types.js';
-import { iso, row, rows, run } from '../db/sql.js';
 import { AppError, notFound } from '../errors.js';
 import type { AuditJson } from '../../contracts/accounts.js';
 
@@ -34,11 +34,13 @@ export interface AuditEntry {
  * that was let in before its author lost the org cannot act after.
  */
 async function holdOrg(em: EntityManager, orgId: string, p: Principal): Promise<void> {
+  // FOR SHARE means something only inside a transaction (outside one the lock ends with the statement, and MikroORM refuses it).
+  const lockMode = em.isInTransaction() ? LockMode.PESSIMISTIC_READ : undefined;
   if (p.kind === 'user') {
-    const m = await row(em, 'SELECT 1 AS one FROM memberships WHERE org_id = ? AND user_id = ? FOR SHARE', [orgId, p.userId]);
+    const m = await em.findOne(Membership, { org: orgId, user: p.userId }, { lockMode, refresh: true });
     if (!m) throw notFound('Organization');
   } else {
-    const k = await row(em, 'SELECT 1 AS one FROM api_keys WHERE id = ? AND org_id = ? AND revoked_at IS NULL FOR SHARE', [p.keyId, orgId]);
+    const k = await em.findOne(ApiKey, { id: p.keyId, org: orgId, revokedAt: null }, { lockMode, fields: ['id'] });
     if (!k) throw new AppError(401, 'INVALID_API_KEY', 'The API key is not valid or was revoked', undefined, { 'WWW-Authenticate': 'Bearer' });
   }
 }
@@ -50,13 +52,15 @@ async function holdOrg(em: EntityManager, orgId: string, p: Principal): Promise<
  */
 export async function recordAudit(em: EntityManager, e: AuditEntry): Promise<void> {
   if (e.orgId && e.principal) await holdOrg(em, e.orgId, e.principal);
-  const userId = e.principal?.kind === 'user' ? e.principal.userId : null;
-  const keyId = e.principal?.kind === 'key' ? e.principal.keyId : null;
-  await run(
-    em,
-    'INSERT INTO audit_log (org_id, actor_user_id, actor_key_id, action, target, ip, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [e.orgId, userId, keyId, e.action, e.target ?? null, e.ip ?? null, e.details ? JSON.stringify(e.details) : null],
-  );
+  await em.insert(AuditLog, {
+    org: e.orgId,
+    actorUser: e.principal?.kind === 'user' ? e.principal.userId : null,
+    actorKey: e.principal?.kind === 'key' ? e.principal.keyId : null,
+    action: e.action,
+    target: e.target ?? null,
+    ip: e.ip ?? null,
+    details: e.details ?? null,
+  });
 }
 
 /** Runs an org write and its audit entry in one transaction (the entry's check can roll the write back). */
@@ -75,38 +79,25 @@ export const auditQuery = z.strictObject({
 });
 export type AuditPage = z.infer<typeof auditQuery>;
 
-/** Audit entries matching `where` (SQL over `a`, the audit_log row), newest first. */
-export async function auditEntries(em: EntityManager, where: string, params: unknown[], page: AuditPage): Promise<AuditJson[]> {
-  const list = await rows<{
-    id: string;
-    at: Date;
-    action: string;
-    actor_user_id: string | null;
-    email: string | null;
-    actor_key_id: string | null;
-    target: string | null;
-    ip: string | null;
-    details: Record<string, unknown> | null;
-  }>(
-    em,
-    `SELECT a.id, a.at, a.action, a.actor_user_id, u.email, a.actor_key_id, a.target, a.ip, a.details
-     FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
-     WHERE ${where} AND (?::bigint IS NULL OR a.id < ?::bigint)
-     ORDER BY a.id DESC LIMIT ?`,
-    [...params, page.before ?? null, page.before ?? null, page.limit],
-  );
+/** Audit entries matching `where`, newest first. */
+export async function auditEntries(em: EntityManager, where: FilterQuery<AuditEntryRow>, page: AuditPage): Promise<AuditJson[]> {
+  const list = await em.find(AuditLog, page.before === undefined ? where : { $and: [where, { id: { $lt: Number(page.before) } }] }, {
+    fields: ['at', 'action', 'actorKey', 'target', 'ip', 'details', 'actorUser.email'],
+    orderBy: { id: 'desc' },
+    limit: page.limit,
+  });
   return list.map((a) => ({
     id: String(a.id),
-    at: iso(a.at)!,
+    at: a.at.toISOString(),
     action: a.action,
-    actor: { userId: a.actor_user_id, email: a.email, keyId: a.actor_key_id },
-    target: a.target,
-    ip: a.ip,
-    details: a.details,
+    actor: { userId: a.actorUser?.id ?? null, email: a.actorUser?.email ?? null, keyId: a.actorKey?.id ?? null },
+    target: a.target ?? null,
+    ip: a.ip ?? null,
+    details: a.details ?? null,
   }));
 }
 
 /** A person's own account events: sign-ins, failed sign-ins against the account, password changes, session revocations. */
 export function accountActivity(em: EntityManager, userId: string, page: AuditPage): Promise<AuditJson[]> {
-  return auditEntries(em, 'a.org_id IS NULL AND a.target = ?', [userId], page);
+  return auditEntries(em, { org: null, target: userId }, page);
 }

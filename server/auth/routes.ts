@@ -114,7 +114,7 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
             [login.accountAddress, `${account}|${ip}`],
           ],
           [login.account, account],
-          () => verifyPassword(body.password, user?.password_hash),
+          () => verifyPassword(body.password, user?.passwordHash),
         );
         if (!ok) {
           await recordAudit(em(), { orgId: null, action: 'auth.login_failed', target: user?.id, ip: ctx.ip, details: { email: account.slice(0, 254) } });
@@ -169,7 +169,7 @@ export function authRoutes(deps: { config: Config; em: () => EntityManager; even
         const p = userOf(ctx);
         const user = await findUser(em(), p.userId);
         const { ok, attempt } = await attempts.judge([[LIMITS.passwordChange, `${p.userId}|${addressKey(ctx.ip)}`]], undefined, async () =>
-          user !== undefined && (await verifyPassword(body.currentPassword, user.password_hash)),
+          user !== undefined && (await verifyPassword(body.currentPassword, user.passwordHash)),
         );
         if (!ok) {
           throw new AppError(400, 'INVALID_CURRENT_PASSWORD', 'The current password is wrong', [{ path: 'currentPassword', code: 'INVALID_CURRENT_PASSWORD', message: 'Wrong password' }]);

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, sql, type EntityManager } from '@mikro-orm/postgresql';
 import type { Middleware } from 'koa';
 import session from 'koa-session';
 import type Koa from 'koa';
 import type { Config } from '../config.js';
-import { iso, row, rows, run } from '../db/sql.js';
+import { Session, type SessionRow } from './entities.js';
 import type { SessionInfo } from '../../contracts/accounts.js';
 
 /** Our published promise: sessions last 30 days at most, however active. */
@@ -24,43 +24,43 @@ export interface SessionData {
   _dbId?: string;
 }
 
-interface Row {
-  id: string;
-  data: Record<string, unknown>;
-  last_seen_at: Date;
-  expires_at: Date;
-}
-
 /** The koa-session store: sessions live in PostgreSQL and die there (logout, revoke, expiry). */
 export function sessionStore(em: () => EntityManager, idleMs: number) {
   return {
     async get(sid: string) {
-      const hash = hashSid(sid);
-      const r = await row<Row>(em(), 'SELECT id, data, last_seen_at, expires_at FROM sessions WHERE sid_hash = ?', [hash]);
+      const r = await em().findOne(Session, { sidHash: hashSid(sid) }, { fields: ['data', 'lastSeenAt', 'expiresAt'] });
       if (!r) return null;
       const now = Date.now();
-      if (new Date(r.expires_at).getTime() <= now || new Date(r.last_seen_at).getTime() + idleMs <= now) {
-        await run(em(), 'DELETE FROM sessions WHERE id = ?', [r.id]);
+      if (r.expiresAt.getTime() <= now || r.lastSeenAt.getTime() + idleMs <= now) {
+        await em().nativeDelete(Session, { id: r.id });
         return null;
       }
-      if (new Date(r.last_seen_at).getTime() + TOUCH_EVERY_MS <= now) {
-        await run(em(), 'UPDATE sessions SET last_seen_at = now() WHERE id = ?', [r.id]);
+      if (r.lastSeenAt.getTime() + TOUCH_EVERY_MS <= now) {
+        await em().nativeUpdate(Session, { id: r.id }, { lastSeenAt: raw('now()') });
       }
       return { ...r.data, _dbId: r.id };
     },
     async set(sid: string, sess: SessionData & Record<string, unknown>, _maxAge: number, opts: { ctx?: Koa.Context }) {
       const { _dbId, ...data } = sess;
       const ctx = opts.ctx;
-      await run(
-        em(),
-        `INSERT INTO sessions (id, sid_hash, user_id, data, ip, user_agent, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, now() + ? * interval '1 millisecond')
-         ON CONFLICT (sid_hash) DO UPDATE SET data = excluded.data, user_id = excluded.user_id, last_seen_at = now()`,
-        [_dbId ?? randomUUID(), hashSid(sid), data.userId ?? null, JSON.stringify(data), ctx?.ip ?? null, ctx?.get('user-agent')?.slice(0, 300) ?? null, SESSION_MAX_AGE_MS],
-      );
+      // A new session, or a changed one under the same cookie (its expiry never moves: SESSION_MAX_AGE_MS from the start).
+      await em()
+        .createQueryBuilder(Session)
+        .insert({
+          id: _dbId ?? randomUUID(),
+          sidHash: hashSid(sid),
+          user: data.userId ?? null,
+          data,
+          ip: ctx?.ip ?? null,
+          userAgent: ctx?.get('user-agent')?.slice(0, 300) ?? null,
+          expiresAt: raw("now() + ? * interval '1 millisecond'", [SESSION_MAX_AGE_MS]),
+        })
+        .onConflict('sidHash')
+        .merge({ data: raw('excluded.data'), user: raw('excluded.user_id'), lastSeenAt: raw('now()') })
+        .execute();
     },
     async destroy(sid: string) {
-      await run(em(), 'DELETE FROM sessions WHERE sid_hash = ?', [hashSid(sid)]);
+      await em().nativeDelete(Session, { sidHash: hashSid(sid) });
     },
   };
 }
@@ -86,29 +86,34 @@ export function sessionMiddleware(app: Koa, config: Config, store: SessionStore)
   );
 }
 
+const sessionInfo = (s: Pick<SessionRow, 'id' | 'createdAt' | 'lastSeenAt' | 'expiresAt' | 'ip' | 'userAgent'>, currentId?: string): SessionInfo => ({
+  id: s.id,
+  createdAt: s.createdAt.toISOString(),
+  lastSeenAt: s.lastSeenAt.toISOString(),
+  expiresAt: s.expiresAt.toISOString(),
+  ip: s.ip ?? null,
+  userAgent: s.userAgent ?? null,
+  current: s.id === currentId,
+});
+
 export async function listSessions(em: EntityManager, userId: string, currentId?: string): Promise<SessionInfo[]> {
-  const list = await rows<{ id: string; created_at: Date; last_seen_at: Date; expires_at: Date; ip: string | null; user_agent: string | null }>(
-    em,
-    'SELECT id, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions WHERE user_id = ? AND expires_at > now() ORDER BY last_seen_at DESC',
-    [userId],
+  const list = await em.find(
+    Session,
+    { user: userId, expiresAt: { $gt: sql`now()` } },
+    { fields: ['createdAt', 'lastSeenAt', 'expiresAt', 'ip', 'userAgent'], orderBy: { lastSeenAt: 'desc' } },
   );
-  return list.map((s) => ({
-    id: s.id,
-    createdAt: iso(s.created_at)!,
-    lastSeenAt: iso(s.last_seen_at)!,
-    expiresAt: iso(s.expires_at)!,
-    ip: s.ip,
-    userAgent: s.user_agent,
-    current: s.id === currentId,
-  }));
+  return list.map((s) => sessionInfo(s, currentId));
 }
 
 /** Deletes sessions of a user (all, or all but one); answers the ids that were revoked. */
 export async function revokeSessions(em: EntityManager, userId: string, opts: { only?: string; except?: string } = {}): Promise<string[]> {
-  const params: unknown[] = [userId];
-  let where = 'user_id = ?';
-  if (opts.only) (where += ' AND id = ?'), params.push(opts.only);
-  if (opts.except) (where += ' AND id <> ?'), params.push(opts.except);
-  const gone = await rows<{ id: string }>(em, `DELETE FROM sessions WHERE ${where} RETURNING id`, params);
-  return gone.map((g) => g.id);
+  const id = { ...(opts.only && { $eq: opts.only }), ...(opts.except && { $ne: opts.except }) };
+  const where = { user: userId, ...(opts.only || opts.except ? { id } : {}) };
+  // Locked, then deleted: the ids answered are exactly the rows this call removed.
+  return em.transactional(async (tx) => {
+    const gone = await tx.find(Session, where, { fields: ['id'], lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true });
+    const ids = gone.map((g) => g.id);
+    if (ids.length) await tx.nativeDelete(Session, { id: { $in: ids } });
+    return ids;
+  });
 }

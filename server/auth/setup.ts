@@ -7,9 +7,9 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import net from 'node:net';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import type Koa from 'koa';
-import { row, rows, run } from '../db/sql.js';
+import { InstanceSetting, User } from './entities.js';
 
 // Serializes signups, and set-up codes with them, so "the very first user" is decided once.
 export const SIGNUP_LOCK = 0x50_50_51_01;
@@ -30,30 +30,46 @@ export function newSetupCode(): string {
 
 const hashCode = (code: string) => createHash('sha256').update(code.toUpperCase().replace(/[\s-]/g, '')).digest('hex');
 
+/** Takes the signup lock until `tx` ends (a transaction-level advisory lock: nothing to release). */
+export async function lockSignups(tx: EntityManager): Promise<void> {
+  await tx.execute('SELECT pg_advisory_xact_lock(?)', [SIGNUP_LOCK]);
+}
+
+/** Has anybody signed up? */
+export async function anyUser(em: EntityManager): Promise<boolean> {
+  return !!(await em.createQueryBuilder(User).select('id').limit(1).execute('get'));
+}
+
+/** The hashes of the codes that are valid now (none once the first account exists). */
+async function setupCodeHashes(em: EntityManager): Promise<string[]> {
+  const current = await em.findOne(InstanceSetting, { key: KEY });
+  return Array.isArray(current?.value) ? current.value.filter((v): v is string => typeof v === 'string') : [];
+}
+
 /** At start: a new code while nobody has signed up, else undefined. */
 export async function issueSetupCode(em: EntityManager): Promise<string | undefined> {
   return em.transactional(async (tx) => {
-    await rows(tx, 'SELECT pg_advisory_xact_lock(?)', [SIGNUP_LOCK]);
-    if (await row(tx, 'SELECT 1 AS one FROM users LIMIT 1')) return undefined;
+    await lockSignups(tx);
+    if (await anyUser(tx)) return undefined;
     const code = newSetupCode();
-    const current = await row<{ value: string[] }>(tx, 'SELECT value FROM instance_settings WHERE key = ?', [KEY]);
-    const hashes = [...(current?.value ?? []), hashCode(code)].slice(-KEEP);
-    await run(tx, 'INSERT INTO instance_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()', [
-      KEY,
-      JSON.stringify(hashes),
-    ]);
+    const hashes = [...(await setupCodeHashes(tx)), hashCode(code)].slice(-KEEP);
+    await tx
+      .createQueryBuilder(InstanceSetting)
+      .insert({ key: KEY, value: hashes })
+      .onConflict('key')
+      .merge({ value: raw('excluded.value'), updatedAt: raw('now()') })
+      .execute();
     return code;
   });
 }
 
 export async function setupCodeMatches(em: EntityManager, code: string): Promise<boolean> {
-  const current = await row<{ value: string[] }>(em, 'SELECT value FROM instance_settings WHERE key = ?', [KEY]);
-  return !!current?.value.includes(hashCode(code));
+  return (await setupCodeHashes(em)).includes(hashCode(code));
 }
 
 /** Once the first account exists no code is needed again. */
 export async function clearSetupCodes(em: EntityManager): Promise<void> {
-  await run(em, 'DELETE FROM instance_settings WHERE key = ?', [KEY]);
+  await em.nativeDelete(InstanceSetting, { key: KEY });
 }
 
 // Any of these means a proxy relayed the request: whoever sent it may be anywhere.

@@ -1,29 +1,27 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
-import { iso, row, run } from '../db/sql.js';
+import { User, type UserRow } from './entities.js';
 import type { Role } from '../../contracts/auth.js';
 import type { UserJson, OrgJson } from '../../contracts/accounts.js';
 
-export interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  password_hash: string;
-  created_at: Date;
+export const userJson = (u: Pick<UserRow, 'id' | 'email' | 'name' | 'createdAt'>): UserJson => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  createdAt: u.createdAt.toISOString(),
+});
+
+/** The account of an email whatever its case (lower() on both sides, as the unique index users_email_key compares). */
+export async function findUserByEmail(em: EntityManager, email: string): Promise<UserRow | undefined> {
+  return (await em.findOne(User, { [raw((a) => `lower(${a}.email)`)]: raw('lower(?)', [email]) })) ?? undefined;
 }
 
-export const userJson = (u: UserRow): UserJson => ({ id: u.id, email: u.email, name: u.name, createdAt: iso(u.created_at)! });
-
-export function findUserByEmail(em: EntityManager, email: string) {
-  return row<UserRow>(em, 'SELECT * FROM users WHERE lower(email) = lower(?)', [email]);
-}
-
-export function findUser(em: EntityManager, id: string) {
-  return row<UserRow>(em, 'SELECT * FROM users WHERE id = ?', [id]);
+export async function findUser(em: EntityManager, id: string): Promise<UserRow | undefined> {
+  return (await em.findOne(User, { id })) ?? undefined;
 }
 
 export async function setPassword(em: EntityManager, userId: string, hash: string): Promise<void> {
-  await run(em, 'UPDATE users SET password_hash = ?, password_changed_at = now() WHERE id = ?', [hash, userId]);
+  await em.nativeUpdate(User, { id: userId }, { passwordHash: hash, passwordChangedAt: raw('now()') });
 }
 
 export interface SignupInput {

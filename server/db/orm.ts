@@ -1,20 +1,22 @@
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations/index.js';
 import { StartupError } from '../errors.js';
-import { entities } from './entities/index.js';
+import { BoundDriver } from './connection.js';
 
 export type Orm = MikroORM;
 
-export function ormOptions(url: string, poolMax = 20): Options {
+export type Entities = EntitySchema<any, any>[];
+
+export function ormOptions(url: string, entities: Entities, poolMax = 20): Options {
   return {
     clientUrl: url,
+    driver: BoundDriver,
     entities,
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: poolMax, idleTimeoutMillis: 30_000 },
     driverOptions: { connection: { connectionTimeoutMillis: 5_000, application_name: 'pingpage' } },
-    discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,
   };
@@ -29,9 +31,17 @@ function describeTarget(url: string): string {
   }
 }
 
-/** Connects (failing with one clear line when the database cannot be reached) and migrates. */
-export async function openOrm(url: string, opts: { migrate?: boolean; poolMax?: number } = {}): Promise<Orm> {
-  const orm = await MikroORM.init({ ...ormOptions(url, opts.poolMax), connect: false });
+export interface OpenOptions {
+  migrate?: boolean;
+  poolMax?: number;
+}
+
+/**
+ * Connects (failing with one clear line when the database cannot be reached) and migrates.
+ * `entities` come from the domains; server/database.ts `openDatabase` hands them all in.
+ */
+export async function openOrm(url: string, opts: OpenOptions & { entities: Entities }): Promise<Orm> {
+  const orm = await MikroORM.init({ ...ormOptions(url, opts.entities, opts.poolMax), connect: false });
   const check = await orm.connect().then(
     () => orm.checkConnection(),
     (error: Error) => ({ ok: false as const, reason: error.message, error }),

@@ -2,10 +2,8 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ErrorJson } from '../../contracts/wire.js';
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
 
 /** Zod issues as `{path, code, message}` with dotted paths, the `details` of VALIDATION_FAILED. */
 export function issueDetails(error: z.ZodError) {
@@ -56,7 +54,7 @@ export function errorMiddleware(log: Logger): Middleware {
       }
       ctx.status = e.status;
       if (e.headers) ctx.set(e.headers);
-      const body: ErrorBody = { error: { code: e.code, message: e.message } };
+      const body: ErrorJson = { error: { code: e.code, message: e.message } };
       if (e.details !== undefined) body.error.details = e.details;
       ctx.body = body;
     }

@@ -41,7 +41,7 @@ const routes: Route[] = [
     responses: { 201: z.object({ name: z.string() }) },
     errors: [409],
     handler: (_ctx, { body }) => {
-      if (body.name === 'taken') throw new AppError(409, 'TAKEN', 'Taken');
+      if (body.name === 'taken') throw new AppError(409, 'SLUG_TAKEN', 'Taken');
       return { name: body.name };
     },
   }),
@@ -139,7 +139,7 @@ describe('mount', () => {
     expect([b.status, b.body.error.code, b.body.error.details[0].path]).toEqual([400, 'VALIDATION_FAILED', 'name']);
     expect((await call('POST', '/things', { who: 'someone' })).status).toBe(400);
     expect((await call('DELETE', '/links/tok_2', { body: { no: 1 } })).status).toBe(400);
-    expect((await call('POST', '/things', { who: 'someone', body: { name: 'taken' } })).body.error.code).toBe('TAKEN');
+    expect((await call('POST', '/things', { who: 'someone', body: { name: 'taken' } })).body.error.code).toBe('SLUG_TAKEN');
   });
 
   it('refuses declarations that do not add up, at once', () => {

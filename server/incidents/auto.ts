@@ -4,15 +4,39 @@
  * the monitor is up again it is resolved. Owners may edit it like any other; if they resolved it
  * already, nothing more happens. Inside a maintenance window nothing is opened.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { row, rows, run } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { MonitorStatusChange } from '../monitors/status-change.js';
 import type { MaintenanceLookup } from './schedule.js';
 import type { IncidentEvents } from './events.js';
+import { ComponentMonitorOf, ComponentOf, Incident, IncidentComponent, IncidentPage, IncidentUpdate, PageOf } from './entities.js';
 import { getIncident, incidentSummary } from './service.js';
+
+/** Lookups go around the identity map: the EM is a fresh fork, and nothing read here is written back through it. */
+const read = { disableIdentityMap: true } as const;
+
+/**
+ * The components the monitor feeds on pages with automatic incidents, by page then position, each
+ * with how many monitors feed it.
+ */
+async function autoTargets(em: EntityManager, monitorId: string) {
+  const fed = await em.find(ComponentMonitorOf, { monitor: monitorId, component: { page: { autoIncidents: true } } }, read);
+  if (!fed.length) return [];
+  const ids = fed.map((f) => f.component.id);
+  const components = await em.find(ComponentOf, { id: { $in: ids } }, { ...read, orderBy: { page: 'asc', position: 'asc' } });
+  const feeds = await em.find(ComponentMonitorOf, { component: { $in: ids } }, read);
+  return components.map((c) => ({ id: c.id, name: c.name, page: c.page, monitors: feeds.filter((f) => f.component.id === c.id).length }));
+}
+
+/** "A, B" for the incident's components by position; "The service" when it has none. */
+async function componentNames(em: EntityManager, incidentId: string): Promise<string> {
+  const affected = await em.find(IncidentComponent, { incident: incidentId }, read);
+  if (!affected.length) return 'The service';
+  const components = await em.find(ComponentOf, { id: { $in: affected.map((a) => a.component.id) } }, { ...read, orderBy: { position: 'asc' } });
+  return components.map((c) => c.name).join(', ');
+}
 
 export interface AutoIncidentDeps {
   em: () => EntityManager;
@@ -35,8 +59,8 @@ export class AutoIncidents {
 
   /** Learns which monitors have an open automatic incident (call once before feeding changes). */
   async start(): Promise<void> {
-    const open = await rows<{ monitor_id: string }>(this.deps.em(), 'SELECT monitor_id FROM incidents WHERE auto_created AND resolved_at IS NULL AND monitor_id IS NOT NULL');
-    for (const o of open) this.#openFor.add(o.monitor_id);
+    const open = await this.deps.em().find(Incident, { autoCreated: true, resolvedAt: null, monitor: { $ne: null } }, read);
+    for (const o of open) if (o.monitor) this.#openFor.add(o.monitor.id);
   }
 
   /** Feed every monitor status change here; resolves when this change has been handled. */
@@ -67,40 +91,26 @@ export class AutoIncidents {
 
   async #open(monitorId: string, at: Date): Promise<void> {
     const em = this.deps.em();
-    const targets = await rows<{ org_id: string; page_id: string; component_id: string; name: string; monitors: number }>(
-      em,
-      `SELECT p.org_id, p.id AS page_id, c.id AS component_id, c.name,
-              (SELECT count(*)::int FROM status_component_monitors x WHERE x.component_id = c.id) AS monitors
-       FROM status_component_monitors cm
-       JOIN status_components c ON c.id = cm.component_id
-       JOIN status_pages p ON p.id = c.page_id
-       WHERE cm.monitor_id = ? AND p.auto_incidents ORDER BY p.id, c.position`,
-      [monitorId],
-    );
+    const targets = await autoTargets(em, monitorId);
     if (!targets.length) return;
     this.#openFor.add(monitorId);
-    const orgId = targets[0]!.org_id;
+    const orgId = (await em.findOneOrFail(PageOf, { id: targets[0]!.page.id }, read)).org.id;
     const names = [...new Set(targets.map((t) => t.name))];
     const id = randomUUID();
     const opened = await em.transactional(async (tx) => {
-      const inserted = await run(
-        tx,
-        `INSERT INTO incidents (id, org_id, title, impact, status, auto_created, monitor_id, started_at, updated_at)
-         VALUES (?, ?, ?, 'major', 'investigating', true, ?, ?, ?)
-         ON CONFLICT (monitor_id) WHERE auto_created AND resolved_at IS NULL DO NOTHING`,
-        [id, orgId, `${names.join(', ')} unavailable`, monitorId, at, at],
-      );
-      if (!inserted) return false;
-      for (const pageId of new Set(targets.map((t) => t.page_id))) {
-        await run(tx, 'INSERT INTO incident_pages (incident_id, page_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [id, pageId]);
-      }
-      for (const t of targets) {
-        // One monitor down out of several is a partial outage of the component.
-        await run(tx, 'INSERT INTO incident_components (incident_id, component_id, status) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [id, t.component_id, t.monitors > 1 ? 'partial_outage' : 'major_outage']);
-      }
-      await run(tx, 'INSERT INTO incident_updates (id, incident_id, status, message, at) VALUES (?, ?, ?, ?, ?)', [
-        randomUUID(), id, 'investigating', `We are investigating problems with ${names.join(', ')}.`, at,
-      ]);
+      const inserted = await tx
+        .createQueryBuilder(Incident)
+        .insert({ id, org: orgId, title: `${names.join(', ')} unavailable`, impact: 'major', status: 'investigating', autoCreated: true, monitor: monitorId, startedAt: at, updatedAt: at })
+        // At most one open automatic incident per monitor (incidents_open_auto_key): another node may have opened it.
+        .onConflict(raw('(monitor_id) WHERE auto_created AND resolved_at IS NULL'))
+        .ignore()
+        .execute('run');
+      if (!inserted.affectedRows) return false;
+      await tx.createQueryBuilder(IncidentPage).insert([...new Set(targets.map((t) => t.page.id))].map((page) => ({ incident: id, page }))).onConflict().ignore().execute();
+      // One monitor down out of several is a partial outage of the component.
+      const components = targets.map((t) => ({ incident: id, component: t.id, status: t.monitors > 1 ? ('partial_outage' as const) : ('major_outage' as const) }));
+      await tx.createQueryBuilder(IncidentComponent).insert(components).onConflict().ignore().execute();
+      await tx.insert(IncidentUpdate, { id: randomUUID(), incident: id, status: 'investigating', message: `We are investigating problems with ${names.join(', ')}.`, at });
       return true;
     });
     if (!opened) return;
@@ -109,23 +119,16 @@ export class AutoIncidents {
 
   async #resolve(monitorId: string, at: Date): Promise<void> {
     const em = this.deps.em();
-    const open = await row<{ id: string; org_id: string; names: string }>(
-      em,
-      `SELECT i.id, i.org_id, coalesce(string_agg(c.name, ', ' ORDER BY c.position), 'The service') AS names
-       FROM incidents i LEFT JOIN incident_components ic ON ic.incident_id = i.id LEFT JOIN status_components c ON c.id = ic.component_id
-       WHERE i.monitor_id = ? AND i.auto_created AND i.resolved_at IS NULL GROUP BY i.id`,
-      [monitorId],
-    );
+    const open = await em.findOne(Incident, { monitor: monitorId, autoCreated: true, resolvedAt: null }, read);
+    const names = open ? await componentNames(em, open.id) : '';
     this.#openFor.delete(monitorId);
     if (!open) return;
     await em.transactional(async (tx) => {
-      await run(tx, "UPDATE incidents SET status = 'resolved', resolved_at = ?, updated_at = ? WHERE id = ? AND resolved_at IS NULL", [at, at, open.id]);
-      await run(tx, "UPDATE incident_components SET status = 'operational' WHERE incident_id = ?", [open.id]);
-      await run(tx, 'INSERT INTO incident_updates (id, incident_id, status, message, at) VALUES (?, ?, ?, ?, ?)', [
-        randomUUID(), open.id, 'resolved', `${open.names} ${open.names.includes(',') ? 'are' : 'is'} operational again.`, at,
-      ]);
+      await tx.nativeUpdate(Incident, { id: open.id, resolvedAt: null }, { status: 'resolved', resolvedAt: at, updatedAt: at });
+      await tx.nativeUpdate(IncidentComponent, { incident: open.id }, { status: 'operational' });
+      await tx.insert(IncidentUpdate, { id: randomUUID(), incident: open.id, status: 'resolved', message: `${names} ${names.includes(',') ? 'are' : 'is'} operational again.`, at });
     });
-    await this.#announce(open.org_id, open.id, 'incident.resolved');
+    await this.#announce(open.org.id, open.id, 'incident.resolved');
   }
 
   async #announce(orgId: string, id: string, event: 'incident.created' | 'incident.resolved'): Promise<void> {

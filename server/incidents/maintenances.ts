@@ -1,55 +1,57 @@
 /** Scheduled maintenance windows as the admin API reads and writes them; every query filters by org. */
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { iso, row, rows, run, textArray } from '../db/sql.js';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../errors.js';
 import { checkMonitors } from '../monitors/references.js';
+import { Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage, type MaintenanceRow } from './entities.js';
 import { MAINTENANCE_MAX_MS, type MaintenanceCreate, type MaintenancePatch } from './schemas.js';
 import { checkTargets, type Actor } from './service.js';
 import type { MaintenanceJson, MaintenanceState } from '../../contracts/incidents.js';
 
-interface Row {
-  id: string;
-  title: string;
-  description: string;
-  starts_at: Date;
-  ends_at: Date;
-  created_at: Date;
-  updated_at: Date;
-  monitor_ids: string[];
-  component_ids: string[];
-  page_ids: string[];
-}
-
-const SELECT = `
-  SELECT m.id, m.title, m.description, m.starts_at, m.ends_at, m.created_at, m.updated_at,
-    coalesce((SELECT json_agg(x.monitor_id ORDER BY x.monitor_id) FROM maintenance_monitors x WHERE x.maintenance_id = m.id), '[]') AS monitor_ids,
-    coalesce((SELECT json_agg(x.component_id ORDER BY x.component_id) FROM maintenance_components x WHERE x.maintenance_id = m.id), '[]') AS component_ids,
-    coalesce((SELECT json_agg(x.page_id ORDER BY x.page_id) FROM maintenance_pages x WHERE x.maintenance_id = m.id), '[]') AS page_ids
-  FROM maintenances m`;
+/** Reads that answer JSON go around the identity map: a row changed by a native update is read as it is now. */
+const fresh = { disableIdentityMap: true } as const;
 
 export function stateAt(startsAt: number, endsAt: number, now: number): MaintenanceState {
   return now < startsAt ? 'scheduled' : now < endsAt ? 'in_progress' : 'completed';
 }
 
-const toJson = (r: Row, now: number): MaintenanceJson => ({
-  id: r.id,
-  title: r.title,
-  description: r.description,
-  startsAt: iso(r.starts_at)!,
-  endsAt: iso(r.ends_at)!,
-  state: stateAt(new Date(r.starts_at).getTime(), new Date(r.ends_at).getTime(), now),
-  monitorIds: r.monitor_ids,
-  componentIds: r.component_ids,
-  statusPageIds: r.page_ids,
-  createdAt: iso(r.created_at)!,
-  updatedAt: iso(r.updated_at)!,
-});
+/** The windows with the ids of their monitors, components and pages (each sorted), in the order given. */
+async function toJson(em: EntityManager, list: MaintenanceRow[], now: number): Promise<MaintenanceJson[]> {
+  if (!list.length) return [];
+  const maintenance = { $in: list.map((m) => m.id) };
+  const monitors = byWindow(await em.find(MaintenanceMonitor, { maintenance }, { ...fresh, orderBy: { monitor: 'asc' } }), (x) => x.monitor.id);
+  const components = byWindow(await em.find(MaintenanceComponent, { maintenance }, { ...fresh, orderBy: { component: 'asc' } }), (x) => x.component.id);
+  const pages = byWindow(await em.find(MaintenancePage, { maintenance }, { ...fresh, orderBy: { page: 'asc' } }), (x) => x.page.id);
+  return list.map((m) => ({
+    id: m.id,
+    title: m.title,
+    description: m.description,
+    startsAt: m.startsAt.toISOString(),
+    endsAt: m.endsAt.toISOString(),
+    state: stateAt(m.startsAt.getTime(), m.endsAt.getTime(), now),
+    monitorIds: monitors.get(m.id) ?? [],
+    componentIds: components.get(m.id) ?? [],
+    statusPageIds: pages.get(m.id) ?? [],
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  }));
+}
+
+/** The ids a window links to, per window id, in the rows' order. */
+function byWindow<T extends { maintenance: { id: string } }>(list: T[], idOf: (row: T) => string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const r of list) {
+    const ids = map.get(r.maintenance.id);
+    if (ids) ids.push(idOf(r));
+    else map.set(r.maintenance.id, [idOf(r)]);
+  }
+  return map;
+}
 
 export async function getMaintenance(em: EntityManager, orgId: string, id: string, now: number): Promise<MaintenanceJson> {
-  const r = await row<Row>(em, `${SELECT} WHERE m.org_id = ? AND m.id = ?`, [orgId, id]);
-  if (!r) throw notFound('Maintenance');
-  return toJson(r, now);
+  const m = await em.findOne(Maintenance, { org: orgId, id }, fresh);
+  if (!m) throw notFound('Maintenance');
+  return (await toJson(em, [m], now))[0]!;
 }
 
 export async function listMaintenances(
@@ -59,14 +61,14 @@ export async function listMaintenances(
   now: number,
 ): Promise<MaintenanceJson[]> {
   const at = new Date(now);
-  const [filter, params, order]: [string, unknown[], string] =
-    q.state === 'scheduled' ? [' AND m.starts_at > ?', [at], 'm.starts_at'] :
-    q.state === 'in_progress' ? [' AND m.starts_at <= ? AND m.ends_at > ?', [at, at], 'm.starts_at'] :
-    q.state === 'upcoming' ? [' AND m.ends_at > ?', [at], 'm.starts_at'] :
-    q.state === 'completed' ? [' AND m.ends_at <= ?', [at], 'm.starts_at DESC'] :
-    ['', [], 'm.starts_at DESC'];
-  const list = await rows<Row>(em, `${SELECT} WHERE m.org_id = ?${filter} ORDER BY ${order}, m.id LIMIT ?`, [orgId, ...params, q.limit]);
-  return list.map((r) => toJson(r, now));
+  const [filter, order]: [FilterQuery<MaintenanceRow>, 'asc' | 'desc'] =
+    q.state === 'scheduled' ? [{ startsAt: { $gt: at } }, 'asc'] :
+    q.state === 'in_progress' ? [{ startsAt: { $lte: at }, endsAt: { $gt: at } }, 'asc'] :
+    q.state === 'upcoming' ? [{ endsAt: { $gt: at } }, 'asc'] :
+    q.state === 'completed' ? [{ endsAt: { $lte: at } }, 'desc'] :
+    [{}, 'desc'];
+  const list = await em.find(Maintenance, { $and: [{ org: orgId }, filter] }, { ...fresh, orderBy: { startsAt: order, id: 'asc' }, limit: q.limit });
+  return toJson(em, list, now);
 }
 
 const invalid = (path: string, code: string, message: string) => new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path, code, message }]);
@@ -81,11 +83,17 @@ export async function createMaintenance(em: EntityManager, orgId: string, input:
   const pageIds = await checkRefs(em, orgId, input);
   const id = randomUUID();
   await em.transactional(async (tx) => {
-    await run(
-      tx,
-      'INSERT INTO maintenances (id, org_id, title, description, starts_at, ends_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, orgId, input.title, input.description, new Date(input.startsAt), new Date(input.endsAt), actor.userId, new Date(now), new Date(now)],
-    );
+    await tx.insert(Maintenance, {
+      id,
+      org: orgId,
+      title: input.title,
+      description: input.description,
+      startsAt: new Date(input.startsAt),
+      endsAt: new Date(input.endsAt),
+      createdBy: actor.userId,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+    });
     await link(tx, id, input.monitorIds, input.componentIds, pageIds);
   });
   return getMaintenance(em, orgId, id, now);
@@ -106,15 +114,21 @@ export async function patchMaintenance(em: EntityManager, orgId: string, id: str
       })
     : [];
   await em.transactional(async (tx) => {
-    await run(
-      tx,
-      'UPDATE maintenances SET title = coalesce(?, title), description = coalesce(?, description), starts_at = ?, ends_at = ?, updated_at = ? WHERE org_id = ? AND id = ?',
-      [patch.title ?? null, patch.description ?? null, new Date(startsAt), new Date(endsAt), new Date(now), orgId, id],
+    await tx.nativeUpdate(
+      Maintenance,
+      { org: orgId, id },
+      {
+        ...(patch.title !== undefined && { title: patch.title }),
+        ...(patch.description !== undefined && { description: patch.description }),
+        startsAt: new Date(startsAt),
+        endsAt: new Date(endsAt),
+        updatedAt: new Date(now),
+      },
     );
     if (touchesLinks) {
-      await run(tx, 'DELETE FROM maintenance_monitors WHERE maintenance_id = ?', [id]);
-      await run(tx, 'DELETE FROM maintenance_components WHERE maintenance_id = ?', [id]);
-      await run(tx, 'DELETE FROM maintenance_pages WHERE maintenance_id = ?', [id]);
+      await tx.nativeDelete(MaintenanceMonitor, { maintenance: id });
+      await tx.nativeDelete(MaintenanceComponent, { maintenance: id });
+      await tx.nativeDelete(MaintenancePage, { maintenance: id });
       await link(tx, id, patch.monitorIds ?? current.monitorIds, patch.componentIds ?? current.componentIds, pageIds);
     }
   });
@@ -122,11 +136,11 @@ export async function patchMaintenance(em: EntityManager, orgId: string, id: str
 }
 
 export async function deleteMaintenance(em: EntityManager, orgId: string, id: string): Promise<void> {
-  if (!(await run(em, 'DELETE FROM maintenances WHERE org_id = ? AND id = ?', [orgId, id]))) throw notFound('Maintenance');
+  if (!(await em.nativeDelete(Maintenance, { org: orgId, id }))) throw notFound('Maintenance');
 }
 
 async function link(tx: EntityManager, id: string, monitorIds: string[], componentIds: string[], pageIds: string[]): Promise<void> {
-  if (monitorIds.length) await run(tx, 'INSERT INTO maintenance_monitors (maintenance_id, monitor_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING', [id, textArray(monitorIds)]);
-  if (componentIds.length) await run(tx, 'INSERT INTO maintenance_components (maintenance_id, component_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING', [id, textArray(componentIds)]);
-  if (pageIds.length) await run(tx, 'INSERT INTO maintenance_pages (maintenance_id, page_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING', [id, textArray(pageIds)]);
+  if (monitorIds.length) await tx.createQueryBuilder(MaintenanceMonitor).insert(monitorIds.map((monitor) => ({ maintenance: id, monitor }))).onConflict().ignore().execute();
+  if (componentIds.length) await tx.createQueryBuilder(MaintenanceComponent).insert(componentIds.map((component) => ({ maintenance: id, component }))).onConflict().ignore().execute();
+  if (pageIds.length) await tx.createQueryBuilder(MaintenancePage).insert(pageIds.map((page) => ({ maintenance: id, page }))).onConflict().ignore().execute();
 }

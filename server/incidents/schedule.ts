@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Bus, type EventBus } from '../bus.js';
-import { rows } from '../db/sql.js';
+import { ComponentMonitorOf, Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage } from './entities.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../scheduler/clock.js';
 
@@ -91,25 +91,7 @@ export class MaintenanceSchedule implements MaintenanceLookup {
   async reload(): Promise<void> {
     const now = this.deps.clock.now();
     try {
-      const list = await rows<{ id: string; org_id: string; title: string; starts_at: Date; ends_at: Date; monitor_ids: string[]; page_ids: string[] }>(
-        this.deps.em(),
-        `SELECT m.id, m.org_id, m.title, m.starts_at, m.ends_at,
-           ARRAY(SELECT mm.monitor_id::text FROM maintenance_monitors mm WHERE mm.maintenance_id = m.id
-                 UNION SELECT cm.monitor_id::text FROM maintenance_components mc
-                   JOIN status_component_monitors cm ON cm.component_id = mc.component_id WHERE mc.maintenance_id = m.id) AS monitor_ids,
-           ARRAY(SELECT mp.page_id::text FROM maintenance_pages mp WHERE mp.maintenance_id = m.id) AS page_ids
-         FROM maintenances m WHERE m.ends_at > ? ORDER BY m.starts_at`,
-        [new Date(now)],
-      );
-      this.#windows = list.map((w) => ({
-        id: w.id,
-        orgId: w.org_id,
-        title: w.title,
-        startsAt: new Date(w.starts_at).getTime(),
-        endsAt: new Date(w.ends_at).getTime(),
-        monitorIds: new Set(w.monitor_ids),
-        pageIds: w.page_ids,
-      }));
+      this.#windows = await readWindows(this.deps.em(), now);
       this.#lastReload = now;
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'maintenance: could not read windows; keeping the current list');
@@ -147,6 +129,32 @@ export class MaintenanceSchedule implements MaintenanceLookup {
       else this.#tick();
     }, Math.max(0, next - now));
   }
+}
+
+/** The windows that have not ended at `now`, by start; their monitors: those named, plus those of the components named. */
+async function readWindows(em: EntityManager, now: number): Promise<MaintenanceWindow[]> {
+  const read = { disableIdentityMap: true } as const;
+  const list = await em.find(Maintenance, { endsAt: { $gt: new Date(now) } }, { ...read, orderBy: { startsAt: 'asc' } });
+  if (!list.length) return [];
+  const maintenance = { $in: list.map((m) => m.id) };
+  const monitors = await em.find(MaintenanceMonitor, { maintenance }, read);
+  const components = await em.find(MaintenanceComponent, { maintenance }, read);
+  const pages = await em.find(MaintenancePage, { maintenance }, read);
+  const fed = components.length ? await em.find(ComponentMonitorOf, { component: { $in: [...new Set(components.map((c) => c.component.id))] } }, read) : [];
+  const monitorsOf = new Map<string, string[]>();
+  for (const f of fed) monitorsOf.set(f.component.id, [...(monitorsOf.get(f.component.id) ?? []), f.monitor.id]);
+  return list.map((m) => ({
+    id: m.id,
+    orgId: m.org.id,
+    title: m.title,
+    startsAt: m.startsAt.getTime(),
+    endsAt: m.endsAt.getTime(),
+    monitorIds: new Set([
+      ...monitors.filter((x) => x.maintenance.id === m.id).map((x) => x.monitor.id),
+      ...components.filter((x) => x.maintenance.id === m.id).flatMap((x) => monitorsOf.get(x.component.id) ?? []),
+    ]),
+    pageIds: pages.filter((x) => x.maintenance.id === m.id).map((x) => x.page.id),
+  }));
 }
 
 function sameMonitors(a: MaintenanceWindow, b: MaintenanceWindow): boolean {

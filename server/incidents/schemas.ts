@@ -1,5 +1,6 @@
 /** Incident and maintenance input, validated once at the edge. */
 import { z } from 'zod';
+import { page } from '../http/routes.js';
 import { longText, text } from '../http/text.js';
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from '../../contracts/vocab.js';
 
@@ -49,7 +50,7 @@ export const updatePatch = z.strictObject({ message });
 
 export const incidentQuery = z.strictObject({
   status: z.enum(['open', 'resolved', 'all']).default('all'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: page.limit(200, 50),
 });
 
 /** Longest maintenance window (ms): longer ones are more likely a typo than a plan. */
@@ -88,7 +89,7 @@ export const maintenancePatch = z
 
 export const maintenanceQuery = z.strictObject({
   state: z.enum(['scheduled', 'in_progress', 'completed', 'upcoming', 'all']).default('all'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: page.limit(200, 50),
 });
 
 export type IncidentCreate = z.output<typeof incidentCreate>;

@@ -1,71 +1,68 @@
 /** Incidents, their update timeline and affected components; every query filters by org. */
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { iso, row, rows, run, textArray } from '../db/sql.js';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../errors.js';
 import type { IncidentEvent } from '../../contracts/events.js';
-import type { ComponentStatus, Impact, IncidentStatus } from '../../contracts/vocab.js';
-import type { ComponentStatusInput, IncidentCreate, IncidentPatch, IncidentUpdate } from './schemas.js';
-import type { IncidentJson, IncidentUpdateJson } from '../../contracts/incidents.js';
+import { ComponentOf, Incident, IncidentComponent, IncidentPage, IncidentUpdate, PageOf, type IncidentRow } from './entities.js';
+import type { ComponentStatusInput, IncidentCreate, IncidentPatch, IncidentUpdate as IncidentUpdateInput } from './schemas.js';
+import type { IncidentJson } from '../../contracts/incidents.js';
 
-interface Row {
-  id: string;
-  title: string;
-  impact: Impact;
-  status: IncidentStatus;
-  auto_created: boolean;
-  monitor_id: string | null;
-  started_at: Date;
-  resolved_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  page_ids: string[];
-  components: Array<{ componentId: string; status: ComponentStatus }>;
-  updates: IncidentUpdateJson[];
+/** Reads that answer JSON go around the identity map: a row changed by a native update is read as it is now. */
+const fresh = { disableIdentityMap: true } as const;
+
+/** The incidents with their pages, components (both by id) and updates (newest first), in the order given. */
+async function toJson(em: EntityManager, list: IncidentRow[]): Promise<IncidentJson[]> {
+  if (!list.length) return [];
+  const incident = { $in: list.map((i) => i.id) };
+  const pages = byIncident(await em.find(IncidentPage, { incident }, { ...fresh, orderBy: { page: 'asc' } }));
+  const components = byIncident(await em.find(IncidentComponent, { incident }, { ...fresh, orderBy: { component: 'asc' } }));
+  const updates = byIncident(await em.find(IncidentUpdate, { incident }, { ...fresh, orderBy: { at: 'desc', id: 'asc' } }));
+  return list.map((i) => ({
+    id: i.id,
+    title: i.title,
+    impact: i.impact,
+    status: i.status,
+    autoCreated: i.autoCreated,
+    monitorId: i.monitor?.id ?? null,
+    startedAt: i.startedAt.toISOString(),
+    resolvedAt: i.resolvedAt?.toISOString() ?? null,
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
+    statusPageIds: (pages.get(i.id) ?? []).map((p) => p.page.id),
+    components: (components.get(i.id) ?? []).map((c) => ({ componentId: c.component.id, status: c.status })),
+    updates: (updates.get(i.id) ?? []).map((u) => ({ id: u.id, status: u.status, message: u.message, at: u.at.toISOString(), createdBy: u.createdBy?.id ?? null })),
+  }));
 }
 
-const SELECT = `
-  SELECT i.id, i.title, i.impact, i.status, i.auto_created, i.monitor_id, i.started_at, i.resolved_at, i.created_at, i.updated_at,
-    coalesce((SELECT json_agg(ip.page_id ORDER BY ip.page_id) FROM incident_pages ip WHERE ip.incident_id = i.id), '[]') AS page_ids,
-    coalesce((SELECT json_agg(json_build_object('componentId', ic.component_id, 'status', ic.status) ORDER BY ic.component_id)
-              FROM incident_components ic WHERE ic.incident_id = i.id), '[]') AS components,
-    coalesce((SELECT json_agg(json_build_object('id', u.id, 'status', u.status, 'message', u.message, 'at', u.at, 'createdBy', u.created_by) ORDER BY u.at DESC, u.id)
-              FROM incident_updates u WHERE u.incident_id = i.id), '[]') AS updates
-  FROM incidents i`;
-
-const toJson = (r: Row): IncidentJson => ({
-  id: r.id,
-  title: r.title,
-  impact: r.impact,
-  status: r.status,
-  autoCreated: r.auto_created,
-  monitorId: r.monitor_id,
-  startedAt: iso(r.started_at)!,
-  resolvedAt: iso(r.resolved_at),
-  createdAt: iso(r.created_at)!,
-  updatedAt: iso(r.updated_at)!,
-  statusPageIds: r.page_ids,
-  components: r.components,
-  updates: r.updates.map((u) => ({ ...u, at: iso(u.at)! })),
-});
+/** Rows of an incident's table grouped by incident id, each group in the rows' order. */
+function byIncident<T extends { incident: { id: string } }>(list: T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const r of list) {
+    const group = map.get(r.incident.id);
+    if (group) group.push(r);
+    else map.set(r.incident.id, [r]);
+  }
+  return map;
+}
 
 /** The short form dashboards get live. */
 export const incidentSummary = (i: IncidentJson): IncidentEvent => ({ id: i.id, title: i.title, status: i.status, impact: i.impact, updatedAt: i.updatedAt });
 
 export async function getIncident(em: EntityManager, orgId: string, id: string): Promise<IncidentJson> {
-  const r = await row<Row>(em, `${SELECT} WHERE i.org_id = ? AND i.id = ?`, [orgId, id]);
-  if (!r) throw notFound('Incident');
-  return toJson(r);
+  const i = await em.findOne(Incident, { org: orgId, id }, fresh);
+  if (!i) throw notFound('Incident');
+  return (await toJson(em, [i]))[0]!;
 }
 
 export async function listIncidents(em: EntityManager, orgId: string, q: { status: 'open' | 'resolved' | 'all'; limit: number }): Promise<IncidentJson[]> {
-  const filter = q.status === 'open' ? " AND i.status <> 'resolved'" : q.status === 'resolved' ? " AND i.status = 'resolved'" : '';
-  return (await rows<Row>(em, `${SELECT} WHERE i.org_id = ?${filter} ORDER BY i.started_at DESC, i.id LIMIT ?`, [orgId, q.limit])).map(toJson);
+  const status = q.status === 'open' ? { status: { $ne: 'resolved' as const } } : q.status === 'resolved' ? { status: 'resolved' as const } : {};
+  const list = await em.find(Incident, { org: orgId, ...status }, { ...fresh, orderBy: { startedAt: 'desc', id: 'asc' }, limit: q.limit });
+  return toJson(em, list);
 }
 
 /** Pages an incident shows on (to refresh them after a change). */
 export async function pagesOf(em: EntityManager, incidentId: string): Promise<string[]> {
-  return (await rows<{ page_id: string }>(em, 'SELECT page_id FROM incident_pages WHERE incident_id = ?', [incidentId])).map((r) => r.page_id);
+  return (await em.find(IncidentPage, { incident: incidentId }, fresh)).map((p) => p.page.id);
 }
 
 const invalid = (details: Array<{ path: string; code: string; message: string }>) => new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
@@ -76,16 +73,10 @@ const invalid = (details: Array<{ path: string; code: string; message: string }>
  */
 export async function checkTargets(em: EntityManager, orgId: string, pageIds: readonly string[], components: readonly { componentId: string }[], componentsPath = 'components'): Promise<string[]> {
   const pages = pageIds.length
-    ? new Set((await rows<{ id: string }>(em, 'SELECT id FROM status_pages WHERE org_id = ? AND id = ANY(?::uuid[])', [orgId, textArray([...pageIds])])).map((r) => r.id))
+    ? new Set((await em.find(PageOf, { org: orgId, id: { $in: [...pageIds] } }, fresh)).map((p) => p.id))
     : new Set<string>();
   const comps = components.length
-    ? new Map(
-        (await rows<{ id: string; page_id: string }>(
-          em,
-          'SELECT c.id, c.page_id FROM status_components c JOIN status_pages p ON p.id = c.page_id WHERE p.org_id = ? AND c.id = ANY(?::uuid[])',
-          [orgId, textArray(components.map((c) => c.componentId))],
-        )).map((r) => [r.id, r.page_id]),
-      )
+    ? new Map((await em.find(ComponentOf, { id: { $in: components.map((c) => c.componentId) }, page: { org: orgId } }, fresh)).map((c) => [c.id, c.page.id]))
     : new Map<string, string>();
   const details = [
     ...pageIds.flatMap((id, i) => (pages.has(id) ? [] : [{ path: `statusPageIds.${i}`, code: 'UNKNOWN_STATUS_PAGE', message: 'No such status page in this organization' }])),
@@ -111,38 +102,40 @@ export async function createIncident(
   const pageIds = await checkTargets(em, orgId, input.statusPageIds, input.components);
   const id = randomUUID();
   return em.transactional(async (tx) => {
-    await run(
-      tx,
-      `INSERT INTO incidents (id, org_id, title, impact, status, auto_created, monitor_id, started_at, resolved_at, created_by, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, orgId, input.title, input.impact, input.status, !!auto, auto?.monitorId ?? null, input.startedAt ? new Date(input.startedAt) : at, input.status === 'resolved' ? at : null, actor.userId, at],
-    );
+    await tx.insert(Incident, {
+      id,
+      org: orgId,
+      title: input.title,
+      impact: input.impact,
+      status: input.status,
+      autoCreated: !!auto,
+      monitor: auto?.monitorId ?? null,
+      startedAt: input.startedAt ? new Date(input.startedAt) : at,
+      resolvedAt: input.status === 'resolved' ? at : null,
+      createdBy: actor.userId,
+      updatedAt: at,
+    });
     await linkPages(tx, id, pageIds);
     await setComponents(tx, id, input.components, true);
-    await run(tx, 'INSERT INTO incident_updates (id, incident_id, status, message, at, created_by) VALUES (?, ?, ?, ?, ?, ?)', [randomUUID(), id, input.status, input.message, at, actor.userId]);
+    await tx.insert(IncidentUpdate, { id: randomUUID(), incident: id, status: input.status, message: input.message, at, createdBy: actor.userId });
     return getIncident(tx, orgId, id);
   });
 }
 
 /** Adds to the timeline; the incident takes the update's status. Resolving sets components back to operational unless told otherwise. */
-export async function postUpdate(em: EntityManager, orgId: string, id: string, input: IncidentUpdate, actor: Actor, at: Date): Promise<IncidentJson> {
+export async function postUpdate(em: EntityManager, orgId: string, id: string, input: IncidentUpdateInput, actor: Actor, at: Date): Promise<IncidentJson> {
   const pageIds = input.components ? await checkTargets(em, orgId, [], input.components) : [];
   return em.transactional(async (tx) => {
-    const current = await row<{ id: string }>(tx, 'SELECT id FROM incidents WHERE org_id = ? AND id = ? FOR UPDATE', [orgId, id]);
+    const current = await tx.findOne(Incident, { org: orgId, id }, { ...fresh, lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!current) throw notFound('Incident');
-    await run(tx, 'INSERT INTO incident_updates (id, incident_id, status, message, at, created_by) VALUES (?, ?, ?, ?, ?, ?)', [randomUUID(), id, input.status, input.message, at, actor.userId]);
-    await run(
-      tx,
-      `UPDATE incidents SET status = ?, updated_at = ?,
-         resolved_at = CASE WHEN ? = 'resolved' THEN coalesce(resolved_at, ?) ELSE NULL END
-       WHERE id = ?`,
-      [input.status, at, input.status, at, id],
-    );
+    await tx.insert(IncidentUpdate, { id: randomUUID(), incident: id, status: input.status, message: input.message, at, createdBy: actor.userId });
+    // The row is locked: its resolution time is read and written in one go.
+    await tx.nativeUpdate(Incident, { id }, { status: input.status, updatedAt: at, resolvedAt: input.status === 'resolved' ? (current.resolvedAt ?? at) : null });
     if (input.components) {
       await linkPages(tx, id, pageIds);
       await setComponents(tx, id, input.components, false);
     } else if (input.status === 'resolved') {
-      await run(tx, "UPDATE incident_components SET status = 'operational' WHERE incident_id = ?", [id]);
+      await tx.nativeUpdate(IncidentComponent, { incident: id }, { status: 'operational' });
     }
     return getIncident(tx, orgId, id);
   });
@@ -151,13 +144,13 @@ export async function postUpdate(em: EntityManager, orgId: string, id: string, i
 export async function patchIncident(em: EntityManager, orgId: string, id: string, patch: IncidentPatch, at: Date): Promise<IncidentJson> {
   const pageIds = patch.statusPageIds || patch.components ? await checkTargets(em, orgId, patch.statusPageIds ?? [], patch.components ?? []) : [];
   return em.transactional(async (tx) => {
-    const changed = await run(
-      tx,
-      'UPDATE incidents SET title = coalesce(?, title), impact = coalesce(?, impact), updated_at = ? WHERE org_id = ? AND id = ?',
-      [patch.title ?? null, patch.impact ?? null, at, orgId, id],
+    const changed = await tx.nativeUpdate(
+      Incident,
+      { org: orgId, id },
+      { updatedAt: at, ...(patch.title !== undefined && { title: patch.title }), ...(patch.impact !== undefined && { impact: patch.impact }) },
     );
     if (!changed) throw notFound('Incident');
-    if (patch.statusPageIds) await run(tx, 'DELETE FROM incident_pages WHERE incident_id = ?', [id]);
+    if (patch.statusPageIds) await tx.nativeDelete(IncidentPage, { incident: id });
     if (patch.statusPageIds || patch.components) await linkPages(tx, id, pageIds);
     if (patch.components) await setComponents(tx, id, patch.components, true);
     return getIncident(tx, orgId, id);
@@ -165,32 +158,30 @@ export async function patchIncident(em: EntityManager, orgId: string, id: string
 }
 
 export async function editUpdateMessage(em: EntityManager, orgId: string, id: string, updateId: string, message: string, at: Date): Promise<IncidentJson> {
-  const changed = await run(
-    em,
-    'UPDATE incident_updates u SET message = ? FROM incidents i WHERE u.id = ? AND u.incident_id = i.id AND i.id = ? AND i.org_id = ?',
-    [message, updateId, id, orgId],
-  );
+  const changed = await em.nativeUpdate(IncidentUpdate, { id: updateId, incident: { id, org: orgId } }, { message });
   if (!changed) throw notFound('Incident update');
-  await run(em, 'UPDATE incidents SET updated_at = ? WHERE id = ?', [at, id]);
+  await em.nativeUpdate(Incident, { id }, { updatedAt: at });
   return getIncident(em, orgId, id);
 }
 
 export async function deleteIncident(em: EntityManager, orgId: string, id: string): Promise<void> {
-  if (!(await run(em, 'DELETE FROM incidents WHERE org_id = ? AND id = ?', [orgId, id]))) throw notFound('Incident');
+  if (!(await em.nativeDelete(Incident, { org: orgId, id }))) throw notFound('Incident');
 }
 
 async function linkPages(tx: EntityManager, incidentId: string, pageIds: readonly string[]): Promise<void> {
   if (!pageIds.length) return;
-  await run(tx, 'INSERT INTO incident_pages (incident_id, page_id) SELECT ?, unnest(?::uuid[]) ON CONFLICT DO NOTHING', [incidentId, textArray([...pageIds])]);
+  await tx.createQueryBuilder(IncidentPage).insert(pageIds.map((page) => ({ incident: incidentId, page }))).onConflict().ignore().execute();
 }
 
 async function setComponents(tx: EntityManager, incidentId: string, list: readonly ComponentStatusInput[], replace: boolean): Promise<void> {
-  if (replace) await run(tx, 'DELETE FROM incident_components WHERE incident_id = ?', [incidentId]);
+  if (replace) await tx.nativeDelete(IncidentComponent, { incident: incidentId });
+  // One statement each: a component named twice takes its last status.
   for (const c of list) {
-    await run(
-      tx,
-      'INSERT INTO incident_components (incident_id, component_id, status) VALUES (?, ?, ?) ON CONFLICT (incident_id, component_id) DO UPDATE SET status = excluded.status',
-      [incidentId, c.componentId, c.status],
-    );
+    await tx
+      .createQueryBuilder(IncidentComponent)
+      .insert({ incident: incidentId, component: c.componentId, status: c.status })
+      .onConflict(['incident', 'component'])
+      .merge(['status'])
+      .execute();
   }
 }

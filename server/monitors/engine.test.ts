@@ -2,7 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { FakeClock } from '../scheduler/fake-clock.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { HeartbeatEvent, StatusEvent } from './events.js';
@@ -27,7 +28,7 @@ async function until(done: () => boolean, what: string): Promise<void> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 4 });
+  orm = await openDatabase(db.url, { poolMax: 4 });
   const seeded = await seedOrg(orm);
   orgId = seeded.orgId;
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));

@@ -6,7 +6,8 @@ import type { Orm } from '../db/orm.js';
 import { createLogger } from '../log.js';
 import type { Principal } from '../auth/types.js';
 import type { RequireOrg } from '../auth/authorize.js';
-import { run } from '../db/sql.js';
+import { Membership, Org, User } from '../auth/entities.js';
+import { Monitor } from './entities.js';
 
 export const silentLog = createLogger('silent');
 
@@ -19,9 +20,9 @@ export async function seedOrg(orm: Orm): Promise<{ orgId: string; userId: string
   const orgId = randomUUID();
   const userId = randomUUID();
   const em = orm.em.fork();
-  await run(em, 'INSERT INTO orgs (id, name) VALUES (?, ?)', [orgId, 'Org ' + orgId.slice(0, 4)]);
-  await run(em, 'INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)', [userId, `${userId}@example.test`, 'Owner', 'x']);
-  await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?)', [orgId, userId, 'owner']);
+  await em.insert(Org, { id: orgId, name: 'Org ' + orgId.slice(0, 4) });
+  await em.insert(User, { id: userId, email: `${userId}@example.test`, name: 'Owner', passwordHash: 'x' });
+  await em.insert(Membership, { org: orgId, user: userId, role: 'owner' });
   return { orgId, userId, principal: { kind: 'user', userId, sessionId: randomUUID() } };
 }
 
@@ -29,20 +30,14 @@ export async function seedOrg(orm: Orm): Promise<{ orgId: string; userId: string
 export async function seedMonitors(
   orm: Orm,
   orgId: string,
-  monitors: Array<{ probe: string; config: object; intervalSeconds: number; timeoutSeconds: number; retries?: number }>,
+  monitors: Array<{ probe: string; config: Record<string, unknown>; intervalSeconds: number; timeoutSeconds: number; retries?: number }>,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (const m of monitors) {
+  const rows = monitors.map((m) => {
     const id = randomUUID();
-    ids.push(id);
-    await run(
-      orm.em.fork(),
-      `INSERT INTO monitors (id, org_id, name, probe, config, interval_seconds, timeout_seconds, retries)
-       VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)`,
-      [id, orgId, `m-${id.slice(0, 6)}`, m.probe, JSON.stringify(m.config), m.intervalSeconds, m.timeoutSeconds, m.retries ?? 1],
-    );
-  }
-  return ids;
+    return { id, org: orgId, name: `m-${id.slice(0, 6)}`, probe: m.probe, config: m.config, intervalSeconds: m.intervalSeconds, timeoutSeconds: m.timeoutSeconds, retries: m.retries ?? 1 };
+  });
+  if (rows.length) await orm.em.fork().insertMany(Monitor, rows);
+  return rows.map((r) => r.id);
 }
 
 /** Middleware that treats every request as `principal`'s, for routes outside an org (GET /probes needs someone). */

@@ -24,7 +24,8 @@ import { Bus } from '../bus.js';
 import type { MonitoringEventMap, MonitoringEvents } from './events.js';
 import { monitorRoutes } from './routes.js';
 import { MonitorService } from './service.js';
-import { allMonitors, monitorsById, monitorVersions } from './store.js';
+import { allMonitors } from './all.js';
+import { monitorsById, monitorVersions } from './store.js';
 
 export { loadProbes } from '../probes/loader.js';
 export type { MonitorAlertSettings } from './alerts.js';

@@ -1,10 +1,9 @@
 import type { Orm } from '../db/orm.js';
-import { run } from '../db/sql.js';
 import type { Logger } from '../log.js';
 import type { CheckEngine } from './engine.js';
+import { Monitor } from './entities.js';
 import { monitorsById } from './store.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
-import { rows } from '../db/sql.js';
 
 /** What a maintenance schedule tells monitoring (server/incidents/schedule.ts implements it). */
 export interface MaintenanceEdges {
@@ -25,7 +24,7 @@ export async function followMaintenance(schedule: MaintenanceEdges, engine: Chec
       if (m.paused || m.status === status) continue;
       if (status === 'pending' && schedule.isInMaintenance(m.id)) continue; // another window still covers it
       const at = new Date();
-      await run(em, 'UPDATE monitors SET status = ?, status_since = ?, status_reason = NULL WHERE id = ?', [status, at, m.id]);
+      await em.nativeUpdate(Monitor, { id: m.id }, { status, statusSince: at, statusReason: null });
       engine.setStatus({ ...m, status, statusSince: at }, status, at);
     }
   };
@@ -34,7 +33,7 @@ export async function followMaintenance(schedule: MaintenanceEdges, engine: Chec
   schedule.on('started', follow('maintenance'));
   schedule.on('ended', follow('pending'));
   const inWindow = schedule.monitorsInMaintenance();
-  const stale = await rows<{ id: string }>(orm.em.fork(), "SELECT id FROM monitors WHERE status = 'maintenance'");
+  const stale = await orm.em.fork().find(Monitor, { status: 'maintenance' }, { fields: ['id'], disableIdentityMap: true });
   await apply(stale.map((r) => r.id).filter((id) => !inWindow.has(id)), 'pending');
   await apply([...inWindow], 'maintenance');
 }

@@ -1,12 +1,13 @@
 /** Other domains' bodies name monitors (status page components, maintenance windows): are they this org's? */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { rows, textArray } from '../db/sql.js';
 import { AppError } from '../errors.js';
+import { Monitor } from './entities.js';
 
 /** 400 with the paths of monitor ids that are not this org's. */
 export async function checkMonitors(em: EntityManager, orgId: string, refs: Array<{ path: string; id: string }>): Promise<void> {
   if (!refs.length) return;
-  const found = await rows<{ id: string }>(em, 'SELECT id FROM monitors WHERE org_id = ? AND id = ANY(?::uuid[])', [orgId, textArray(refs.map((r) => r.id))]);
+  // Ids only, and kept out of the caller's identity map (it may be its transaction's).
+  const found = await em.find(Monitor, { org: orgId, id: { $in: refs.map((r) => r.id) } }, { fields: ['id'], disableIdentityMap: true });
   const known = new Set(found.map((f) => f.id));
   const missing = refs.filter((r) => !known.has(r.id));
   if (missing.length) {

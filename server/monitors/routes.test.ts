@@ -2,7 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { createApp } from '../http/app.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import { allowAll, seedOrg, signedInAs, silentLog, testConfig } from './fixtures.js';
@@ -24,7 +25,7 @@ let url: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 4 });
+  orm = await openDatabase(db.url, { poolMax: 4 });
   const seeded = await seedOrg(orm);
   orgId = seeded.orgId;
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));

@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../db/sql.js';
+import { Membership } from '../auth/entities.js';
 import { startTestApp, type TestApp } from '../testing/app.js';
 import { signUp, TestClient } from '../testing/client.js';
 import { httpReceiver, type HttpReceiver, type ReceivedRequest } from '../testing/receivers.js';
@@ -46,7 +46,7 @@ beforeAll(async () => {
   const m = await signUp(app.url, 'member@example.com', { orgName: 'Own' });
   member = m.client;
   // A plain member of Acme (however members join, they read every monitor).
-  await run(app.orm.em.fork(), "INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, 'member')", [orgId, m.user.id]);
+  await app.orm.em.fork().insert(Membership, { org: orgId, user: m.user.id, role: 'member' });
   const key = await owner.post(`/orgs/${orgId}/api-keys`, { name: 'reader', scopes: ['monitors:read'] });
   reader = new TestClient(app.url, { apiKey: key.body.key, origin: null });
   const http = (name: string, config: Record<string, unknown>) => ({ name, probe: 'http', intervalSeconds: 3600, config });

@@ -9,8 +9,8 @@
  * someone deleted stays deleted. A process cannot report its own death; README says how to watch
  * it from outside as well.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { row, run } from '../db/sql.js';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { InstanceSetting, Org } from '../auth/entities.js';
 import type { Logger } from '../log.js';
 import type { MonitorService } from './service.js';
 
@@ -19,15 +19,18 @@ export const SELF_MONITOR_KEY = 'self_monitor';
 const KEY = SELF_MONITOR_KEY;
 
 export async function ensureSelfMonitor(em: EntityManager, service: MonitorService, publicUrl: string, log: Logger): Promise<void> {
-  if (await row(em, 'SELECT 1 AS done FROM instance_settings WHERE key = ?', [KEY])) return;
-  const first = await row<{ id: string }>(em, 'SELECT id FROM orgs ORDER BY created_at, id LIMIT 1');
+  if (await em.count(InstanceSetting, { key: KEY })) return;
+  const [first] = await em.find(Org, {}, { fields: ['id'], orderBy: { createdAt: 'asc', id: 'asc' }, limit: 1, disableIdentityMap: true });
   if (!first) return; // no organization yet: the first signup calls again
   // Claimed first, so two processes starting together make one monitor.
-  const claimed = await row(em, 'INSERT INTO instance_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key', [
-    KEY,
-    JSON.stringify({ orgId: first.id }),
-  ]);
-  if (!claimed) return;
+  const claimed: unknown[] = await em
+    .createQueryBuilder(InstanceSetting)
+    .insert({ key: KEY, value: { orgId: first.id } })
+    .onConflict('key')
+    .ignore()
+    .returning('key')
+    .execute('all');
+  if (!claimed.length) return;
   try {
     const input = service.bodies.create.parse({
       name: 'PingPage',
@@ -39,14 +42,11 @@ export async function ensureSelfMonitor(em: EntityManager, service: MonitorServi
       tags: ['pingpage'],
     });
     const m = await service.create(first.id, {}, input);
-    await run(em, 'UPDATE instance_settings SET value = ?, updated_at = now() WHERE key = ?', [
-      JSON.stringify({ orgId: first.id, monitorId: m.id }),
-      KEY,
-    ]);
+    await em.nativeUpdate(InstanceSetting, { key: KEY }, { value: { orgId: first.id, monitorId: m.id }, updatedAt: raw('now()') });
     log.info({ orgId: first.id, monitorId: m.id, url: `${publicUrl}/readyz` }, 'self-monitoring: PingPage watches its own /readyz');
   } catch (err) {
     // Not made (e.g. no http probe loaded): free the claim, so a later start tries again.
-    await run(em, 'DELETE FROM instance_settings WHERE key = ?', [KEY]);
+    await em.nativeDelete(InstanceSetting, { key: KEY });
     log.warn({ err }, 'self-monitoring: could not create the monitor of /readyz');
   }
 }

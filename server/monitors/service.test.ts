@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/types.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { AppError } from '../errors.js';
 import { parse } from '../http/body.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
@@ -26,7 +27,7 @@ const statuses: StatusEvent[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 4 });
+  orm = await openDatabase(db.url, { poolMax: 4 });
   org = await seedOrg(orm);
   other = await seedOrg(orm);
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
+import { Membership, Org, User } from '../auth/entities.js';
 import type { Role } from '../../contracts/auth.js';
-import { iso, row, rows, run } from '../db/sql.js';
+import { Invitation, type InvitationRow } from './entities.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { InvitationJson, InvitationPreview } from '../../contracts/accounts.js';
 
@@ -14,29 +15,20 @@ export const TOKEN_PATTERN = /^pp_inv_[A-Za-z0-9_-]{43}$/;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
-interface InvitationRow {
-  id: string;
-  org_id: string;
-  email: string;
-  role: Role;
-  invited_by: string | null;
-  created_at: Date;
-  sent_at: Date;
-  expires_at: Date;
-  emailed: boolean;
-}
-
 const invitationJson = (i: InvitationRow): InvitationJson => ({
   id: i.id,
   email: i.email,
   role: i.role,
-  invitedBy: i.invited_by,
-  createdAt: iso(i.created_at)!,
-  sentAt: iso(i.sent_at)!,
-  expiresAt: iso(i.expires_at)!,
-  state: new Date(i.expires_at).getTime() > Date.now() ? 'pending' : 'expired',
+  invitedBy: i.invitedBy?.id ?? null,
+  createdAt: i.createdAt.toISOString(),
+  sentAt: i.sentAt.toISOString(),
+  expiresAt: i.expiresAt.toISOString(),
+  state: i.expiresAt.getTime() > Date.now() ? 'pending' : 'expired',
   emailed: i.emailed,
 });
+
+/** Emails compare as the unique indexes on users and invitations do: lower() on both sides, in the database. */
+const sameEmail = (email: string) => ({ [raw((a) => `lower(${a}.email)`)]: raw('lower(?)', [email]) });
 
 /** An invitation with the secret link's token in clear: the only moment anyone has it. */
 export interface Issued {
@@ -55,37 +47,35 @@ export async function createInvitation(
   em: EntityManager,
   o: { orgId: string; email: string; role: Role; invitedBy: string | null; emailed: boolean; canInviteOwners: boolean },
 ): Promise<Issued> {
-  const member = await row<{ one: number }>(
-    em,
-    'SELECT 1 AS one FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND lower(u.email) = lower(?)',
-    [o.orgId, o.email],
-  );
+  const member = await em.count(Membership, { org: o.orgId, user: sameEmail(o.email) });
   if (member) throw conflict('ALREADY_MEMBER', 'This person is already a member');
-  const replaced = await row<{ role: Role }>(em, 'SELECT role FROM invitations WHERE org_id = ? AND lower(email) = lower(?) FOR UPDATE', [o.orgId, o.email]);
+  const replaced = await em.findOne(Invitation, { org: o.orgId, ...sameEmail(o.email) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if ((o.role === 'owner' || replaced?.role === 'owner') && !o.canInviteOwners) throw ownersOnly();
   const token = newToken();
-  const inv = await row<InvitationRow>(
-    em,
-    `INSERT INTO invitations (id, org_id, email, role, invited_by, token_hash, emailed, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, now() + ? * interval '1 day')
-     ON CONFLICT (org_id, lower(email)) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by,
-       token_hash = excluded.token_hash, emailed = excluded.emailed, sent_at = now(), expires_at = excluded.expires_at
-     RETURNING *`,
-    [randomUUID(), o.orgId, o.email, o.role, o.invitedBy, hashToken(token), o.emailed, INVITE_TTL_DAYS],
-  );
-  return { invitation: invitationJson(inv!), token };
+  const tokenHash = hashToken(token);
+  const expiresAt = raw("now() + ? * interval '1 day'", [INVITE_TTL_DAYS]);
+  // Inviting the same email again (whatever its case) replaces the pending invitation: same id, new everything else.
+  await em
+    .createQueryBuilder(Invitation)
+    .insert({ id: randomUUID(), org: o.orgId, email: o.email, role: o.role, invitedBy: o.invitedBy, tokenHash, emailed: o.emailed, expiresAt })
+    .onConflict(raw('(org_id, lower(email))'))
+    .merge({ role: o.role, invitedBy: o.invitedBy, tokenHash, emailed: o.emailed, sentAt: raw('now()'), expiresAt: raw('excluded.expires_at') })
+    .execute();
+  // Read back by the new token (unique): the row kept its id when it replaced a pending one.
+  const inv = await em.findOneOrFail(Invitation, { tokenHash }, { refresh: true });
+  return { invitation: invitationJson(inv), token };
 }
 
 const ownersOnly = () => new AppError(403, 'FORBIDDEN', 'Only owners can invite owners');
 
 /** Pending and expired invitations of the org, newest first. */
 export async function listInvitations(em: EntityManager, orgId: string): Promise<InvitationJson[]> {
-  const list = await rows<InvitationRow>(em, 'SELECT * FROM invitations WHERE org_id = ? ORDER BY sent_at DESC, id', [orgId]);
+  const list = await em.find(Invitation, { org: orgId }, { orderBy: { sentAt: 'desc', id: 'asc' } });
   return list.map(invitationJson);
 }
 
 async function lockInvitation(em: EntityManager, orgId: string, id: string, canManageOwners: boolean): Promise<InvitationRow> {
-  const inv = await row<InvitationRow>(em, 'SELECT * FROM invitations WHERE id = ? AND org_id = ? FOR UPDATE', [id, orgId]);
+  const inv = await em.findOne(Invitation, { id, org: orgId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!inv) throw notFound('Invitation');
   if (inv.role === 'owner' && !canManageOwners) throw new AppError(403, 'FORBIDDEN', 'Only owners can change invitations of owners');
   return inv;
@@ -98,22 +88,27 @@ export async function resendInvitation(
 ): Promise<Issued> {
   await lockInvitation(em, o.orgId, o.id, o.canManageOwners);
   const token = newToken();
-  const inv = await row<InvitationRow>(
-    em,
-    `UPDATE invitations SET token_hash = ?, invited_by = coalesce(?, invited_by), emailed = ?, sent_at = now(), expires_at = now() + ? * interval '1 day'
-     WHERE id = ? RETURNING *`,
-    [hashToken(token), o.invitedBy, o.emailed, INVITE_TTL_DAYS, o.id],
+  await em.nativeUpdate(
+    Invitation,
+    { id: o.id },
+    {
+      tokenHash: hashToken(token),
+      // Resent by an API key: the invitation stays the inviter's.
+      ...(o.invitedBy !== null && { invitedBy: o.invitedBy }),
+      emailed: o.emailed,
+      sentAt: raw('now()'),
+      expiresAt: raw("now() + ? * interval '1 day'", [INVITE_TTL_DAYS]),
+    },
   );
-  return { invitation: invitationJson(inv!), token };
+  const inv = await em.findOneOrFail(Invitation, { id: o.id }, { refresh: true });
+  return { invitation: invitationJson(inv), token };
 }
 
 export async function revokeInvitation(em: EntityManager, orgId: string, id: string, canManageOwners: boolean): Promise<InvitationJson> {
   const inv = await lockInvitation(em, orgId, id, canManageOwners);
-  await run(em, 'DELETE FROM invitations WHERE id = ?', [id]);
+  await em.nativeDelete(Invitation, { id });
   return invitationJson(inv);
 }
-
-type Found = InvitationRow & { org_name: string; inviter_name: string | null };
 
 const unknownLink = () =>
   new AppError(404, 'INVITATION_NOT_FOUND', 'This invitation link is not valid: it was used or revoked, or never existed. Ask for a new one.');
@@ -122,24 +117,24 @@ const unknownLink = () =>
  * The invitation behind a link: 404 INVITATION_NOT_FOUND for a malformed, unknown, used or revoked
  * token, 410 INVITATION_EXPIRED past its expiry. `lock` holds the row for the accepting transaction.
  */
-async function findByToken(em: EntityManager, token: string, lock = false): Promise<Found> {
+async function findByToken(em: EntityManager, token: string, lock = false) {
   if (!TOKEN_PATTERN.test(token)) throw unknownLink();
-  const inv = await row<Found>(
-    em,
-    `SELECT i.*, o.name AS org_name, u.name AS inviter_name FROM invitations i JOIN orgs o ON o.id = i.org_id
-     LEFT JOIN users u ON u.id = i.invited_by WHERE i.token_hash = ?${lock ? ' FOR UPDATE OF i' : ''}`,
-    [hashToken(token)],
-  );
+  // Only the invitation is locked: its organization and inviter are read after, unlocked.
+  const inv = await em.findOne(Invitation, { tokenHash: hashToken(token) }, { lockMode: lock ? LockMode.PESSIMISTIC_WRITE : undefined });
   if (!inv) throw unknownLink();
-  if (new Date(inv.expires_at).getTime() <= Date.now()) {
+  if (inv.expiresAt.getTime() <= Date.now()) {
     throw new AppError(410, 'INVITATION_EXPIRED', 'This invitation has expired. Ask the person who invited you to send a new one.');
   }
-  return inv;
+  const org = await em.findOneOrFail(Org, { id: inv.org.id }, { fields: ['name'] });
+  const inviter = inv.invitedBy && (await em.findOne(User, { id: inv.invitedBy.id }, { fields: ['name'] }));
+  return { ...invitationFields(inv), orgName: org.name, inviterName: inviter?.name ?? null };
 }
+
+const invitationFields = (i: InvitationRow) => ({ id: i.id, orgId: i.org.id, email: i.email, role: i.role, expiresAt: i.expiresAt });
 
 export async function previewInvitation(em: EntityManager, token: string): Promise<InvitationPreview> {
   const inv = await findByToken(em, token);
-  return { org: { id: inv.org_id, name: inv.org_name }, inviter: inv.inviter_name, email: inv.email, role: inv.role, expiresAt: iso(inv.expires_at)! };
+  return { org: { id: inv.orgId, name: inv.orgName }, inviter: inv.inviterName, email: inv.email, role: inv.role, expiresAt: inv.expiresAt.toISOString() };
 }
 
 /**
@@ -152,10 +147,10 @@ export async function acceptInvitation(em: EntityManager, token: string, user: {
   if (inv.email.toLowerCase() !== user.email.toLowerCase()) {
     throw new AppError(403, 'INVITATION_EMAIL_MISMATCH', 'This invitation is for another email address: sign in with the invited account.');
   }
-  await run(em, 'DELETE FROM invitations WHERE id = ?', [inv.id]);
-  const added = await run(em, 'INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [inv.org_id, user.id, inv.role]);
-  if (!added) throw conflict('ALREADY_MEMBER', 'You are already a member of this organization');
-  return { invitationId: inv.id, org: { id: inv.org_id, name: inv.org_name, role: inv.role } };
+  await em.nativeDelete(Invitation, { id: inv.id });
+  const added = await em.createQueryBuilder(Membership).insert({ org: inv.orgId, user: user.id, role: inv.role }).onConflict().ignore().execute();
+  if (!added.affectedRows) throw conflict('ALREADY_MEMBER', 'You are already a member of this organization');
+  return { invitationId: inv.id, org: { id: inv.orgId, name: inv.orgName, role: inv.role } };
 }
 
 /** The audit entry of an accepted invitation (actor: the new member). */

@@ -1,63 +1,56 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import { fitKeysToRole, type KeyChanges } from '../auth/apikeys.js';
 import { auditEntries, recordAudit, type Actor, type AuditPage } from '../auth/audit.js';
 import type { Role } from '../../contracts/auth.js';
-import { iso, row, rows, run } from '../db/sql.js';
+import { Membership, Org, type MembershipRow, type OrgRow, type UserRow } from '../auth/entities.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import type { AuditJson, MemberJson, OrgJson } from '../../contracts/accounts.js';
 
-interface OrgRow {
-  id: string;
-  name: string;
-  members_can_write: boolean;
-  created_at: Date;
-}
-
-const orgJson = (o: OrgRow): OrgJson => ({ id: o.id, name: o.name, membersCanWrite: o.members_can_write, createdAt: iso(o.created_at)! });
+const orgJson = (o: OrgRow): OrgJson => ({ id: o.id, name: o.name, membersCanWrite: o.membersCanWrite, createdAt: o.createdAt.toISOString() });
 
 export async function createOrg(em: EntityManager, name: string, ownerId: string): Promise<OrgJson> {
-  const org = await row<OrgRow>(em, 'INSERT INTO orgs (id, name) VALUES (?, ?) RETURNING *', [randomUUID(), name]);
-  await run(em, "INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, 'owner')", [org!.id, ownerId]);
-  return orgJson(org!);
+  const org = em.create(Org, { id: randomUUID(), name });
+  em.create(Membership, { org, user: ownerId, role: 'owner' });
+  await em.flush();
+  return orgJson(org);
 }
 
 export async function getOrg(em: EntityManager, orgId: string): Promise<OrgJson> {
-  const org = await row<OrgRow>(em, 'SELECT * FROM orgs WHERE id = ?', [orgId]);
+  const org = await em.findOne(Org, { id: orgId });
   if (!org) throw notFound('Organization');
   return orgJson(org);
 }
 
 export async function updateOrg(em: EntityManager, orgId: string, patch: { name?: string; membersCanWrite?: boolean }): Promise<OrgJson> {
-  const org = await row<OrgRow>(
-    em,
-    'UPDATE orgs SET name = coalesce(?, name), members_can_write = coalesce(?, members_can_write) WHERE id = ? RETURNING *',
-    [patch.name ?? null, patch.membersCanWrite ?? null, orgId],
-  );
+  const org = await em.findOne(Org, { id: orgId });
   if (!org) throw notFound('Organization');
+  if (patch.name !== undefined) org.name = patch.name;
+  if (patch.membersCanWrite !== undefined) org.membersCanWrite = patch.membersCanWrite;
+  await em.flush();
   return orgJson(org);
 }
 
 export async function deleteOrg(em: EntityManager, orgId: string): Promise<void> {
-  await run(em, 'DELETE FROM orgs WHERE id = ?', [orgId]);
+  await em.nativeDelete(Org, { id: orgId });
 }
 
-interface MemberRow {
-  user_id: string;
-  email: string;
-  name: string;
-  role: Role;
-  created_at: Date;
-}
-
-const memberJson = (m: MemberRow): MemberJson => ({ userId: m.user_id, email: m.email, name: m.name, role: m.role, joinedAt: iso(m.created_at)! });
+const memberJson = (m: Pick<MembershipRow, 'role' | 'createdAt'> & { user: Pick<UserRow, 'id' | 'email' | 'name'> }): MemberJson => ({
+  userId: m.user.id,
+  email: m.user.email,
+  name: m.user.name,
+  role: m.role,
+  joinedAt: m.createdAt.toISOString(),
+});
 
 export async function listMembers(em: EntityManager, orgId: string): Promise<MemberJson[]> {
-  const list = await rows<MemberRow>(
-    em,
-    `SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
-     WHERE m.org_id = ? ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.name`,
-    [orgId],
+  const list = await em.find(
+    Membership,
+    { org: orgId },
+    {
+      fields: ['role', 'createdAt', 'user.email', 'user.name'],
+      orderBy: [{ [raw((a) => `CASE ${a}.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END`)]: 'asc' }, { user: { name: 'asc' } }],
+    },
   );
   return list.map(memberJson);
 }
@@ -67,8 +60,8 @@ export async function listMembers(em: EntityManager, orgId: string): Promise<Mem
  * check. Answers the member's current role.
  */
 async function lockedRoles(em: EntityManager, orgId: string, userId: string) {
-  const owners = await rows<{ user_id: string }>(em, "SELECT user_id FROM memberships WHERE org_id = ? AND role = 'owner' FOR UPDATE", [orgId]);
-  const target = await row<{ role: Role }>(em, 'SELECT role FROM memberships WHERE org_id = ? AND user_id = ? FOR UPDATE', [orgId, userId]);
+  const owners = await em.find(Membership, { org: orgId, role: 'owner' }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const target = await em.findOne(Membership, { org: orgId, user: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!target) throw notFound('Member');
   return { ownerCount: owners.length, role: target.role };
 }
@@ -96,7 +89,7 @@ export async function changeRole(
   }
   await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action: 'member.role_changed', target: userId, details: { role } });
   const keys = await fitKeysToRole(em, orgId, userId, role, actor, 'role_lowered');
-  await run(em, 'UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?', [role, orgId, userId]);
+  await em.nativeUpdate(Membership, { org: orgId, user: userId }, { role });
   return { member: (await listMembers(em, orgId)).find((m) => m.userId === userId)!, keys };
 }
 
@@ -112,11 +105,11 @@ export async function removeMember(em: EntityManager, orgId: string, userId: str
   const action = actor.self ? 'member.left' : 'member.removed';
   await recordAudit(em, { orgId, principal: actor.principal, ip: actor.ip, action, target: userId });
   const keys = await fitKeysToRole(em, orgId, userId, null, actor, actor.self ? 'member_left' : 'member_removed');
-  await run(em, 'DELETE FROM memberships WHERE org_id = ? AND user_id = ?', [orgId, userId]);
+  await em.nativeDelete(Membership, { org: orgId, user: userId });
   return keys;
 }
 
 /** The org's audit log, newest first: its own events only (a person's account events are theirs, see accountActivity). */
 export function auditLog(em: EntityManager, orgId: string, page: AuditPage): Promise<AuditJson[]> {
-  return auditEntries(em, 'a.org_id = ?', [orgId], page);
+  return auditEntries(em, { org: orgId }, page);
 }

@@ -7,7 +7,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { createApp } from '../http/app.js';
 import { allowAll, seedOrg, signedInAs, silentLog, testConfig } from '../monitors/fixtures.js';
 import { createMonitoring, loadProbes, type Monitoring } from '../monitors/index.js';
@@ -39,7 +40,7 @@ const smtp = net.createServer((socket) => {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 4 });
+  orm = await openDatabase(db.url, { poolMax: 4 });
   const seeded = await seedOrg(orm);
   orgId = seeded.orgId;
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));

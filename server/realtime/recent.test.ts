@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import type { HeartbeatEvent } from '../monitors/events.js';
 import { seedMonitors, seedOrg, silentLog } from '../monitors/fixtures.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
@@ -14,7 +15,7 @@ let orgId: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 4 });
+  orm = await openDatabase(db.url, { poolMax: 4 });
   ({ orgId } = await seedOrg(orm));
 });
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { iso, rows } from '../db/sql.js';
 import type { DashboardMonitor, DashboardSnapshot } from '../../contracts/events.js';
-import type { MonitorStatus } from '../../contracts/monitors.js';
+import { Monitor, type MonitorRow } from '../monitors/entities.js';
 import type { RecentBeats } from './recent.js';
 import { uptimePercent, type CheckedTime } from '../../contracts/uptime.js';
 
@@ -9,28 +8,18 @@ const uptimeFields = (checked24h: CheckedTime) => ({ uptime24h: uptimePercent(ch
 
 export { SNAPSHOT_BEATS } from './recent.js';
 
-interface Row {
-  id: string;
-  name: string;
-  probe: string;
-  tags: string[];
-  paused: boolean;
-  interval_seconds: number;
-  status: MonitorStatus;
-  status_since: Date | string | null;
-}
-
 /**
  * Every monitor of an org with its last heartbeats and 24-hour uptime: the monitors from one
  * query on their table, the beats and counts from memory (recent.ts reads those it lacks).
  */
 export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, orgId: string): Promise<Omit<DashboardSnapshot, 'mark'>> {
-  const list = await rows<Row>(
-    em,
-    `SELECT id, name, probe, tags, paused, interval_seconds, status, status_since
-     FROM monitors WHERE org_id = ? ORDER BY name, id`,
-    [orgId],
-  );
+  // Plain rows, no entities: a dashboard's first load reads all of its org's monitors (store.ts MonitorData).
+  const list = await em
+    .createQueryBuilder(Monitor)
+    .select(['id', 'name', 'probe', 'tags', 'paused', 'intervalSeconds', 'status', 'statusSince'])
+    .where({ org: orgId })
+    .orderBy({ name: 'asc', id: 'asc' })
+    .execute<Array<Pick<MonitorRow, 'id' | 'name' | 'probe' | 'tags' | 'paused' | 'intervalSeconds' | 'status' | 'statusSince'>>>('all');
   await recent.ensure(list.map((r) => r.id));
   const now = Date.now();
   const monitors: DashboardMonitor[] = list.map((r) => ({
@@ -39,8 +28,8 @@ export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, 
     probe: r.probe,
     tags: r.tags,
     paused: r.paused,
-    intervalSeconds: r.interval_seconds,
-    ...recent.status(r.id, { status: r.status, since: iso(r.status_since) }),
+    intervalSeconds: r.intervalSeconds,
+    ...recent.status(r.id, { status: r.status, since: r.statusSince.toISOString() }),
     ...uptimeFields(recent.checked24h(r.id, now)),
     beats: recent.beats(r.id),
   }));

@@ -1,18 +1,16 @@
-/** Raw heartbeats of one monitor, newest first: an index range, never a scan. */
+/**
+ * Raw heartbeats of one monitor, newest first: an index range, never a scan.
+ * Hot path: raw SQL (a monitor's raw heartbeats, the history read beside those measured by bench:history).
+ * bench:history times the uptime and daily reads (rollups.ts), not this one. It stays raw also
+ * because heartbeats have no key (entities.ts): the ORM's identity map would fold two checks of a
+ * monitor stored at the same instant into one.
+ */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { HeartbeatJson, MonitorStatus, Timings } from '../../contracts/monitors.js';
+import type { HeartbeatJson } from '../../contracts/monitors.js';
 import { rows } from '../db/sql.js';
+import type { HeartbeatRow, Selected } from './entities.js';
 
-interface Row {
-  at: string | Date;
-  status: MonitorStatus;
-  ok: boolean;
-  latency_ms: number | null;
-  timings: Timings | null;
-  error_code: string | null;
-  error_message: string | null;
-  metadata: Record<string, unknown> | null;
-}
+type Row = Selected<Pick<HeartbeatRow, 'at' | 'status' | 'ok' | 'latencyMs' | 'timings' | 'errorCode' | 'errorMessage' | 'metadata'>>;
 
 export async function listHeartbeats(
   em: EntityManager,
@@ -32,18 +30,19 @@ export async function listHeartbeats(
   params.push(q.limit);
   const list = await rows<Row>(
     em,
-    `SELECT at, status, ok, latency_ms, timings, error_code, error_message, metadata FROM heartbeats WHERE ${where} ORDER BY at DESC LIMIT ?`,
+    `SELECT at, status, ok, latency_ms AS "latencyMs", timings, error_code AS "errorCode", error_message AS "errorMessage", metadata
+     FROM heartbeats WHERE ${where} ORDER BY at DESC LIMIT ?`,
     params,
   );
   return list.map((r) => ({
     at: new Date(r.at).toISOString(),
     status: r.status,
     ok: r.ok,
-    latencyMs: r.latency_ms,
+    latencyMs: r.latencyMs,
     timings: r.timings ?? {},
     // One pair of columns holds the error of a failed check or the warning of a passing one.
-    error: r.error_code && !r.ok ? { code: r.error_code, message: r.error_message ?? '' } : null,
-    warning: r.error_code && r.ok ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    error: r.errorCode && !r.ok ? { code: r.errorCode, message: r.errorMessage ?? '' } : null,
+    warning: r.errorCode && r.ok ? { code: r.errorCode, message: r.errorMessage ?? '' } : null,
     metadata: r.metadata ?? {},
   }));
 }

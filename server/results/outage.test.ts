@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { createMonitoring, loadProbes, type Monitoring } from '../monitors/index.js';
 import { allowAll, seedMonitors, seedOrg, silentLog, testConfig } from '../monitors/fixtures.js';
 import type { StatusEvent } from '../monitors/events.js';
@@ -45,7 +46,7 @@ describe('database outage during checks', () => {
   it('keeps every result and no monitor goes down', async () => {
     pg = await startEmbeddedPostgres({ dir, settings });
     const port = pg.port;
-    orm = await openOrm(pg.url, { poolMax: 4 });
+    orm = await openDatabase(pg.url, { poolMax: 4 });
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
     const { orgId, principal } = await seedOrg(orm);

@@ -3,10 +3,11 @@
  * transaction: raw heartbeats after RAW_RETENTION_DAYS, minute rollups after 48 hours (they only
  * serve the start of the 24h window), hour and day rollups after ROLLUP_RETENTION_DAYS.
  */
+import type { EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
-import { run } from '../db/sql.js';
+import { Heartbeat, RollupDay, RollupHour, RollupMinute } from './entities.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -21,11 +22,22 @@ export interface RetentionOptions {
   firstAfterMs?: number;
 }
 
-/** Deletes rows of `table` with `column` < `before`, BATCH at a time; returns how many. */
-async function deleteOlder(orm: Orm, table: string, column: string, before: Date, stopped: () => boolean): Promise<number> {
+/**
+ * Deletes up to BATCH rows of `entity` matching `where`; returns how many. DELETE has no LIMIT:
+ * the builder's sub-query picks the batch, and the rows go by physical address (ctid), a TID scan.
+ */
+async function deleteBatch<T extends object>(orm: Orm, entity: EntityName<T>, where: FilterQuery<T>): Promise<number> {
+  const em = orm.em.fork();
+  const batch = em.createQueryBuilder(entity, 'old').select('ctid').where(where).limit(BATCH);
+  const res: { affectedRows: number } = await em.createQueryBuilder(entity).delete().where('ctid = ANY (ARRAY(?))', [batch.getKnexQuery()]).execute('run');
+  return res.affectedRows;
+}
+
+/** Deletes every row of `entity` matching `where`, BATCH at a time; returns how many. */
+async function deleteOlder<T extends object>(orm: Orm, entity: EntityName<T>, where: FilterQuery<T>, stopped: () => boolean): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = await run(orm.em.fork(), `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${column} < ? LIMIT ${BATCH}))`, [before]);
+    const deleted = await deleteBatch(orm, entity, where);
     total += deleted;
     if (deleted < BATCH || stopped()) return total;
     await new Promise((r) => setTimeout(r, 20)); // let the writer's statements in between
@@ -73,10 +85,10 @@ export class RetentionJob {
     const raw = new Date(now - this.config.RAW_RETENTION_DAYS * DAY);
     const rollups = new Date(now - this.config.ROLLUP_RETENTION_DAYS * DAY);
     return {
-      heartbeats: await deleteOlder(this.orm, 'heartbeats', 'at', raw, stopped),
-      minute: await deleteOlder(this.orm, 'heartbeat_rollups_minute', 'bucket', new Date(now - MINUTE_ROLLUP_KEEP_MS), stopped),
-      hour: await deleteOlder(this.orm, 'heartbeat_rollups_hour', 'bucket', rollups, stopped),
-      day: await deleteOlder(this.orm, 'heartbeat_rollups_day', 'bucket', rollups, stopped),
+      heartbeats: await deleteOlder(this.orm, Heartbeat, { at: { $lt: raw } }, stopped),
+      minute: await deleteOlder(this.orm, RollupMinute, { bucket: { $lt: new Date(now - MINUTE_ROLLUP_KEEP_MS) } }, stopped),
+      hour: await deleteOlder(this.orm, RollupHour, { bucket: { $lt: rollups } }, stopped),
+      day: await deleteOlder(this.orm, RollupDay, { bucket: { $lt: rollups } }, stopped),
     };
   }
 }
@@ -84,11 +96,6 @@ export class RetentionJob {
 /** Removes a deleted monitor's history (heartbeats have no foreign key, on purpose: see the migration). */
 export async function purgeMonitorHistory(orm: Orm, monitorId: string): Promise<void> {
   const em = orm.em.fork();
-  for (const table of ['heartbeat_rollups_minute', 'heartbeat_rollups_hour', 'heartbeat_rollups_day']) {
-    await run(em, `DELETE FROM ${table} WHERE monitor_id = ?`, [monitorId]);
-  }
-  for (;;) {
-    const deleted = await run(em, `DELETE FROM heartbeats WHERE ctid = ANY (ARRAY(SELECT ctid FROM heartbeats WHERE monitor_id = ? LIMIT ${BATCH}))`, [monitorId]);
-    if (deleted < BATCH) return;
-  }
+  for (const rollup of [RollupMinute, RollupHour, RollupDay]) await em.nativeDelete(rollup, { monitorId });
+  for (;;) if ((await deleteBatch(orm, Heartbeat, { monitorId })) < BATCH) return;
 }

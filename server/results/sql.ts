@@ -1,4 +1,17 @@
 /** The writer's one statement: heartbeats, the three rollups and status changes, atomically. */
+import type { HeartbeatRow, Selected } from './entities.js';
+
+/** The column a property is stored in, by the naming the entities use: `latencyMs` → `latency_ms`. */
+type Column<K extends string> = K extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Column<T>}` : K;
+type Columns<T> = { [K in keyof T & string as Column<K>]: T[K] };
+
+/**
+ * A batch row as json_to_recordset reads it (BATCH_COLUMNS): a heartbeat by its column names, its
+ * time as ISO text, and the monitor's interval when it ran (seconds, monitors.interval_seconds).
+ */
+export type BatchRow = Columns<Selected<Pick<HeartbeatRow, 'monitorId' | 'at' | 'latencyMs' | 'ok' | 'status' | 'errorCode' | 'errorMessage' | 'timings' | 'metadata'>>> & {
+  interval_seconds: number;
+};
 
 /** The columns a batch row carries, as json_to_recordset reads them. */
 export const BATCH_COLUMNS =

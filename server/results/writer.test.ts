@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openOrm, type Orm } from '../db/orm.js';
+import { type Orm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 import { seedOrg, silentLog } from '../monitors/fixtures.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
 import { createTestDatabase, type TestDatabase } from '../testing/db.js';
@@ -14,7 +15,7 @@ let orm: Orm;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  orm = await openOrm(db.url, { poolMax: 4 });
+  orm = await openDatabase(db.url, { poolMax: 4 });
 });
 afterAll(async () => {
   await orm?.close();

@@ -3,12 +3,13 @@
  * minute/hour/day rollups and persisting status changes in the same statement. While the database
  * is unreachable, results wait in a bounded queue and are written in order once it answers
  * again; above the bound new results are dropped, counted and logged.
+ * Hot path: raw SQL (the heartbeat batch and its rollups, measured by bench:scheduler).
  */
 import type { ProbeProblem, Timings } from '../../plugins/sdk.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../log.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
-import { WRITE_BATCH } from './sql.js';
+import { WRITE_BATCH, type BatchRow } from './sql.js';
 import { run } from '../db/sql.js';
 
 export interface HeartbeatRecord {
@@ -55,22 +56,8 @@ export interface WriterStats {
   failedFlushes: number;
 }
 
-/** A row as json_to_recordset reads it (snake case, ISO times). */
-interface Row {
-  monitor_id: string;
-  at: string;
-  latency_ms: number;
-  ok: boolean;
-  status: MonitorStatus;
-  error_code: string | null;
-  error_message: string | null;
-  timings: Timings | null;
-  metadata: Record<string, unknown> | null;
-  interval_seconds: number;
-}
-
 interface Item {
-  row: Row;
+  row: BatchRow;
   status?: { id: string; status: MonitorStatus; since: string; reason: string | null };
 }
 

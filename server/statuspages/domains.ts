@@ -4,12 +4,12 @@
  * whose record is gone twice in a row stops being served (audited), a pending one that now has
  * its record starts. One page at most holds a domain verified (a unique index says so).
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, QueryOrder, type EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../auth/audit.js';
-import { row, rows, run } from '../db/sql.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Clock } from '../scheduler/clock.js';
+import { StatusPage, type StatusPageRow } from './entities.js';
 
 const HOUR = 3_600_000;
 /** A domain is looked at again when its last look-up is this old (milliseconds). */
@@ -40,21 +40,34 @@ async function findProof(lookup: TxtLookup, domain: string, token: string): Prom
   return { ok: false, code: 'TXT_MISMATCH', message: `The TXT record at ${name} does not hold this page's token` };
 }
 
-interface ClaimRow {
-  id: string;
-  org_id: string;
-  custom_domain: string;
-  domain_token: string;
-  domain_verified_at: Date | string | null;
-  domain_failures: number;
+/** A page with a custom domain, as a look-up needs it. */
+interface Claim extends Pick<StatusPageRow, 'id' | 'domainToken' | 'domainFailures'> {
+  orgId: string;
+  customDomain: string;
+  domainVerifiedAt: Date | null;
 }
+
+/** The page's claim, or null when it names no custom domain. */
+const claimOf = (p: StatusPageRow): Claim | null =>
+  p.customDomain == null
+    ? null
+    : { id: p.id, orgId: p.org.id, customDomain: p.customDomain, domainToken: p.domainToken, domainVerifiedAt: p.domainVerifiedAt ?? null, domainFailures: p.domainFailures };
+
+/** Lookups go around the identity map: pages are changed by native updates, and read as they are now. */
+const fresh = { disableIdentityMap: true } as const;
 
 const TAKEN = 'Another status page already serves this domain';
 
 /** Another page than `pageId` holds `domain` verified. */
 async function heldElsewhere(em: EntityManager, domain: string, pageId: string | null): Promise<boolean> {
-  const other = await row(em, 'SELECT 1 AS one FROM status_pages WHERE lower(custom_domain) = lower(?) AND domain_verified_at IS NOT NULL AND id IS DISTINCT FROM ?::uuid', [domain, pageId]);
-  return other !== undefined;
+  const others = await em
+    .createQueryBuilder(StatusPage, 'p')
+    // The expression of the unique index status_pages_verified_domain_key.
+    .where('lower(p.custom_domain) = lower(?)', [domain])
+    .andWhere({ domainVerifiedAt: { $ne: null }, ...(pageId !== null && { id: { $ne: pageId } }) })
+    .limit(1)
+    .getCount();
+  return others > 0;
 }
 
 /** 409 DOMAIN_TAKEN when another page holds `domain` verified (a claim of it could never be served). */
@@ -81,14 +94,13 @@ export class DomainVerifier {
   constructor(private readonly deps: DomainsDeps) {}
 
   /** Marks the page's domain verified, unless another page holds it (409) or the domain changed meanwhile. */
-  async #markVerified(em: EntityManager, p: ClaimRow, actor: Actor, now: Date): Promise<boolean> {
+  async #markVerified(em: EntityManager, p: Claim, actor: Actor, now: Date): Promise<boolean> {
     let changed: number;
     try {
-      changed = await run(
-        em,
-        `UPDATE status_pages SET domain_verified_at = ?, domain_checked_at = ?, domain_failures = 0, domain_error = NULL
-         WHERE id = ? AND custom_domain = ?`,
-        [now, now, p.id, p.custom_domain],
+      changed = await em.nativeUpdate(
+        StatusPage,
+        { id: p.id, customDomain: p.customDomain },
+        { domainVerifiedAt: now, domainCheckedAt: now, domainFailures: 0, domainError: null },
       );
     } catch (err) {
       const e = err as { code?: string; constraint?: string };
@@ -96,25 +108,22 @@ export class DomainVerifier {
       throw err;
     }
     if (!changed) return false;
-    await recordAudit(em, { orgId: p.org_id, principal: actor.principal, ip: actor.ip, action: 'status_page.domain_verified', target: p.id, details: { domain: p.custom_domain } });
+    await recordAudit(em, { orgId: p.orgId, principal: actor.principal, ip: actor.ip, action: 'status_page.domain_verified', target: p.id, details: { domain: p.customDomain } });
     return true;
   }
 
   /** POST …/status-pages/:id/domain/verify: looks for the record now. */
   async verify(orgId: string, pageId: string, actor: Actor): Promise<void> {
     const em = this.deps.em();
-    const p = await row<ClaimRow>(
-      em,
-      'SELECT id, org_id, custom_domain, domain_token, domain_verified_at, domain_failures FROM status_pages WHERE org_id = ? AND id = ?',
-      [orgId, pageId],
-    );
-    if (!p) throw notFound('Status page');
-    if (!p.custom_domain) throw new AppError(400, 'NO_CUSTOM_DOMAIN', 'This status page has no custom domain to verify');
-    await checkDomainFree(em, p.custom_domain, p.id);
-    const proof = await findProof(this.deps.lookup, p.custom_domain, p.domain_token);
+    const page = await em.findOne(StatusPage, { org: orgId, id: pageId }, fresh);
+    if (!page) throw notFound('Status page');
+    const p = claimOf(page);
+    if (!p) throw new AppError(400, 'NO_CUSTOM_DOMAIN', 'This status page has no custom domain to verify');
+    await checkDomainFree(em, p.customDomain, p.id);
+    const proof = await findProof(this.deps.lookup, p.customDomain, p.domainToken);
     const now = new Date(this.deps.clock.now());
     if (!proof.ok) {
-      await run(em, 'UPDATE status_pages SET domain_checked_at = ?, domain_error = ? WHERE id = ? AND custom_domain = ?', [now, proof.message, p.id, p.custom_domain]);
+      await em.nativeUpdate(StatusPage, { id: p.id, customDomain: p.customDomain }, { domainCheckedAt: now, domainError: proof.message });
       throw new AppError(400, 'DOMAIN_NOT_VERIFIED', proof.message, [{ path: 'customDomain', code: proof.code, message: proof.message }]);
     }
     if (await this.#markVerified(em, p, actor, now)) await this.deps.refresh([p.id]);
@@ -126,14 +135,15 @@ export class DomainVerifier {
     for (let batch = 0; batch < 1_000; batch++) {
       const now = new Date(this.deps.clock.now());
       // Claimed by moving their time first: another server process running the same pass skips them.
-      const due = await rows<ClaimRow>(
-        this.deps.em(),
-        `UPDATE status_pages SET domain_checked_at = ? WHERE id IN (
-           SELECT id FROM status_pages WHERE custom_domain IS NOT NULL AND (domain_checked_at IS NULL OR domain_checked_at <= ?)
-           ORDER BY domain_checked_at NULLS FIRST LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-         RETURNING id, org_id, custom_domain, domain_token, domain_verified_at, domain_failures`,
-        [now, new Date(now.getTime() - RECHECK_MS)],
-      );
+      const due = await this.deps.em().transactional(async (tx) => {
+        const pages = await tx.find(
+          StatusPage,
+          { customDomain: { $ne: null }, $or: [{ domainCheckedAt: null }, { domainCheckedAt: { $lte: new Date(now.getTime() - RECHECK_MS) } }] },
+          { ...fresh, orderBy: { domainCheckedAt: QueryOrder.ASC_NULLS_FIRST }, limit: BATCH, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
+        );
+        if (pages.length) await tx.nativeUpdate(StatusPage, { id: { $in: pages.map((p) => p.id) } }, { domainCheckedAt: now });
+        return pages.flatMap((p) => claimOf(p) ?? []);
+      });
       for (const p of due) await this.#recheck(p, now).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message, pageId: p.id }, 'custom domain check failed'));
       total += due.length;
       if (due.length < BATCH) break;
@@ -141,30 +151,30 @@ export class DomainVerifier {
     return total;
   }
 
-  async #recheck(p: ClaimRow, now: Date): Promise<void> {
+  async #recheck(p: Claim, now: Date): Promise<void> {
     const em = this.deps.em();
-    const proof = await findProof(this.deps.lookup, p.custom_domain, p.domain_token);
-    const same = [p.id, p.custom_domain];
+    const proof = await findProof(this.deps.lookup, p.customDomain, p.domainToken);
+    const same = { id: p.id, customDomain: p.customDomain };
     if (proof.ok) {
-      if (p.domain_verified_at) await run(em, 'UPDATE status_pages SET domain_failures = 0, domain_error = NULL WHERE id = ? AND custom_domain = ?', same);
+      if (p.domainVerifiedAt) await em.nativeUpdate(StatusPage, same, { domainFailures: 0, domainError: null });
       else {
-        if (await heldElsewhere(em, p.custom_domain, p.id)) await run(em, 'UPDATE status_pages SET domain_error = ? WHERE id = ? AND custom_domain = ?', [TAKEN, ...same]);
+        if (await heldElsewhere(em, p.customDomain, p.id)) await em.nativeUpdate(StatusPage, same, { domainError: TAKEN });
         else if (await this.#markVerified(em, p, {}, now)) await this.deps.refresh([p.id]);
       }
       return;
     }
     // A resolver that cannot answer says nothing about the record: only a definite answer counts as a miss.
-    const miss = p.domain_verified_at !== null && proof.code !== 'DNS_FAILED';
-    const failures = miss ? p.domain_failures + 1 : p.domain_failures;
+    const miss = p.domainVerifiedAt !== null && proof.code !== 'DNS_FAILED';
+    const failures = miss ? p.domainFailures + 1 : p.domainFailures;
     if (miss && failures >= MISSES_TO_UNVERIFY) {
       await em.transactional(async (tx) => {
-        await run(tx, 'UPDATE status_pages SET domain_verified_at = NULL, domain_failures = ?, domain_error = ? WHERE id = ? AND custom_domain = ?', [failures, proof.message, ...same]);
-        await recordAudit(tx, { orgId: p.org_id, action: 'status_page.domain_unverified', target: p.id, details: { domain: p.custom_domain, reason: proof.message } });
+        await tx.nativeUpdate(StatusPage, same, { domainVerifiedAt: null, domainFailures: failures, domainError: proof.message });
+        await recordAudit(tx, { orgId: p.orgId, action: 'status_page.domain_unverified', target: p.id, details: { domain: p.customDomain, reason: proof.message } });
       });
-      this.deps.log.info({ pageId: p.id, domain: p.custom_domain, reason: proof.message }, 'custom domain no longer proven: not served any more');
+      this.deps.log.info({ pageId: p.id, domain: p.customDomain, reason: proof.message }, 'custom domain no longer proven: not served any more');
       await this.deps.refresh([p.id]);
     } else {
-      await run(em, 'UPDATE status_pages SET domain_failures = ?, domain_error = ? WHERE id = ? AND custom_domain = ?', [failures, proof.message, ...same]);
+      await em.nativeUpdate(StatusPage, same, { domainFailures: failures, domainError: proof.message });
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
-import type { RequireOrg } from '../auth/authorize.js';
+import { routeGuard, type RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import { AutoIncidents } from '../incidents/auto.js';
@@ -15,6 +15,7 @@ import type { ScheduleEventMap } from '../incidents/schedule.js';
 import { maintenanceRoutes } from '../incidents/maintenance-routes.js';
 import { incidentRoutes } from '../incidents/routes.js';
 import { MaintenanceSchedule } from '../incidents/schedule.js';
+import { mount, type Route } from '../http/routes.js';
 import type { Logger } from '../log.js';
 import { PasswordAttempts } from '../auth/attempts.js';
 import { systemClock, type Clock } from '../scheduler/clock.js';
@@ -47,9 +48,15 @@ export interface StatusPagesDeps {
   /** Subscribers (alerting's): public pages then offer "Subscribe to updates"; without, no form. */
   subscriptions?: Subscriptions;
   /** Store timings (tests, benches). */
-  tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
+  tuning?: StatusPagesTuning['tuning'];
   /** Custom domain proofs (tests): the daily job's clock. TXT records are asked of PINGPAGE_DNS_SERVERS. */
   domains?: DomainsTuning;
+}
+
+/** Knobs for tests and benches (main.ts StartOptions.statusPages); production uses the defaults. */
+export interface StatusPagesTuning {
+  clock?: Clock;
+  tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number };
 }
 
 export interface DomainsTuning {
@@ -57,6 +64,8 @@ export interface DomainsTuning {
 }
 
 export interface StatusPages {
+  /** The declared admin routes (status pages, incidents, maintenance), for the OpenAPI document; mounted in `routers`. */
+  routes: Route[];
   /** Admin API: mount under /api/v1 with the other routers. */
   routers: Router<any>[];
   /** Public pages, JSON, feeds, badges, custom domains: mount before the body parser and sessions. */
@@ -109,13 +118,14 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   publicRouter.all(/^\//, publicMiddleware);
 
   let unsubscribe: (() => void) | undefined;
-  const common = { em, requireOrg: deps.requireOrg, refresh };
+  const routes = [
+    ...statusPageRoutes({ em, refresh, publicUrl: deps.config.PUBLIC_URL, domains }),
+    ...incidentRoutes({ em, refresh, clock, events }),
+    ...maintenanceRoutes({ em, refresh, clock, events, schedule: maintenance }),
+  ];
   return {
-    routers: [
-      statusPageRoutes({ ...common, publicUrl: deps.config.PUBLIC_URL, domains }),
-      incidentRoutes({ ...common, clock, events }),
-      maintenanceRoutes({ ...common, clock, events, schedule: maintenance }),
-    ],
+    routes,
+    routers: [mount(routes, routeGuard(deps.requireOrg))],
     publicMiddleware,
     publicRouter,
     fastPath: createFastPath({ store, hsts: deps.config.secure, proxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),

@@ -11,11 +11,12 @@ let orgId: string;
 let owner: string;
 let member: string;
 let monitorId: string;
-/** testConfig()'s PUBLIC_URL. */
-const ORIGIN = 'http://127.0.0.1:3000';
+/** The app's PUBLIC_URL (derived from the port it listens on). */
+let ORIGIN: string;
 
 beforeAll(async () => {
   h = await startHarness();
+  ORIGIN = h.app.config.PUBLIC_URL;
   ({ orgId, userId: owner } = await h.org());
   member = await h.addUser(orgId, 'member');
   [monitorId] = await h.monitors(orgId, 1);
@@ -23,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const create = (body: Record<string, unknown>) => h.api(owner, 'POST', `/orgs/${orgId}/status-pages`, body);
-/** An absolute link's path, fetched from the harness (which is not at PUBLIC_URL). */
+/** An absolute link's path, fetched from the harness's Koa (which is not at PUBLIC_URL). */
 const fetchLink = (url: string, headers: Record<string, string> = {}) => {
   const u = new URL(url);
   return h.get(u.pathname + u.search, headers);

@@ -1,50 +1,52 @@
 /**
- * Test-only: the status pages mounted the way main.ts is asked to mount them (public middleware
- * before the body parser and sessions), with the real org guard. A request names its user in
- * `x-test-user` in place of a session.
+ * Test-only: a whole PingPage (startTestApp, wired by main.ts) for the status pages' tests, with
+ * their knobs (a fake clock, snapshot timings) and shortcuts: organizations, users and monitors
+ * written as rows, API calls as a given user (signed in for real, once), monitor status changes
+ * announced on the app's bus as monitoring would.
+ *
+ * Monitors written here are never checked: re-reading the monitors table is off, so monitoring
+ * does not learn of them and their status is whatever the test says.
  */
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
-import { orgGuard } from '../auth/authorize.js';
+import bcrypt from 'bcrypt';
 import type { Role } from '../../contracts/auth.js';
-import type { Principal } from '../auth/types.js';
-import { openOrm, type Orm } from '../db/orm.js';
-import { jsonBody } from '../http/body.js';
-import { errorMiddleware } from '../http/errors.js';
-import { securityHeaders } from '../http/security.js';
-import { silentLog, testConfig } from '../monitors/fixtures.js';
-import { membership, orgPolicy } from '../auth/memberships.js';
+import type { Orm } from '../db/orm.js';
 import type { MonitorStatus } from '../../contracts/monitors.js';
 import type { Clock } from '../scheduler/clock.js';
-import { createTestDatabase, type TestDatabase } from '../testing/db.js';
-import type { MonitorStatusChange } from '../monitors/status-change.js';
-import { createStatusPages, type StatusPages } from './index.js';
+import { startTestApp, type TestApp } from '../testing/app.js';
+import { TestClient } from '../testing/client.js';
+import type { TestDatabase } from '../testing/db.js';
+import type { StatusPages, StatusPagesTuning } from './index.js';
 import { rows } from '../db/sql.js';
 
 export interface Harness {
+  app: TestApp;
   db: TestDatabase;
   orm: Orm;
   sp: StatusPages;
-  /** http://127.0.0.1:<port> */
+  /** The app's Koa alone, without the fast path in front: http://127.0.0.1:<port> */
   url: string;
-  /** The same app with the fast path in front of Koa, as main.ts may mount it. */
+  /** The app as it serves: the status pages' fast path ahead of Koa. */
   fastUrl: string;
-  monitorEvents: EventEmitter<{ status: [MonitorStatusChange] }>;
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   /** An org with a user of `role`; answers both ids. */
   org(role?: Role): Promise<{ orgId: string; userId: string }>;
   addUser(orgId: string, role: Role): Promise<string>;
   monitors(orgId: string, n: number, status?: MonitorStatus): Promise<string[]>;
-  /** JSON API call as `userId`. */
+  /** JSON API call as `userId` (a user made by org() or addUser()), through the app's own port. */
   api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** A raw request to the server (public pages). */
   get(path: string, headers?: Record<string, string>): Promise<Response>;
+  /** Announces a status change of a monitor made by monitors(), on the app's bus. */
   setMonitor(monitorId: string, status: MonitorStatus, since?: string): void;
   close(): Promise<void>;
 }
+
+/** Every harness user's password; hashed at the lowest bcrypt cost, so signing in costs ~1 ms. */
+const PASSWORD = 'status-pages-test-password';
+let passwordHash: Promise<string> | undefined;
 
 /**
  * Takes every claimed custom domain as proven, as Verify does once it finds the TXT record
@@ -55,65 +57,48 @@ export async function proveDomains(orm: Orm, store: StatusPages['store']): Promi
   await store.refreshPages(proven.map((p) => p.id));
 }
 
-export async function startHarness(opts: { clock?: Clock; tuning?: { refreshEveryMs?: number; coalesceMs?: number; minIntervalMs?: number; maintenanceReloadMs?: number } } = {}): Promise<Harness> {
-  const db = await createTestDatabase();
-  const orm = await openOrm(db.url, { poolMax: 6 });
-  const config = testConfig();
-  const monitorEvents = new EventEmitter<{ status: [MonitorStatusChange] }>();
-  const em = () => orm.em.fork();
-  const requireOrg = orgGuard({ membership: (o, u) => membership(em(), o, u), policy: (o) => orgPolicy(em(), o) });
-  const sp = createStatusPages({
-    config,
-    log: silentLog,
-    orm,
-    requireOrg,
-    clock: opts.clock,
-    tuning: opts.tuning,
-    onMonitorStatus: (fn) => {
-      monitorEvents.on('status', fn);
-      return () => monitorEvents.off('status', fn);
-    },
-  });
-  await sp.start();
-
-  const app = new Koa();
-  app.silent = true;
-  app.use(securityHeaders({ hsts: false }));
-  app.use(errorMiddleware(silentLog));
-  app.use(sp.publicMiddleware);
-  app.use(jsonBody(1_048_576));
-  app.use(async (ctx, next) => {
-    const user = ctx.get('x-test-user');
-    if (user) ctx.state.principal = { kind: 'user', userId: user, sessionId: randomUUID() } satisfies Principal;
-    await next();
-  });
-  for (const r of sp.routers) {
-    r.prefix('/api/v1');
-    app.use(r.routes()).use(r.allowedMethods());
-  }
-  const server = http.createServer(app.callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const koa = app.callback();
-  const fastServer = http.createServer((req, res) => sp.fastPath(req, res) || void koa(req, res));
-  await new Promise<void>((r) => fastServer.listen(0, '127.0.0.1', r));
-  const fastUrl = `http://127.0.0.1:${(fastServer.address() as AddressInfo).port}`;
+export async function startHarness(opts: { clock?: Clock; tuning?: StatusPagesTuning['tuning'] } = {}): Promise<Harness> {
+  const app = await startTestApp({}, { statusPages: { clock: opts.clock, tuning: opts.tuning }, monitoring: { reconcileMs: 0, retention: false } });
+  const { orm, db } = app;
+  // The same Koa app on a second port, for tests comparing it with the fast path (fast.test.ts).
+  const koaOnly = http.createServer(app.app.callback());
+  await new Promise<void>((r) => koaOnly.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(koaOnly.address() as AddressInfo).port}`;
   const sql = <T = any>(text: string, params: unknown[] = []) => rows<T>(orm.em.fork(), text, params);
 
   const addUser = async (orgId: string, role: Role) => {
     const userId = randomUUID();
-    await sql('INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)', [userId, `${userId}@example.test`, 'U', 'x']);
+    const hash = await (passwordHash ??= bcrypt.hash(PASSWORD, 4));
+    await sql('INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)', [userId, `${userId}@example.test`, 'U', hash]);
     await sql('INSERT INTO memberships (org_id, user_id, role) VALUES (?, ?, ?)', [orgId, userId, role]);
     return userId;
   };
+  // Each user's signed-in client, made on their first call.
+  const clients = new Map<string, Promise<TestClient>>();
+  const clientOf = (userId: string) => {
+    let c = clients.get(userId);
+    if (!c) {
+      c = (async () => {
+        const client = new TestClient(app.url); // our own origin, for the CSRF check
+        const res = await client.post('/auth/login', { email: `${userId}@example.test`, password: PASSWORD });
+        if (res.status !== 200) throw new Error(`sign-in of ${userId}: ${res.status} ${JSON.stringify(res.body)}`);
+        return client;
+      })();
+      clients.set(userId, c);
+    }
+    return c;
+  };
+  // What monitors() wrote, so a status change carries its org and previous status like monitoring's.
+  const written = new Map<string, { orgId: string; status: MonitorStatus }>();
+  const now = () => (opts.clock ?? { now: Date.now }).now();
 
   return {
+    app,
     db,
     orm,
-    sp,
+    sp: app.statusPages,
     url,
-    fastUrl,
-    monitorEvents,
+    fastUrl: app.url,
     sql,
     addUser,
     async org(role: Role = 'owner') {
@@ -130,28 +115,25 @@ export async function startHarness(opts: { clock?: Clock; tuning?: { refreshEver
            VALUES (?, ?, ?, 'http', '{}', 60, 10, 0, ?, '2026-01-01T00:00:00Z')`,
           [id, orgId, `internal-${id.slice(0, 6)}`, status],
         );
+        written.set(id, { orgId, status });
       }
       return ids;
     },
     async api(userId, method, path, body) {
-      const res = await fetch(url + '/api/v1' + path, {
-        method,
-        headers: { 'x-test-user': userId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      const res = await (await clientOf(userId)).req(method, path, body);
+      return { status: res.status, body: res.body };
     },
     get: (path, headers = {}) => fetch(url + path, { headers, redirect: 'manual' }),
     setMonitor(monitorId, status, since) {
-      monitorEvents.emit('status', { monitorId, status, since: since ?? new Date((opts.clock ?? { now: Date.now }).now()).toISOString() });
+      const m = written.get(monitorId);
+      if (!m) throw new Error(`setMonitor: ${monitorId} was not made by monitors()`);
+      app.bus.emit('monitor:status', { monitorId, orgId: m.orgId, status, previous: m.status, since: since ?? new Date(now()).toISOString(), reason: null });
+      m.status = status;
     },
     async close() {
-      await new Promise((r) => server.close(r));
-      await new Promise((r) => fastServer.close(r));
-      await sp.stop();
-      await orm.close();
-      await db.drop();
+      koaOnly.closeAllConnections();
+      await new Promise((r) => koaOnly.close(r));
+      await app.stop();
     },
   };
 }

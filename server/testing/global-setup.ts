@@ -9,7 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
-import { openOrm } from '../db/orm.js';
+import { openDatabase } from '../database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,12 +42,13 @@ export default async function setup(project: TestProject) {
     });
     adminUrl = embedded.url;
   }
-  const template = `pp_tpl_${process.pid}`;
+  // One template per project (vitest.config.ts: unit, e2e), as each runs this setup.
+  const template = `pp_tpl_${process.pid}${project.name ? `_${project.name.replace(/\W/g, '_')}` : ''}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
   await admin.query(`CREATE DATABASE ${template}`);
-  const orm = await openOrm(databaseUrl(adminUrl, template), { poolMax: 2 });
+  const orm = await openDatabase(databaseUrl(adminUrl, template), { poolMax: 2 });
   await orm.close();
 
   project.provide('pgAdminUrl', adminUrl);
@@ -57,7 +58,8 @@ export default async function setup(project: TestProject) {
   return async () => {
     const { rows } = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
-      [template, `pp_t_${process.pid}_%`],
+      // The clones of this template (db.ts names them after it).
+      [template, `pp_t_${template.replace('pp_tpl_', '')}\\_%`],
     );
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();

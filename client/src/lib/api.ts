@@ -1,14 +1,14 @@
 /** The REST client: JSON in and out, errors as ApiError carrying the API's code and field details. */
-export interface FieldIssue {
-  path: string;
-  code: string;
-  message: string;
-}
+import type { ApiErrorCode } from '../../../contracts/errors.js';
+import type { ValidationIssue } from '../../../contracts/wire.js';
+
+/** The API's codes, and the client's own: the server could not be reached, or answered without one. */
+export type ClientErrorCode = ApiErrorCode | 'NETWORK' | `HTTP_${number}`;
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ClientErrorCode,
     message: string,
     readonly details?: unknown,
   ) {
@@ -19,7 +19,7 @@ export class ApiError extends Error {
     if (!Array.isArray(this.details)) return {};
     const out: Record<string, string> = {};
     // The first message for a path is the one worth reading; later ones repeat or follow from it.
-    for (const d of this.details as FieldIssue[]) out[d.path] ??= d.message;
+    for (const d of this.details as ValidationIssue[]) out[d.path] ??= d.message;
     return out;
   }
 }

@@ -2,7 +2,7 @@
  * Incidents, maintenance windows and the status pages they show on, as the REST API answers them
  * (API.md, "Status pages and incidents"), with the vocabularies' labels and the helpers the
  * incident and maintenance screens share. The vocabularies and the answers' types are the
- * server's own (vocab.ts, incidents/service.ts, incidents/maintenances.ts).
+ * contracts' (contracts/vocab.ts, contracts/incidents.ts, contracts/status-page-admin.ts).
  */
 import {
   COMPONENT_LABEL,
@@ -17,6 +17,7 @@ import {
   type IncidentStatus,
 } from '../../../contracts/vocab';
 import type { IncidentJson, IncidentUpdateJson, MaintenanceJson, MaintenanceState } from '../../../contracts/incidents';
+import type { ComponentJson, PageAnswer } from '../../../contracts/status-page-admin';
 
 export { COMPONENT_LABEL, COMPONENT_STATUSES, IMPACT_LABEL, IMPACTS, INCIDENT_LABEL, INCIDENT_STATUSES };
 export type { ComponentStatus, Impact, IncidentStatus };
@@ -28,23 +29,11 @@ export type { MaintenanceState };
 /** `state` is from the server's clock when it answered; phaseAt() follows the browser's. */
 export type Maintenance = MaintenanceJson;
 
-/** What these screens read of a status page (GET /orgs/:org/status-pages). */
-export interface PageComponent {
-  id: string;
-  name: string;
-  /** Heading it is listed under; null when ungrouped. */
-  group: string | null;
-  monitorIds: string[];
-}
+/** What these screens read of a status page's component (GET /orgs/:org/status-pages). */
+export type PageComponent = Pick<ComponentJson, 'id' | 'name' | 'group' | 'monitorIds'>;
 
-export interface StatusPageRef {
-  id: string;
-  slug: string;
-  title: string;
-  /** Path of the public page on this server, e.g. /status/acme. */
-  url: string;
-  components: PageComponent[];
-}
+/** What these screens read of a status page (GET /orgs/:org/status-pages). */
+export type StatusPageRef = Pick<PageAnswer, 'id' | 'slug' | 'title' | 'url'> & { components: PageComponent[] };
 
 /** A monitor, as far as these screens need one (GET /orgs/:org/monitors). */
 export interface MonitorRef {

@@ -6,7 +6,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ProbeFailure } from '../../../plugins/sdk.js';
 import { recordAudit, type Actor } from '../../auth/audit.js';
-import { rows } from '../../db/sql.js';
 import { AppError, notFound } from '../../errors.js';
 import { resolveTarget, targetHost, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
 import { judgeConfig } from '../../plugin-config/parse.js';
@@ -140,7 +139,8 @@ export class ChannelService {
     const secret = signed ? newSecret() : null;
     const [c, forAll] = await this.deps.em().transactional(async (em) => {
       // One creation at a time per org, so exactly one channel is its first.
-      await rows(em, 'SELECT pg_advisory_xact_lock(hashtext(?)) IS NULL AS locked', [`channels:${orgId}`]);
+      // (A lock on a name, not a row: a function the query builder does not speak.)
+      await em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`channels:${orgId}`]);
       const first = (await store.listChannels(em, orgId)).length === 0;
       const created = await store.insertChannel(em, {
         id: randomUUID(),

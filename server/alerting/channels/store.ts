@@ -1,6 +1,6 @@
-/** The notification_channels table. Every org-facing query filters by org_id. */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { iso, row, rows, run, textArray } from '../../db/sql.js';
+/** The notification_channels table. Every org-facing query filters by org. */
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
+import { AlertOutbox, NotificationChannel, type NotificationChannelRow } from '../entities.js';
 import type { Template } from '../templates.js';
 
 export interface Channel {
@@ -19,32 +19,17 @@ export interface Channel {
   updatedAt: Date;
 }
 
-interface Row {
-  id: string;
-  org_id: string;
-  name: string;
-  notifier: string;
-  config: Record<string, unknown>;
-  signing_secret: string | null;
-  template: Template | null;
-  enabled: boolean;
-  created_at: string | Date;
-  updated_at: string | Date;
-}
-
-const COLUMNS = 'id, org_id, name, notifier, config, signing_secret, template, enabled, created_at, updated_at';
-
-const fromRow = (r: Row): Channel => ({
-  id: r.id,
-  orgId: r.org_id,
-  name: r.name,
-  notifier: r.notifier,
-  config: r.config,
-  signingSecret: r.signing_secret,
-  template: r.template,
-  enabled: r.enabled,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
+const toChannel = (c: NotificationChannelRow): Channel => ({
+  id: c.id,
+  orgId: c.org.id,
+  name: c.name,
+  notifier: c.notifier,
+  config: c.config,
+  signingSecret: c.signingSecret ?? null,
+  template: c.template ?? null,
+  enabled: c.enabled,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
 });
 
 /** How a channel's latest finished delivery went (tests sent from the dashboard are not kept). */
@@ -60,74 +45,85 @@ export interface LastDelivery {
 /** The latest finished delivery of each channel that has one: one index lookup per channel. */
 export async function lastDeliveries(em: EntityManager, channelIds: readonly string[]): Promise<Map<string, LastDelivery>> {
   if (!channelIds.length) return new Map();
-  const found = await rows<{ channel_id: string; state: string; event: string; at: Date | string; last_error: { code: string; message: string } | null }>(
-    em,
-    `SELECT c.id AS channel_id, d.state, d.event, d.at, d.last_error
-     FROM unnest(?::uuid[]) AS c(id)
-     CROSS JOIN LATERAL (
-       SELECT state, event, coalesce(delivered_at, last_attempt_at, created_at) AS at, last_error
-       FROM alert_outbox o WHERE o.channel_id = c.id AND o.state IN ('delivered', 'failed')
-       ORDER BY o.seq DESC LIMIT 1
-     ) d`,
-    [textArray(channelIds)],
-  );
+  // For each channel, its newest delivered or failed row (alert_outbox_channel_finished_idx) …
+  const newest = em
+    .createQueryBuilder(AlertOutbox, 'l')
+    .select('l.id')
+    .where('l.channel_id = c.id')
+    .andWhere({ state: { $in: ['delivered', 'failed'] } })
+    .orderBy({ seq: 'desc' })
+    .limit(1);
+  const ids = em
+    .createQueryBuilder(NotificationChannel, 'c')
+    .select(raw('x.id'))
+    .innerJoinLateral(newest, 'x', { 'x.id': { $ne: null } })
+    .where({ id: { $in: [...new Set(channelIds)] } });
+  // … read whole, by those ids.
+  const found = await em
+    .createQueryBuilder(AlertOutbox, 'o')
+    .select(['o.id', 'o.channel', 'o.state', 'o.event', 'o.deliveredAt', 'o.lastAttemptAt', 'o.createdAt', 'o.lastError'])
+    .where({ id: { $in: ids.getKnexQuery() } })
+    .getResultList();
   return new Map(
-    found.map((r) => [
-      r.channel_id,
-      { at: iso(r.at)!, ok: r.state === 'delivered', event: r.event, ...(r.state === 'failed' && r.last_error ? { error: r.last_error } : {}) },
+    found.map((d) => [
+      d.channel!.id,
+      {
+        at: (d.deliveredAt ?? d.lastAttemptAt ?? d.createdAt).toISOString(),
+        ok: d.state === 'delivered',
+        event: d.event,
+        ...(d.state === 'failed' && d.lastError ? { error: d.lastError } : {}),
+      },
     ]),
   );
 }
 
 export async function listChannels(em: EntityManager, orgId: string): Promise<Channel[]> {
-  return (await rows<Row>(em, `SELECT ${COLUMNS} FROM notification_channels WHERE org_id = ? ORDER BY created_at, id`, [orgId])).map(fromRow);
+  return (await em.find(NotificationChannel, { org: orgId }, { orderBy: { createdAt: 'asc', id: 'asc' } })).map(toChannel);
 }
 
 /** By id alone: the delivery worker's lookup (the outbox row already names the org). */
 export async function channelById(em: EntityManager, id: string): Promise<Channel | undefined> {
-  const r = await row<Row>(em, `SELECT ${COLUMNS} FROM notification_channels WHERE id = ?`, [id]);
-  return r && fromRow(r);
+  const c = await em.findOne(NotificationChannel, { id });
+  return c ? toChannel(c) : undefined;
 }
 
 export async function findChannel(em: EntityManager, orgId: string, id: string, forUpdate = false): Promise<Channel | undefined> {
-  const r = await row<Row>(em, `SELECT ${COLUMNS} FROM notification_channels WHERE org_id = ? AND id = ?${forUpdate ? ' FOR UPDATE' : ''}`, [orgId, id]);
-  return r && fromRow(r);
+  const c = await em.findOne(NotificationChannel, { org: orgId, id }, forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+  return c ? toChannel(c) : undefined;
 }
 
 export type NewChannel = Pick<Channel, 'id' | 'orgId' | 'name' | 'notifier' | 'config' | 'signingSecret' | 'template' | 'enabled'> & { createdBy: string | null };
 
 export async function insertChannel(em: EntityManager, c: NewChannel): Promise<Channel> {
-  const r = await row<Row>(
-    em,
-    `INSERT INTO notification_channels (id, org_id, name, notifier, config, signing_secret, template, enabled, created_by)
-     VALUES (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?) RETURNING ${COLUMNS}`,
-    [c.id, c.orgId, c.name, c.notifier, JSON.stringify(c.config), c.signingSecret, c.template ? JSON.stringify(c.template) : null, c.enabled, c.createdBy],
-  );
-  return fromRow(r!);
+  await em.insert(NotificationChannel, {
+    id: c.id,
+    org: c.orgId,
+    name: c.name,
+    notifier: c.notifier,
+    config: c.config,
+    signingSecret: c.signingSecret,
+    template: c.template,
+    enabled: c.enabled,
+    createdBy: c.createdBy,
+  });
+  // Read back for the times the database gave it.
+  return toChannel(await em.findOneOrFail(NotificationChannel, { id: c.id }, { refresh: true }));
 }
 
 export type ChannelChanges = Partial<Pick<Channel, 'name' | 'config' | 'signingSecret' | 'template' | 'enabled'>>;
 
 export async function updateChannel(em: EntityManager, orgId: string, id: string, c: ChannelChanges): Promise<Channel> {
-  const sets = ['updated_at = now()'];
-  const params: unknown[] = [];
-  if (c.name !== undefined) sets.push('name = ?'), params.push(c.name);
-  if (c.config !== undefined) sets.push('config = ?::jsonb'), params.push(JSON.stringify(c.config));
-  if (c.signingSecret !== undefined) sets.push('signing_secret = ?'), params.push(c.signingSecret);
-  if (c.template !== undefined) sets.push('template = ?::jsonb'), params.push(c.template ? JSON.stringify(c.template) : null);
-  if (c.enabled !== undefined) sets.push('enabled = ?'), params.push(c.enabled);
-  const r = await row<Row>(em, `UPDATE notification_channels SET ${sets.join(', ')} WHERE org_id = ? AND id = ? RETURNING ${COLUMNS}`, [...params, orgId, id]);
-  return fromRow(r!);
+  await em.nativeUpdate(NotificationChannel, { org: orgId, id }, { ...c, updatedAt: raw('now()') });
+  // The caller may hold this channel already (locked): refresh, not the identity map's copy.
+  return toChannel(await em.findOneOrFail(NotificationChannel, { org: orgId, id }, { refresh: true }));
 }
 
 /** Deletes a channel; its undelivered alerts are marked failed (the delivery log keeps them). */
 export async function deleteChannel(em: EntityManager, orgId: string, id: string): Promise<boolean> {
-  await run(
-    em,
-    `UPDATE alert_outbox SET state = 'failed', claim_id = NULL, lease_until = NULL,
-       last_error = '{"code":"CHANNEL_DELETED","message":"The channel was deleted before delivery"}'::jsonb
-     WHERE channel_id = ? AND org_id = ? AND state IN ('pending', 'sending')`,
-    [id, orgId],
+  await em.nativeUpdate(
+    AlertOutbox,
+    { channel: id, org: orgId, state: { $in: ['pending', 'sending'] } },
+    { state: 'failed', claimId: null, leaseUntil: null, lastError: { code: 'CHANNEL_DELETED', message: 'The channel was deleted before delivery' } },
   );
-  return (await run(em, 'DELETE FROM notification_channels WHERE org_id = ? AND id = ?', [orgId, id])) > 0;
+  return (await em.nativeDelete(NotificationChannel, { org: orgId, id })) > 0;
 }

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recordAudit, type Actor } from '../../auth/audit.js';
 import type { MonitorAlertSettings } from '../../monitors/alerts.js';
-import { row } from '../../db/sql.js';
+import { Monitor } from '../../monitors/entities.js';
 import { AppError, notFound } from '../../errors.js';
 import { alertPolicySchema, NO_POLICY, type AlertPolicyInput } from './schema.js';
 import * as store from './store.js';
@@ -11,8 +11,7 @@ import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting.js';
 export type { Actor };
 
 async function checkMonitor(em: EntityManager, orgId: string, monitorId: string): Promise<void> {
-  const found = await row(em, 'SELECT 1 AS one FROM monitors WHERE org_id = ? AND id = ?', [orgId, monitorId]);
-  if (!found) throw notFound('Monitor');
+  if ((await em.count(Monitor, { org: orgId, id: monitorId })) === 0) throw notFound('Monitor');
 }
 
 /**
@@ -39,7 +38,7 @@ export async function getMonitorPolicy(em: EntityManager, orgId: string, monitor
   return effective(em, orgId, monitorId);
 }
 
-/** The policy in force for each of the org's monitors `monitorIds` (one query: for monitor lists). */
+/** The policy in force for each of the org's monitors `monitorIds` (the org's policies read at once: for monitor lists). */
 export async function monitorPolicies(em: EntityManager, orgId: string, monitorIds: readonly string[]): Promise<Map<string, PolicyJson>> {
   const all = await store.orgPolicies(em, orgId);
   const fallback = all.get(null) ?? NO_POLICY;

@@ -3,93 +3,110 @@
  * with no channels is an explicit "never alert", not a fallback to the default.
  */
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { row, rows, run, textArray } from '../../db/sql.js';
+import { QueryOrder, raw, type EntityManager } from '@mikro-orm/postgresql';
+import { AlertPolicy as AlertPolicyEntity, AlertPolicyChannel, NotificationChannel, type AlertPolicyRow } from '../entities.js';
 import { NO_POLICY, type AlertPolicyInput } from './schema.js';
 import type { AlertPolicy } from '../../../contracts/alerting.js';
 
-interface Row {
-  id: string;
-  monitor_id: string | null;
-  remind_every_minutes: number | null;
-  on_degraded: boolean;
-  flap_changes: number;
-  flap_window_minutes: number;
-  channel_ids: string[];
+/** A stored policy, its channels beside it (sorted by id, as uuids sort). */
+function toPolicy(p: AlertPolicyRow, channelIds: string[]): AlertPolicy {
+  return {
+    channelIds,
+    remindEveryMinutes: p.remindEveryMinutes ?? null,
+    onDegraded: p.onDegraded,
+    flapping: { changes: p.flapChanges, windowMinutes: p.flapWindowMinutes },
+  };
 }
 
-const SELECT = `
-  SELECT p.id, p.monitor_id, p.remind_every_minutes, p.on_degraded, p.flap_changes, p.flap_window_minutes,
-         coalesce(array(SELECT pc.channel_id::text FROM alert_policy_channels pc WHERE pc.policy_id = p.id ORDER BY pc.channel_id), '{}') AS channel_ids
-  FROM alert_policies p`;
+/** The channel ids of each policy, in one query. */
+async function channelsOf(em: EntityManager, policyIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byPolicy = new Map<string, string[]>(policyIds.map((id) => [id, []]));
+  if (policyIds.length === 0) return byPolicy;
+  const links = await em.find(AlertPolicyChannel, { policy: { $in: [...policyIds] } }, { orderBy: { channel: QueryOrder.ASC }, disableIdentityMap: true });
+  for (const l of links) byPolicy.get(l.policy.id)?.push(l.channel.id);
+  return byPolicy;
+}
 
-function fromRow(r: Row): AlertPolicy {
-  return {
-    channelIds: r.channel_ids,
-    remindEveryMinutes: r.remind_every_minutes,
-    onDegraded: r.on_degraded,
-    flapping: { changes: r.flap_changes, windowMinutes: r.flap_window_minutes },
-  };
+async function withChannels(em: EntityManager, found: AlertPolicyRow[]): Promise<AlertPolicy[]> {
+  const channels = await channelsOf(em, found.map((p) => p.id));
+  return found.map((p) => toPolicy(p, channels.get(p.id) ?? []));
 }
 
 /** The monitor's own policy, or undefined when it follows the org default. */
 export async function ownPolicy(em: EntityManager, orgId: string, monitorId: string): Promise<AlertPolicy | undefined> {
-  const r = await row<Row>(em, `${SELECT} WHERE p.org_id = ? AND p.monitor_id = ?`, [orgId, monitorId]);
-  return r && fromRow(r);
+  const p = await em.findOne(AlertPolicyEntity, { org: orgId, monitor: monitorId }, { disableIdentityMap: true });
+  return p ? (await withChannels(em, [p]))[0] : undefined;
 }
 
 export async function orgDefault(em: EntityManager, orgId: string): Promise<AlertPolicy | undefined> {
-  const r = await row<Row>(em, `${SELECT} WHERE p.org_id = ? AND p.monitor_id IS NULL`, [orgId]);
-  return r && fromRow(r);
+  const p = await em.findOne(AlertPolicyEntity, { org: orgId, monitor: null }, { disableIdentityMap: true });
+  return p ? (await withChannels(em, [p]))[0] : undefined;
 }
 
 /** The policy in force for a monitor, and whether it is the org's default. */
 export async function effectivePolicy(em: EntityManager, orgId: string, monitorId: string): Promise<{ policy: AlertPolicy; inherited: boolean }> {
-  const found = await rows<Row>(em, `${SELECT} WHERE p.org_id = ? AND (p.monitor_id = ? OR p.monitor_id IS NULL) ORDER BY p.monitor_id NULLS LAST`, [orgId, monitorId]);
-  const first = found[0];
+  const first = await em.findOne(
+    AlertPolicyEntity,
+    { org: orgId, $or: [{ monitor: monitorId }, { monitor: null }] },
+    { orderBy: { monitor: QueryOrder.ASC_NULLS_LAST }, disableIdentityMap: true },
+  );
   if (!first) return { policy: NO_POLICY, inherited: true };
-  return { policy: fromRow(first), inherited: first.monitor_id === null };
+  return { policy: (await withChannels(em, [first]))[0]!, inherited: first.monitor == null };
 }
 
 /** Every policy of the org: the default (key null) and each monitor's own. */
 export async function orgPolicies(em: EntityManager, orgId: string): Promise<Map<string | null, AlertPolicy>> {
-  const found = await rows<Row>(em, `${SELECT} WHERE p.org_id = ?`, [orgId]);
-  return new Map(found.map((r) => [r.monitor_id, fromRow(r)]));
+  const found = await em.find(AlertPolicyEntity, { org: orgId }, { disableIdentityMap: true });
+  const policies = await withChannels(em, found);
+  return new Map(found.map((p, i) => [p.monitor?.id ?? null, policies[i]!]));
 }
 
 /** Channel ids among `ids` that are not channels of this org. */
 export async function foreignChannels(em: EntityManager, orgId: string, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const known = await rows<{ id: string }>(em, 'SELECT id FROM notification_channels WHERE org_id = ? AND id = ANY(?::uuid[])', [orgId, textArray(ids)]);
+  const known = await em.find(NotificationChannel, { org: orgId, id: { $in: [...ids] } }, { fields: ['id'], disableIdentityMap: true });
   const set = new Set(known.map((k) => k.id));
   return ids.filter((id) => !set.has(id));
 }
 
+/**
+ * Writes the monitor's policy (monitorId) or the org default (null) with these settings, or
+ * updates the one there (each unique index: one per monitor, one default per org): its
+ * settings when `update`, its time in any case. Answers its id.
+ */
+async function upsertPolicy(em: EntityManager, orgId: string, monitorId: string | null, s: Omit<AlertPolicy, 'channelIds'>, update: boolean): Promise<string> {
+  const conflict = monitorId === null ? '(org_id) WHERE monitor_id IS NULL' : '(monitor_id) WHERE monitor_id IS NOT NULL';
+  const saved = await em
+    .createQueryBuilder(AlertPolicyEntity)
+    .insert({
+      id: randomUUID(),
+      org: orgId,
+      monitor: monitorId,
+      remindEveryMinutes: s.remindEveryMinutes,
+      onDegraded: s.onDegraded,
+      flapChanges: s.flapping.changes,
+      flapWindowMinutes: s.flapping.windowMinutes,
+    })
+    .onConflict(raw(conflict))
+    // EXCLUDED is the row proposed, updated_at its default now().
+    .merge(update ? ['remindEveryMinutes', 'onDegraded', 'flapChanges', 'flapWindowMinutes', 'updatedAt'] : ['updatedAt'])
+    .returning('id')
+    .execute('run');
+  return saved.insertId;
+}
+
 /** Stores a monitor's policy (monitorId) or the org default (null). Channels must be checked first. */
 export async function putPolicy(em: EntityManager, orgId: string, monitorId: string | null, p: AlertPolicyInput): Promise<AlertPolicy> {
-  const values = [p.remindEveryMinutes, p.onDegraded, p.flapping.changes, p.flapping.windowMinutes];
-  const conflict = monitorId === null ? '(org_id) WHERE monitor_id IS NULL' : '(monitor_id) WHERE monitor_id IS NOT NULL';
-  const saved = await row<{ id: string }>(
-    em,
-    `INSERT INTO alert_policies (id, org_id, monitor_id, remind_every_minutes, on_degraded, flap_changes, flap_window_minutes)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT ${conflict} DO UPDATE SET remind_every_minutes = EXCLUDED.remind_every_minutes, on_degraded = EXCLUDED.on_degraded,
-       flap_changes = EXCLUDED.flap_changes, flap_window_minutes = EXCLUDED.flap_window_minutes, updated_at = now()
-     RETURNING id`,
-    [randomUUID(), orgId, monitorId, ...values],
-  );
-  const id = saved!.id;
+  const id = await upsertPolicy(em, orgId, monitorId, p, true);
   const channelIds = [...new Set(p.channelIds)];
-  await run(em, 'DELETE FROM alert_policy_channels WHERE policy_id = ?', [id]);
-  if (channelIds.length) {
-    await run(em, 'INSERT INTO alert_policy_channels (policy_id, channel_id) SELECT ?, unnest(?::uuid[])', [id, textArray(channelIds)]);
-  }
+  await em.nativeDelete(AlertPolicyChannel, { policy: id });
+  if (channelIds.length) await em.insertMany(AlertPolicyChannel, channelIds.map((channel) => ({ policy: id, channel })));
   return { channelIds: [...channelIds].sort(), remindEveryMinutes: p.remindEveryMinutes, onDegraded: p.onDegraded, flapping: p.flapping };
 }
 
 /** The monitor follows the org default again. */
 export async function removePolicy(em: EntityManager, orgId: string, monitorId: string): Promise<void> {
-  await run(em, 'DELETE FROM alert_policies WHERE org_id = ? AND monitor_id = ?', [orgId, monitorId]);
+  await em.nativeDelete(AlertPolicyEntity, { org: orgId, monitor: monitorId });
 }
 
 /**
@@ -97,35 +114,17 @@ export async function removePolicy(em: EntityManager, orgId: string, monitorId: 
  * making that policy with NO_POLICY's settings when the org has none yet.
  */
 export async function addToDefault(em: EntityManager, orgId: string, channelId: string): Promise<void> {
-  const f = NO_POLICY;
-  const saved = await row<{ id: string }>(
-    em,
-    `INSERT INTO alert_policies (id, org_id, monitor_id, remind_every_minutes, on_degraded, flap_changes, flap_window_minutes)
-     VALUES (?, ?, NULL, ?, ?, ?, ?)
-     ON CONFLICT (org_id) WHERE monitor_id IS NULL DO UPDATE SET updated_at = now()
-     RETURNING id`,
-    [randomUUID(), orgId, f.remindEveryMinutes, f.onDegraded, f.flapping.changes, f.flapping.windowMinutes],
-  );
-  await run(em, 'INSERT INTO alert_policy_channels (policy_id, channel_id) VALUES (?, ?) ON CONFLICT DO NOTHING', [saved!.id, channelId]);
+  const id = await upsertPolicy(em, orgId, null, NO_POLICY, false);
+  await em.createQueryBuilder(AlertPolicyChannel).insert({ policy: id, channel: channelId }).onConflict().ignore().execute('run');
 }
 
 /** Takes a channel out of the org's default policy (monitors' own policies keep it). */
 export async function removeFromDefault(em: EntityManager, orgId: string, channelId: string): Promise<void> {
-  await run(
-    em,
-    `DELETE FROM alert_policy_channels pc USING alert_policies p
-     WHERE pc.policy_id = p.id AND p.org_id = ? AND p.monitor_id IS NULL AND pc.channel_id = ?`,
-    [orgId, channelId],
-  );
+  await em.nativeDelete(AlertPolicyChannel, { channel: channelId, policy: { org: orgId, monitor: null } });
 }
 
 /** The org's channels in its default policy. */
 export async function defaultChannelIds(em: EntityManager, orgId: string): Promise<Set<string>> {
-  const found = await rows<{ channel_id: string }>(
-    em,
-    `SELECT pc.channel_id FROM alert_policy_channels pc JOIN alert_policies p ON p.id = pc.policy_id
-     WHERE p.org_id = ? AND p.monitor_id IS NULL`,
-    [orgId],
-  );
-  return new Set(found.map((r) => r.channel_id));
+  const found = await em.find(AlertPolicyChannel, { policy: { org: orgId, monitor: null } }, { disableIdentityMap: true });
+  return new Set(found.map((l) => l.channel.id));
 }

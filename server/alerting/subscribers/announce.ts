@@ -4,7 +4,7 @@
  * per update (incidents) and per window boundary (maintenance), so announcing twice sends once.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { iso, row, rows, textArray } from '../../db/sql.js';
+import { Incident, IncidentComponent, IncidentPage, IncidentUpdate, Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage } from '../../incidents/entities.js';
 import { enqueueForSubscribers } from '../outbox.js';
 import type { AlertEvent } from '../sdk.js';
 import { audience } from './store.js';
@@ -12,11 +12,25 @@ import { audience } from './store.js';
 export type IncidentEvent = 'incident.created' | 'incident.updated' | 'incident.resolved';
 export type MaintenanceEvent = 'maintenance.scheduled' | 'maintenance.started' | 'maintenance.completed';
 
-interface PageRow {
+/** The fields of statuspages' StatusPage and StatusComponent read here (above this domain: by entity name). */
+interface PageFields {
   id: string;
   slug: string;
   title: string;
+  passwordHash?: string | null;
 }
+interface ComponentFields {
+  id: string;
+  name: string;
+  page: { id: string };
+  position: number;
+}
+
+/**
+ * Reads go through a fork of the caller's EntityManager, in its transaction: what they load
+ * never lands in the caller's identity map (an incident's own transaction may hand its `em` in).
+ */
+const reader = (em: EntityManager) => em.fork({ keepTransactionContext: true });
 
 const pageUrl = (publicUrl: string, slug: string) => `${publicUrl}/status/${encodeURIComponent(slug)}`;
 
@@ -30,44 +44,39 @@ export async function announceIncident(
   em: EntityManager,
   o: { incidentId: string; updateId?: string; now: number; publicUrl: string },
 ): Promise<number> {
-  const incident = await row<{ id: string; org_id: string; title: string; impact: string; status: string; created_at: string | Date }>(
-    em,
-    'SELECT id, org_id, title, impact, status, created_at FROM incidents WHERE id = ?',
-    [o.incidentId],
-  );
+  const r = reader(em);
+  const incident = await r.findOne(Incident, { id: o.incidentId }, { fields: ['org', 'title', 'impact', 'status', 'createdAt'] });
   if (!incident) return 0;
-  const update = await row<{ id: string; status: string; message: string; at: string | Date; n: number }>(
-    em,
-    `SELECT u.id, u.status, u.message, u.at, (SELECT count(*)::int FROM incident_updates x WHERE x.incident_id = u.incident_id AND (x.at, x.id) <= (u.at, u.id)) AS n
-     FROM incident_updates u WHERE u.incident_id = ? ${o.updateId ? 'AND u.id = ?' : ''} ORDER BY u.at DESC, u.id DESC LIMIT 1`,
-    o.updateId ? [o.incidentId, o.updateId] : [o.incidentId],
-  );
-  const event: IncidentEvent = update?.status === 'resolved' ? 'incident.resolved' : !update || update.n <= 1 ? 'incident.created' : 'incident.updated';
-  const components = await rows<{ id: string; name: string; page_id: string }>(
-    em,
-    `SELECT c.id, c.name, c.page_id FROM incident_components ic JOIN status_components c ON c.id = ic.component_id
-     WHERE ic.incident_id = ? ORDER BY c.position`,
-    [o.incidentId],
-  );
-  const pages = await rows<PageRow>(
-    em,
-    `SELECT p.id, p.slug, p.title FROM incident_pages ip JOIN status_pages p ON p.id = ip.page_id
-     WHERE ip.incident_id = ? AND p.password_hash IS NULL`,
-    [o.incidentId],
-  );
+  // Every update in order (an incident has a handful): the position of the one announced says
+  // whether it is the first.
+  const updates = await r.find(IncidentUpdate, { incident: o.incidentId }, { fields: ['status', 'message', 'at'], orderBy: { at: 'asc', id: 'asc' } });
+  const n = o.updateId ? updates.findIndex((u) => u.id === o.updateId) + 1 : updates.length;
+  const update = n > 0 ? updates[n - 1] : undefined;
+  const event: IncidentEvent = update?.status === 'resolved' ? 'incident.resolved' : !update || n <= 1 ? 'incident.created' : 'incident.updated';
+  const components = await r
+    .createQueryBuilder<ComponentFields, 'c'>('StatusComponent', 'c')
+    .select(['c.id', 'c.name', 'c.page', 'c.position'])
+    .where({ id: { $in: r.createQueryBuilder(IncidentComponent, 'ic').select('ic.component').where({ incident: o.incidentId }).getKnexQuery() } })
+    .orderBy({ position: 'asc' })
+    .getResultList();
+  const pages = await r
+    .createQueryBuilder<PageFields, 'p'>('StatusPage', 'p')
+    .select(['p.id', 'p.slug', 'p.title'])
+    .where({ passwordHash: null, id: { $in: r.createQueryBuilder(IncidentPage, 'ip').select('ip.page').where({ incident: o.incidentId }).getKnexQuery() } })
+    .getResultList();
   let written = 0;
   for (const p of pages) {
-    const onPage = components.filter((c) => c.page_id === p.id);
+    const onPage = components.filter((c) => c.page.id === p.id);
     const ids = await audience(em, [p.id], onPage.map((c) => c.id), o.now);
     written += await enqueueForSubscribers(
       em,
       {
         // One notice per update: an edit that adds no update (a new title) announces nothing.
         key: `incident:${incident.id}:${update?.id ?? 'none'}:${p.id}`,
-        orgId: incident.org_id,
+        orgId: incident.org.id,
         facts: {
           event,
-          at: iso(update?.at ?? incident.created_at)!,
+          at: (update?.at ?? incident.createdAt).toISOString(),
           page: { slug: p.slug, title: p.title, url: pageUrl(o.publicUrl, p.slug) },
           incident: {
             id: incident.id,
@@ -91,36 +100,34 @@ export async function announceMaintenance(
   em: EntityManager,
   o: { maintenanceId: string; event: MaintenanceEvent; now: number; publicUrl: string },
 ): Promise<number> {
-  const w = await row<{ id: string; org_id: string; title: string; description: string; starts_at: string | Date; ends_at: string | Date; updated_at: string | Date }>(
-    em,
-    'SELECT id, org_id, title, description, starts_at, ends_at, updated_at FROM maintenances WHERE id = ?',
-    [o.maintenanceId],
-  );
+  const r = reader(em);
+  const w = await r.findOne(Maintenance, { id: o.maintenanceId }, { fields: ['org', 'title', 'description', 'startsAt', 'endsAt', 'updatedAt'] });
   if (!w) return 0;
   // Components covered directly, or through a monitor they show.
-  const components = await rows<{ id: string; name: string; page_id: string }>(
-    em,
-    `SELECT c.id, c.name, c.page_id FROM status_components c
-     WHERE c.id IN (SELECT component_id FROM maintenance_components WHERE maintenance_id = ?)
-        OR c.id IN (SELECT cm.component_id FROM maintenance_monitors mm JOIN status_component_monitors cm ON cm.monitor_id = mm.monitor_id WHERE mm.maintenance_id = ?)
-     ORDER BY c.position`,
-    [w.id, w.id],
-  );
-  const pages = await rows<PageRow>(
-    em,
-    `SELECT p.id, p.slug, p.title FROM status_pages p
-     WHERE p.password_hash IS NULL AND (p.id IN (SELECT page_id FROM maintenance_pages WHERE maintenance_id = ?) OR p.id = ANY(?::uuid[]))`,
-    [w.id, textArray([...new Set(components.map((c) => c.page_id))])],
-  );
-  const boundary: Record<MaintenanceEvent, string | Date> = {
-    'maintenance.scheduled': w.updated_at,
-    'maintenance.started': w.starts_at,
-    'maintenance.completed': w.ends_at,
+  const direct = r.createQueryBuilder(MaintenanceComponent, 'mc').select('mc.component').where({ maintenance: w.id });
+  const monitors = r.createQueryBuilder(MaintenanceMonitor, 'mm').select('mm.monitor').where({ maintenance: w.id });
+  const viaMonitors = r.createQueryBuilder('StatusComponentMonitor', 'cm').select('cm.component').where({ monitor: { $in: monitors.getKnexQuery() } });
+  const components = await r
+    .createQueryBuilder<ComponentFields, 'c'>('StatusComponent', 'c')
+    .select(['c.id', 'c.name', 'c.page', 'c.position'])
+    .where({ $or: [{ id: { $in: direct.getKnexQuery() } }, { id: { $in: viaMonitors.getKnexQuery() } }] })
+    .orderBy({ position: 'asc' })
+    .getResultList();
+  const listed = r.createQueryBuilder(MaintenancePage, 'mp').select('mp.page').where({ maintenance: w.id });
+  const pages = await r
+    .createQueryBuilder<PageFields, 'p'>('StatusPage', 'p')
+    .select(['p.id', 'p.slug', 'p.title'])
+    .where({ passwordHash: null, $or: [{ id: { $in: listed.getKnexQuery() } }, { id: { $in: [...new Set(components.map((c) => c.page.id))] } }] })
+    .getResultList();
+  const boundary: Record<MaintenanceEvent, Date> = {
+    'maintenance.scheduled': w.updatedAt,
+    'maintenance.started': w.startsAt,
+    'maintenance.completed': w.endsAt,
   };
-  const at = new Date(boundary[o.event]).getTime();
+  const at = boundary[o.event].getTime();
   let written = 0;
   for (const p of pages) {
-    const onPage = components.filter((c) => c.page_id === p.id);
+    const onPage = components.filter((c) => c.page.id === p.id);
     // Boundaries announce to those subscribed before them; a schedule notice to everyone now.
     const ids = await audience(em, [p.id], onPage.map((c) => c.id), o.event === 'maintenance.scheduled' ? o.now : Math.min(at, o.now));
     const event: AlertEvent = o.event;
@@ -128,7 +135,7 @@ export async function announceMaintenance(
       em,
       {
         key: `maintenance:${w.id}:${o.event}:${at}:${p.id}`,
-        orgId: w.org_id,
+        orgId: w.org.id,
         facts: {
           event,
           at: o.event === 'maintenance.scheduled' ? new Date(o.now).toISOString() : new Date(at).toISOString(),
@@ -137,8 +144,8 @@ export async function announceMaintenance(
             id: w.id,
             title: w.title,
             description: w.description,
-            startsAt: iso(w.starts_at)!,
-            endsAt: iso(w.ends_at)!,
+            startsAt: w.startsAt.toISOString(),
+            endsAt: w.endsAt.toISOString(),
             components: onPage.map((c) => c.name),
           },
         },
@@ -154,12 +161,11 @@ export async function announceMaintenance(
 export async function maintenanceBoundaries(em: EntityManager, now: number, withinMs: number): Promise<Array<{ id: string; event: MaintenanceEvent }>> {
   const from = new Date(now - withinMs);
   const to = new Date(now);
-  const found = await rows<{ id: string; event: MaintenanceEvent }>(
-    em,
-    `SELECT id, 'maintenance.started' AS event FROM maintenances WHERE starts_at > ? AND starts_at <= ?
-     UNION ALL
-     SELECT id, 'maintenance.completed' AS event FROM maintenances WHERE ends_at > ? AND ends_at <= ?`,
-    [from, to, from, to],
-  );
-  return found;
+  const r = reader(em);
+  const started = await r.find(Maintenance, { startsAt: { $gt: from, $lte: to } }, { fields: ['id'] });
+  const ended = await r.find(Maintenance, { endsAt: { $gt: from, $lte: to } }, { fields: ['id'] });
+  return [
+    ...started.map((w) => ({ id: w.id, event: 'maintenance.started' as const })),
+    ...ended.map((w) => ({ id: w.id, event: 'maintenance.completed' as const })),
+  ];
 }

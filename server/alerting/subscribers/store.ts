@@ -1,6 +1,10 @@
-/** The status_subscribers table, and the page facts subscriber messages need. */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { row, rows, run, textArray } from '../../db/sql.js';
+/**
+ * The status_subscribers table, and the page facts subscriber messages need. Status pages and
+ * their components belong to statuspages/, a domain above this one: they are read by entity
+ * name (db/entity.ts `above`), typed by the few fields read here.
+ */
+import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
+import { StatusSubscriber, type StatusSubscriberRow } from '../entities.js';
 
 export interface Subscriber {
   id: string;
@@ -18,31 +22,16 @@ export interface Subscriber {
   confirmations: number;
 }
 
-interface Row {
-  id: string;
-  page_id: string;
-  email: string | null;
-  webhook_url: string | null;
-  component_ids: string[];
-  secret: string;
-  confirmed_at: string | Date | null;
-  confirm_sent_at: string | Date | null;
-  confirmations: number;
-}
-
-const COLUMNS = 'id, page_id, email, webhook_url, component_ids::text[] AS component_ids, secret, confirmed_at, confirm_sent_at, confirmations';
-
-const date = (v: string | Date | null) => (v === null ? null : new Date(v));
-const fromRow = (r: Row): Subscriber => ({
-  id: r.id,
-  pageId: r.page_id,
-  email: r.email,
-  webhookUrl: r.webhook_url,
-  componentIds: r.component_ids,
-  secret: r.secret,
-  confirmedAt: date(r.confirmed_at),
-  confirmSentAt: date(r.confirm_sent_at),
-  confirmations: r.confirmations,
+const toSubscriber = (s: StatusSubscriberRow): Subscriber => ({
+  id: s.id,
+  pageId: s.page.id,
+  email: s.email ?? null,
+  webhookUrl: s.webhookUrl ?? null,
+  componentIds: s.componentIds,
+  secret: s.secret,
+  confirmedAt: s.confirmedAt ?? null,
+  confirmSentAt: s.confirmSentAt ?? null,
+  confirmations: s.confirmations,
 });
 
 export interface PageFacts {
@@ -54,43 +43,46 @@ export interface PageFacts {
   protected: boolean;
 }
 
-export async function pageBySlug(em: EntityManager, slug: string): Promise<PageFacts | undefined> {
-  const r = await row<{ id: string; org_id: string; slug: string; title: string; protected: boolean }>(
-    em,
-    'SELECT id, org_id, slug, title, password_hash IS NOT NULL AS protected FROM status_pages WHERE slug = ?',
-    [slug],
-  );
-  return r && { id: r.id, orgId: r.org_id, slug: r.slug, title: r.title, protected: r.protected };
+/** The fields of statuspages' StatusPage read here. */
+interface StatusPageFields {
+  id: string;
+  org: { id: string };
+  slug: string;
+  title: string;
+  passwordHash?: string | null;
 }
 
-export async function pageById(em: EntityManager, id: string): Promise<PageFacts | undefined> {
-  const r = await row<{ id: string; org_id: string; slug: string; title: string; protected: boolean }>(
-    em,
-    'SELECT id, org_id, slug, title, password_hash IS NOT NULL AS protected FROM status_pages WHERE id = ?',
-    [id],
-  );
-  return r && { id: r.id, orgId: r.org_id, slug: r.slug, title: r.title, protected: r.protected };
+async function page(em: EntityManager, where: { slug: string } | { id: string }): Promise<PageFacts | undefined> {
+  const p = await em.findOne<StatusPageFields>('StatusPage', where, { disableIdentityMap: true });
+  return p ? { id: p.id, orgId: p.org.id, slug: p.slug, title: p.title, protected: p.passwordHash != null } : undefined;
+}
+
+export function pageBySlug(em: EntityManager, slug: string): Promise<PageFacts | undefined> {
+  return page(em, { slug });
+}
+
+export function pageById(em: EntityManager, id: string): Promise<PageFacts | undefined> {
+  return page(em, { id });
 }
 
 /** Component ids among `ids` that are not on the page. */
 export async function foreignComponents(em: EntityManager, pageId: string, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const known = await rows<{ id: string }>(em, 'SELECT id FROM status_components WHERE page_id = ? AND id = ANY(?::uuid[])', [pageId, textArray(ids)]);
+  const known = await em.find<{ id: string; page: { id: string } }>('StatusComponent', { page: pageId, id: { $in: [...ids] } }, { disableIdentityMap: true });
   const set = new Set(known.map((k) => k.id));
   return ids.filter((id) => !set.has(id));
 }
 
 export async function subscriberById(em: EntityManager, id: string, forUpdate = false): Promise<Subscriber | undefined> {
-  const r = await row<Row>(em, `SELECT ${COLUMNS} FROM status_subscribers WHERE id = ?${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
-  return r && fromRow(r);
+  const s = await em.findOne(StatusSubscriber, { id }, forUpdate ? { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true } : { disableIdentityMap: true });
+  return s ? toSubscriber(s) : undefined;
 }
 
 /** The page's subscriber with this address (e-mail or webhook URL), locked. */
 export async function findByAddress(em: EntityManager, pageId: string, address: { email?: string; webhookUrl?: string }): Promise<Subscriber | undefined> {
-  const r = address.email
-    ? await row<Row>(em, `SELECT ${COLUMNS} FROM status_subscribers WHERE page_id = ? AND email = ? FOR UPDATE`, [pageId, address.email])
-    : await row<Row>(em, `SELECT ${COLUMNS} FROM status_subscribers WHERE page_id = ? AND webhook_url = ? FOR UPDATE`, [pageId, address.webhookUrl]);
-  return r && fromRow(r);
+  const where = address.email ? { page: pageId, email: address.email } : { page: pageId, webhookUrl: address.webhookUrl };
+  const s = await em.findOne(StatusSubscriber, where, { lockMode: LockMode.PESSIMISTIC_WRITE, disableIdentityMap: true });
+  return s ? toSubscriber(s) : undefined;
 }
 
 /** Inserts, or answers the row another request inserted first (same page and address). */
@@ -99,37 +91,35 @@ export async function insertSubscriber(
   s: Pick<Subscriber, 'id' | 'pageId' | 'email' | 'webhookUrl' | 'componentIds' | 'secret'>,
   now: number,
 ): Promise<Subscriber> {
-  const r = await row<Row>(
-    em,
-    `INSERT INTO status_subscribers (id, page_id, email, webhook_url, component_ids, secret, created_at)
-     VALUES (?, ?, ?, ?, ?::uuid[], ?, ?) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-    [s.id, s.pageId, s.email, s.webhookUrl, textArray(s.componentIds), s.secret, new Date(now)],
-  );
-  return r ? fromRow(r) : (await findByAddress(em, s.pageId, { email: s.email ?? undefined, webhookUrl: s.webhookUrl ?? undefined }))!;
+  await em
+    .createQueryBuilder(StatusSubscriber)
+    .insert({ id: s.id, page: s.pageId, email: s.email, webhookUrl: s.webhookUrl, componentIds: s.componentIds, secret: s.secret, createdAt: new Date(now) })
+    .onConflict()
+    .ignore()
+    .execute('run');
+  // Ours, or the one that was there first: either way the page's row for this address, locked.
+  return (await findByAddress(em, s.pageId, { email: s.email ?? undefined, webhookUrl: s.webhookUrl ?? undefined }))!;
 }
 
 /** A new confirmation is being sent: components may change until the subscription is confirmed. */
 export async function noteConfirmationSent(em: EntityManager, id: string, componentIds: readonly string[], now: number): Promise<number> {
-  const r = await row<{ confirmations: number }>(
-    em,
-    `UPDATE status_subscribers SET confirm_sent_at = ?, confirmations = confirmations + 1, component_ids = ?::uuid[]
-     WHERE id = ? RETURNING confirmations`,
-    [new Date(now), textArray(componentIds), id],
-  );
-  return r!.confirmations;
+  await em.nativeUpdate(StatusSubscriber, { id }, { confirmSentAt: new Date(now), confirmations: raw('confirmations + 1'), componentIds: [...componentIds] });
+  const s = await em.findOneOrFail(StatusSubscriber, { id }, { fields: ['confirmations'], disableIdentityMap: true });
+  return s.confirmations;
 }
 
 export async function confirmSubscriber(em: EntityManager, id: string, now: number): Promise<boolean> {
-  return (await run(em, 'UPDATE status_subscribers SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?', [new Date(now), id])) > 0;
+  // A second confirmation keeps the first time.
+  return (await em.nativeUpdate(StatusSubscriber, { id }, { confirmedAt: raw('coalesce(confirmed_at, ?)', [new Date(now)]) })) > 0;
 }
 
 export async function deleteSubscriber(em: EntityManager, id: string): Promise<boolean> {
-  return (await run(em, 'DELETE FROM status_subscribers WHERE id = ?', [id])) > 0;
+  return (await em.nativeDelete(StatusSubscriber, { id })) > 0;
 }
 
 /** Unconfirmed sign-ups older than `before` (epoch ms) are forgotten. */
 export async function purgeUnconfirmed(em: EntityManager, before: number): Promise<number> {
-  return run(em, 'DELETE FROM status_subscribers WHERE confirmed_at IS NULL AND created_at < ?', [new Date(before)]);
+  return em.nativeDelete(StatusSubscriber, { confirmedAt: null, createdAt: { $lt: new Date(before) } });
 }
 
 /**
@@ -139,12 +129,14 @@ export async function purgeUnconfirmed(em: EntityManager, before: number): Promi
  */
 export async function audience(em: EntityManager, pageIds: readonly string[], componentIds: readonly string[], confirmedBefore: number): Promise<string[]> {
   if (pageIds.length === 0) return [];
-  const found = await rows<{ id: string }>(
-    em,
-    `SELECT id FROM status_subscribers
-     WHERE page_id = ANY(?::uuid[]) AND confirmed_at IS NOT NULL AND confirmed_at <= ?
-       AND (cardinality(component_ids) = 0 OR component_ids && ?::uuid[])`,
-    [textArray(pageIds), new Date(confirmedBefore), textArray(componentIds)],
+  const found = await em.find(
+    StatusSubscriber,
+    {
+      page: { $in: [...pageIds] },
+      confirmedAt: { $ne: null, $lte: new Date(confirmedBefore) },
+      $or: [{ [raw('cardinality(component_ids)')]: 0 }, { componentIds: { $overlap: [...componentIds] } }],
+    },
+    { fields: ['id'], disableIdentityMap: true },
   );
-  return found.map((r) => r.id);
+  return found.map((s) => s.id);
 }

@@ -24,8 +24,8 @@ beforeAll(async () => {
   hooks = await httpReceiver();
   h = await startAlertingHarness({
     // Visitors' webhooks meet the deny rules; the local receiver is let through by name, as an operator would.
-    env: { TRUST_PROXY: 'true', PINGPAGE_TARGET_ALLOWLIST: '127.0.0.1' },
-    deps: { systemMail: { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'status@pingpage.example', fromName: 'Status' } },
+    // The operator's SMTP server (plain, local) for subscriber e-mail.
+    env: { TRUST_PROXY: 'true', PINGPAGE_TARGET_ALLOWLIST: '127.0.0.1', SMTP_URL: `smtp://127.0.0.1:${smtp.port}?security=none`, MAIL_FROM: 'status@pingpage.example' },
   });
   api = new TestClient(h.url, { origin: null });
   orgId = randomUUID();
