@@ -4,14 +4,15 @@
  * rooms `page:<slug>`).
  */
 
-import type { MonitorJson, MonitorStatus } from './monitors.js';
+import { z } from 'zod';
+import { MonitorStatus, type MonitorJson } from './monitors.js';
+import { Id, Time } from './wire.js';
 import type { CheckedTime } from './uptime.js';
 import type { ComponentStatus } from './vocab.js';
 
-export interface ProblemJson {
-  code: string;
-  message: string;
-}
+import type { Problem as ProblemJson } from './wire.js';
+
+export type { ProblemJson };
 
 /** One check's result as pushed live. */
 export interface HeartbeatEvent {
@@ -48,40 +49,45 @@ export interface BeatColumns {
 }
 
 /** BeatColumns as a snapshot carries them: times as differences, which halves its JSON. */
-export interface SnapshotBeats {
-  /** Seconds: the first since the Unix epoch, each next one since the one before. */
-  dt: number[];
-  s: string;
-  l: number[];
-}
+export const SnapshotBeats = z
+  .object({
+    dt: z.array(z.number()).describe('Seconds: the first since the Unix epoch, each next one since the one before'),
+    s: z.string().describe('Status letters (contracts/uptime.ts beatLetter): u up, g degraded, d down, r failed while retries remain, p pending, m maintenance'),
+    l: z.array(z.number()).describe('Latency in whole ms; -1 when there was none'),
+  })
+  .describe('The last checks, oldest first, column-wise: index i of each column is one check');
+export type SnapshotBeats = z.infer<typeof SnapshotBeats>;
 
-export interface DashboardMonitor {
-  id: string;
-  name: string;
-  probe: string;
-  tags: string[];
-  paused: boolean;
-  intervalSeconds: number;
-  status: MonitorStatus;
-  since: string | null;
-  /** Percent over the last 24 h (contracts/uptime.ts); null without checked time. */
-  uptime24h: number | null;
-  /** The checked time behind uptime24h: the dashboard adds each live check to it (uptime.ts addCheck). */
-  checked24h: CheckedTime;
-  beats: SnapshotBeats;
-}
+export const DashboardMonitor = z
+  .object({
+    id: Id,
+    name: z.string(),
+    probe: z.string(),
+    tags: z.array(z.string()),
+    paused: z.boolean(),
+    intervalSeconds: z.number().int(),
+    status: MonitorStatus,
+    since: Time.nullable(),
+    uptime24h: z.number().nullable().describe('Percent over the last 24 h (contracts/uptime.ts); null without checked time'),
+    checked24h: z
+      .object({ upSeconds: z.number(), downSeconds: z.number() })
+      .describe('The checked time behind uptime24h: the dashboard adds each live check to it (uptime.ts addCheck)') satisfies z.ZodType<CheckedTime>,
+    beats: SnapshotBeats,
+  })
+  .meta({ id: 'DashboardMonitor' });
+export type DashboardMonitor = z.infer<typeof DashboardMonitor>;
 
-export interface DashboardSnapshot {
-  orgId: string;
-  /** ISO 8601 UTC, when the server built it. */
-  at: string;
-  /**
-   * Where it stands in what the org's dashboards were sent: hand it back as subscribe's `resume`
-   * to get what was sent after it instead of a new snapshot.
-   */
-  mark: string;
-  monitors: DashboardMonitor[];
-}
+export const DashboardSnapshot = z
+  .object({
+    orgId: Id,
+    at: Time.describe('When the server built it'),
+    mark: z
+      .string()
+      .describe("Where it stands in what the org's dashboards were sent: hand it back as subscribe's `resume` to get what was sent after it instead of a new snapshot"),
+    monitors: z.array(DashboardMonitor),
+  })
+  .meta({ id: 'DashboardSnapshot' });
+export type DashboardSnapshot = z.infer<typeof DashboardSnapshot>;
 
 /** One event as the org's dashboards were sent it: its name, then its payload. */
 export type OrgEvent = {

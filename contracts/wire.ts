@@ -11,6 +11,15 @@ export const Id = z.uuid();
 /** Times are ISO 8601 UTC strings, e.g. 2026-12-07T20:58:00.000Z. */
 export const Time = z.iso.datetime();
 
+/** Why a check failed or needs attention, and the like: a stable SNAKE_CASE code and a sentence. */
+export const Problem = z
+  .object({
+    code: z.string().describe('SNAKE_CASE, stable: clients key on it (e.g. CERT_EXPIRED)'),
+    message: z.string().describe('For people'),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof Problem>;
+
 /** One problem of a request that failed validation (the `details` of VALIDATION_FAILED). */
 export const ValidationIssue = z
   .object({

@@ -184,12 +184,13 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     const feed = new DashboardFeed(() => orm.em.fork());
     // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
     const instance = instanceRoute(orm, cfg);
-    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...statusPages.routes]);
+    const dashboard = dashboardRoutes(feed);
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...dashboard, ...statusPages.routes, ...alerting.routes]);
     const api: Router<any>[] = [
       mount([instance, openApi], auth.guard),
       ...auth.routers,
       ...monitoring.routers,
-      dashboardRoutes(feed, auth.requireOrg),
+      mount(dashboard, auth.guard),
       ...statusPages.routers,
       ...alerting.routers,
     ];

@@ -6,9 +6,10 @@
  */
 import type Router from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequireOrg } from '../auth/authorize.js';
+import { routeGuard, type RequireOrg } from '../auth/authorize.js';
 import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
+import { mount, type Route } from '../http/routes.js';
 import type { Logger } from '../log.js';
 import { createResolver, outboundPolicy, publicInputPolicy, type Lookup } from '../outbound/policy.js';
 import { systemClock, type Clock } from '../scheduler/clock.js';
@@ -78,6 +79,8 @@ export interface HeartbeatFacts {
 }
 
 export interface Alerting {
+  /** The declared routes (http/routes.ts), for the OpenAPI document; mounted in `routers`. */
+  routes: Route[];
   /** Mounted under /api/v1. */
   routers: Router<any>[];
   /** Mounted at the root, before the JSON body parser like the public status pages (see subscribers/routes.ts). */
@@ -184,8 +187,11 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     sweepTimer = clock.setTimeout(() => void runSweep().finally(arm), sweepMs);
   };
 
+  const routes = [...channelRoutes(channels, registry), ...policyRoutes(em), ...deliveryLogRoutes(em)];
+
   return {
-    routers: [channelRoutes(channels, registry, deps.requireOrg), policyRoutes(em, deps.requireOrg), deliveryLogRoutes(em, deps.requireOrg)],
+    routes,
+    routers: [mount(routes, routeGuard(deps.requireOrg))],
     publicRouter: subscriberRoutes(subscribers, signUps),
     registry,
     channels,

@@ -8,8 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { AlertOutbox, NotificationChannel, StatusSubscriber, type AlertOutboxRow } from './entities.js';
 import type { AlertEvent, AlertFacts, SendResult } from './sdk.js';
-
-export type DeliveryState = 'pending' | 'sending' | 'delivered' | 'failed';
+import type { DeliveryJson, DeliveryState } from '../../contracts/alerting.js';
 
 export interface OutboxRow {
   id: string;
@@ -191,23 +190,6 @@ export async function markFailed(em: EntityManager, r: OutboxRow, result: SendRe
 /** Finished rows older than `before` (epoch ms) go; the delivery log keeps the rest. */
 export async function purgeFinished(em: EntityManager, before: number): Promise<number> {
   return em.nativeDelete(AlertOutbox, { state: { $in: ['delivered', 'failed'] }, createdAt: { $lt: new Date(before) } });
-}
-
-export interface DeliveryJson {
-  id: string;
-  /** ISO 8601 UTC of the last attempt, or of queueing when none was made yet. */
-  at: string;
-  channelId: string | null;
-  event: AlertEvent;
-  state: DeliveryState;
-  ok: boolean;
-  attempts: number;
-  /** Present when the last attempt failed. */
-  error?: { code: string; message: string };
-  /** 1, 2, … when this `monitor.down` is a reminder of an ongoing outage. */
-  reminder?: number;
-  /** When this `monitor.degraded` warns of a certificate: whole days it had left. */
-  certificateDaysLeft?: number;
 }
 
 /** A monitor's delivery log, newest first. */

@@ -5,21 +5,14 @@
 import { inputJsonSchema } from '../http/json-schema.js';
 import { PluginSecrets } from '../plugin-config/secrets.js';
 import { NOTIFIER_API_VERSION, type NotifierPlugin } from './sdk.js';
-
-export interface NotifierInfo {
-  id: string;
-  version: string;
-  title: string;
-  description: string;
-  /** The config's JSON Schema as the API accepts it (input side: defaults are optional). */
-  configSchema: unknown;
-}
+import type { PluginInfo } from '../../contracts/plugins.js';
 
 export class NotifierRegistry {
   readonly #plugins = new Map<string, NotifierPlugin>();
   /** Which config fields are secret, per notifier: masked in every answer, kept on edits. */
   readonly secrets = new PluginSecrets();
-  readonly #info: NotifierInfo[] = [];
+  /** GET /notifiers: each notifier with its config as JSON Schema, input side (defaults are optional). */
+  readonly #info: PluginInfo[] = [];
 
   constructor(plugins: Iterable<NotifierPlugin>) {
     for (const p of plugins) {
@@ -40,7 +33,7 @@ export class NotifierRegistry {
   }
 
   /** What GET /notifiers answers. */
-  list(): readonly NotifierInfo[] {
+  list(): readonly PluginInfo[] {
     return this.#info;
   }
 }

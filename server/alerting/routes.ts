@@ -1,25 +1,33 @@
-/** GET /orgs/:org/monitors/:id/alerts: the monitor's delivery log, newest first. */
-import Router from '@koa/router';
+/** GET /orgs/:org/monitors/:id/alerts: the monitor's delivery log, newest first (declared, http/routes.ts). */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { RequireOrg } from '../auth/authorize.js';
 import type { OrgState } from '../auth/types.js';
 import { notFound } from '../errors.js';
-import { parse } from '../http/body.js';
+import { defineRoute, page, uuid, type Route } from '../http/routes.js';
 import { Monitor } from '../monitors/entities.js';
+import { DeliveryJson } from '../../contracts/alerting.js';
 import { deliveryLog } from './outbox.js';
 
-export const logQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const logQuery = z.strictObject({ limit: page.limit(500, 100) });
 
-export function deliveryLogRoutes(em: () => EntityManager, requireOrg: RequireOrg): Router<OrgState> {
-  const r = new Router<OrgState>();
-  r.get('/orgs/:org/monitors/:id/alerts', requireOrg('monitors:read'), async (ctx) => {
-    const id = z.uuid().safeParse(ctx.params.id);
-    if (!id.success) throw notFound('Monitor');
-    const q = parse(logQuery, { ...ctx.query });
-    const m = em();
-    if ((await m.count(Monitor, { org: ctx.state.orgId, id: id.data })) === 0) throw notFound('Monitor');
-    ctx.body = await deliveryLog(m, id.data, q.limit);
-  });
-  return r;
+const route = defineRoute<OrgState>();
+
+export function deliveryLogRoutes(em: () => EntityManager): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/orgs/:org/monitors/:id/alerts',
+      summary: "The monitor's alert deliveries, newest first",
+      tag: 'Alerting',
+      auth: 'monitors:read',
+      params: { id: uuid('Monitor') },
+      query: logQuery,
+      responses: { 200: z.array(DeliveryJson) },
+      handler: async (ctx, { params, query }) => {
+        const m = em();
+        if ((await m.count(Monitor, { org: ctx.state.orgId, id: params.id })) === 0) throw notFound('Monitor');
+        return deliveryLog(m, params.id, query.limit);
+      },
+    }),
+  ];
 }

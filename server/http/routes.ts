@@ -123,7 +123,12 @@ export interface RouteDef<S, P extends string, Q extends z.ZodType | undefined, 
   responses: R;
   errors?: ErrorStatus[];
   handler: (ctx: RouteContext<S>, input: Input<P, Q, B>) => Promise<AnswerOf<R>> | AnswerOf<R>;
+  /** How the answer goes out, when not as plain JSON (e.g. compressed once: http/compressed.ts); it sets ctx.body. */
+  send?: Send;
 }
+
+/** Puts the handler's answer into the response (its status is already set). */
+export type Send = (ctx: RouteContext<any>, answer: unknown) => Promise<void> | void;
 
 /** A declaration of any shape: what lists of routes hold. */
 export interface Route {
@@ -139,6 +144,7 @@ export interface Route {
   responses: Responses;
   errors?: ErrorStatus[];
   handler: (ctx: RouteContext<any>, input: { params: Record<string, string>; query: any; body: any }) => unknown;
+  send?: Send;
 }
 
 /**
@@ -203,7 +209,9 @@ export function mount(routes: readonly Route[], guard: Guard): Router<any> {
       const body = route.body ? parse(route.body, ctx.request.body) : undefined;
       const answer = await route.handler(ctx as RouteContext<any>, { params: values, query, body });
       ctx.status = status;
-      if (status !== 204) ctx.body = answer;
+      if (status === 204) return;
+      if (route.send) await route.send(ctx as RouteContext<any>, answer);
+      else ctx.body = answer;
     };
     router.register(route.path, [route.method.toUpperCase()], [...guard(route.auth), run]);
   }

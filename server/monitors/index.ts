@@ -99,7 +99,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
   const service = new MonitorService({ orm, probes, engine, events, log, policy, alerts: deps.alerts });
   const retention = new RetentionJob(orm, config, log);
   const reconcileMs = tuning.reconcileMs ?? 60_000;
-  const routes = probeRoutes(probes);
+  const routes = [...probeRoutes(probes), ...monitorRoutes(service)];
   let reconcileTimer: NodeJS.Timeout | undefined;
   let running = false;
 
@@ -114,8 +114,7 @@ export function createMonitoring(deps: MonitoringDeps): Monitoring {
 
   return {
     routes,
-    // Declared routes are mounted here; monitorRoutes is still a hand-built router until it is declared too.
-    routers: [mount(routes, routeGuard(deps.requireOrg)), monitorRoutes(service, deps.requireOrg)],
+    routers: [mount(routes, routeGuard(deps.requireOrg))],
     readiness: [{ name: 'scheduler', check: async () => running }],
     events,
     service,

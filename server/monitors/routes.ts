@@ -1,76 +1,144 @@
-/** /orgs/:org/monitors…: parse, call the service, shape the answer. */
-import Router from '@koa/router';
-import type { RequireOrg } from '../auth/authorize.js';
+/** /orgs/:org/monitors…: declared (http/routes.ts); the service does the work. */
+import { z } from 'zod';
 import type { OrgState } from '../auth/types.js';
-import { notFound } from '../errors.js';
-import { parse } from '../http/body.js';
-import { dailyQuery, heartbeatsQuery, monitorIdParam, uptimeQuery } from './schema.js';
+import { defineRoute, uuid, type Route, type RouteContext } from '../http/routes.js';
+import { DailyBar, HeartbeatJson, UptimeJson } from '../../contracts/monitors.js';
+import { dailyQuery, heartbeatsQuery, uptimeQuery } from './schema.js';
 import type { Actor, MonitorService } from './service.js';
 
-interface Ctx {
-  state: OrgState;
-  params: Record<string, string>;
-  ip: string;
-  query: Record<string, string | string[] | undefined>;
-  request: { body?: unknown };
-}
+const route = defineRoute<OrgState>();
+const actor = (ctx: RouteContext<OrgState>): Actor => ({ principal: ctx.state.principal, ip: ctx.ip });
+const id = uuid('Monitor');
 
-const actor = (ctx: Ctx): Actor => ({ principal: ctx.state.principal, ip: ctx.ip });
-
-/** The :id of the path; a malformed one is simply a monitor that does not exist. */
-function idOf(ctx: Ctx): string {
-  const id = monitorIdParam.safeParse(ctx.params.id);
-  if (!id.success) throw notFound('Monitor');
-  return id.data;
-}
-
-export function monitorRoutes(service: MonitorService, requireOrg: RequireOrg): Router {
-  const r = new Router();
-  const read = requireOrg('monitors:read');
-  const write = requireOrg('monitors:write');
+export function monitorRoutes(service: MonitorService): Route[] {
   const base = '/orgs/:org/monitors';
   const one = `${base}/:id`;
+  const Monitor = service.answer;
 
-  r.get(base, read, async (ctx) => {
-    ctx.body = await service.list(ctx.state.orgId);
-  });
-  r.post(base, write, async (ctx) => {
-    const input = parse(service.bodies.create, ctx.request.body);
-    ctx.status = 201;
-    ctx.body = await service.create(ctx.state.orgId, actor(ctx), input);
-  });
-  r.get(one, read, async (ctx) => {
-    ctx.body = await service.get(ctx.state.orgId, idOf(ctx));
-  });
-  r.patch(one, write, async (ctx) => {
-    const id = idOf(ctx);
-    const patch = parse(service.bodies.patch, ctx.request.body ?? {});
-    ctx.body = await service.update(ctx.state.orgId, actor(ctx), id, patch);
-  });
-  r.delete(one, write, async (ctx) => {
-    await service.remove(ctx.state.orgId, actor(ctx), idOf(ctx));
-    ctx.status = 204;
-  });
-  r.post(`${one}/pause`, write, async (ctx) => {
-    ctx.body = await service.pause(ctx.state.orgId, actor(ctx), idOf(ctx));
-  });
-  r.post(`${one}/resume`, write, async (ctx) => {
-    ctx.body = await service.resume(ctx.state.orgId, actor(ctx), idOf(ctx));
-  });
-  r.post(`${one}/check`, write, async (ctx) => {
-    ctx.body = await service.check(ctx.state.orgId, idOf(ctx));
-  });
-  r.get(`${one}/heartbeats`, read, async (ctx) => {
-    const id = idOf(ctx);
-    ctx.body = await service.heartbeats(ctx.state.orgId, id, parse(heartbeatsQuery, { ...ctx.query }));
-  });
-  r.get(`${one}/uptime`, read, async (ctx) => {
-    const id = idOf(ctx);
-    ctx.body = await service.uptime(ctx.state.orgId, id, parse(uptimeQuery, { ...ctx.query }).windows);
-  });
-  r.get(`${one}/daily`, read, async (ctx) => {
-    const id = idOf(ctx);
-    ctx.body = await service.daily(ctx.state.orgId, id, parse(dailyQuery, { ...ctx.query }).days);
-  });
-  return r;
+  return [
+    route({
+      method: 'get',
+      path: base,
+      summary: 'Monitors',
+      tag: 'Monitors',
+      auth: 'monitors:read',
+      responses: { 200: z.array(Monitor) },
+      handler: (ctx) => service.list(ctx.state.orgId),
+    }),
+
+    route({
+      method: 'post',
+      path: base,
+      summary: "Create a monitor (config is checked against the probe's schema)",
+      tag: 'Monitors',
+      auth: 'monitors:write',
+      body: service.bodies.create,
+      responses: { 201: Monitor },
+      handler: (ctx, { body }) => service.create(ctx.state.orgId, actor(ctx), body),
+    }),
+
+    route({
+      method: 'get',
+      path: one,
+      summary: 'A monitor',
+      tag: 'Monitors',
+      auth: 'monitors:read',
+      params: { id },
+      responses: { 200: Monitor },
+      handler: (ctx, { params }) => service.get(ctx.state.orgId, params.id),
+    }),
+
+    route({
+      method: 'patch',
+      path: one,
+      summary: 'Change a monitor',
+      tag: 'Monitors',
+      auth: 'monitors:write',
+      params: { id },
+      // No body changes nothing, as an empty one.
+      body: service.bodies.patch.prefault({}),
+      responses: { 200: Monitor },
+      handler: (ctx, { params, body }) => service.update(ctx.state.orgId, actor(ctx), params.id, body),
+    }),
+
+    route({
+      method: 'delete',
+      path: one,
+      summary: 'Delete a monitor and its history',
+      tag: 'Monitors',
+      auth: 'monitors:write',
+      params: { id },
+      responses: { 204: null },
+      handler: (ctx, { params }) => service.remove(ctx.state.orgId, actor(ctx), params.id),
+    }),
+
+    route({
+      method: 'post',
+      path: `${one}/pause`,
+      summary: 'Pause checks',
+      tag: 'Monitors',
+      auth: 'monitors:write',
+      params: { id },
+      responses: { 200: Monitor },
+      handler: (ctx, { params }) => service.pause(ctx.state.orgId, actor(ctx), params.id),
+    }),
+
+    route({
+      method: 'post',
+      path: `${one}/resume`,
+      summary: 'Resume checks',
+      tag: 'Monitors',
+      auth: 'monitors:write',
+      params: { id },
+      responses: { 200: Monitor },
+      handler: (ctx, { params }) => service.resume(ctx.state.orgId, actor(ctx), params.id),
+    }),
+
+    route({
+      method: 'post',
+      path: `${one}/check`,
+      summary: 'Run a check now; answers the probe result, recorded like a scheduled run',
+      tag: 'Monitors',
+      auth: 'monitors:write',
+      params: { id },
+      responses: { 200: HeartbeatJson },
+      handler: (ctx, { params }) => service.check(ctx.state.orgId, params.id),
+    }),
+
+    route({
+      method: 'get',
+      path: `${one}/heartbeats`,
+      summary: 'Check results, newest first',
+      tag: 'Monitors',
+      auth: 'monitors:read',
+      params: { id },
+      query: heartbeatsQuery,
+      responses: { 200: z.array(HeartbeatJson) },
+      handler: (ctx, { params, query }) => service.heartbeats(ctx.state.orgId, params.id, query),
+    }),
+
+    route({
+      method: 'get',
+      path: `${one}/uptime`,
+      summary: 'Uptime (percent) over windows such as 24h, 7d, 30d, 90d',
+      tag: 'Monitors',
+      auth: 'monitors:read',
+      params: { id },
+      query: uptimeQuery,
+      responses: { 200: UptimeJson },
+      handler: (ctx, { params, query }) => service.uptime(ctx.state.orgId, params.id, query.windows),
+    }),
+
+    route({
+      method: 'get',
+      path: `${one}/daily`,
+      summary: 'Uptime, checks and mean latency per day',
+      tag: 'Monitors',
+      auth: 'monitors:read',
+      params: { id },
+      query: dailyQuery,
+      responses: { 200: z.array(DailyBar) },
+      handler: (ctx, { params, query }) => service.daily(ctx.state.orgId, params.id, query.days),
+    }),
+  ];
 }

@@ -1,6 +1,7 @@
 /** Monitor API input, validated once at the boundary; defaults live here. */
 import { z } from 'zod';
 import { WINDOW_NAMES, type UptimeWindow } from '../../contracts/uptime.js';
+import { page } from '../http/routes.js';
 
 const latencyAssertion = z.strictObject({
   type: z.literal('latency'),
@@ -60,9 +61,9 @@ export const mergedLimits = z
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const heartbeatsQuery = z.strictObject({
-  from: isoTime.optional(),
-  to: isoTime.optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  from: isoTime.optional().describe('Only checks that started at or after this time'),
+  to: isoTime.optional().describe('Only checks that started before this time'),
+  limit: page.limit(1_000, 100),
 });
 
 export const uptimeQuery = z.strictObject({
@@ -70,11 +71,10 @@ export const uptimeQuery = z.strictObject({
     .string()
     .default(WINDOW_NAMES.join(','))
     .transform((s) => [...new Set(s.split(',').map((w) => w.trim()))])
-    .pipe(z.array(z.enum(WINDOW_NAMES as [UptimeWindow, ...UptimeWindow[]])).min(1)),
+    .pipe(z.array(z.enum(WINDOW_NAMES as [UptimeWindow, ...UptimeWindow[]])).min(1))
+    .describe(`Comma-separated windows, of ${WINDOW_NAMES.join(', ')} (default all)`),
 });
 
 export const dailyQuery = z.strictObject({
-  days: z.coerce.number().int().min(1).max(365).default(90),
+  days: z.coerce.number().int().min(1).max(365).default(90).describe('How many UTC days, today included (1 to 365)'),
 });
-
-export const monitorIdParam = z.uuid();

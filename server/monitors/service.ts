@@ -25,7 +25,8 @@ import type { MonitoringEvents } from './events.js';
 import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
 import * as store from './store.js';
 import { monitorJson, type Monitor } from './types.js';
-import type { MonitorJson } from '../../contracts/monitors.js';
+import type { z } from 'zod';
+import { MonitorJson, MonitorWithAlerts } from '../../contracts/monitors.js';
 
 export type { Actor };
 
@@ -46,9 +47,12 @@ const validationFailed = (details: unknown) => new AppError(400, 'VALIDATION_FAI
 export class MonitorService {
   /** The create and update bodies, with `alerts` as alerting validates it. */
   readonly bodies: ReturnType<typeof monitorBodies>;
+  /** The schema of a monitor answer: with `alerts` when alerting keeps them (its policies are the contract's). */
+  readonly answer: z.ZodType<MonitorJson, MonitorJson>;
 
   constructor(private readonly deps: MonitorServiceDeps) {
     this.bodies = monitorBodies(deps.alerts?.schema);
+    this.answer = deps.alerts ? MonitorWithAlerts : MonitorJson;
   }
 
   #em(): EntityManager {

@@ -58,7 +58,8 @@ export async function proveDomains(orm: Orm, store: StatusPages['store']): Promi
 }
 
 export async function startHarness(opts: { clock?: Clock; tuning?: StatusPagesTuning['tuning'] } = {}): Promise<Harness> {
-  const app = await startTestApp({}, { statusPages: { clock: opts.clock, tuning: opts.tuning }, monitoring: { reconcileMs: 0, retention: false } });
+  // Alerting's timers off: its outbox and sweeps would query the database while a test counts the pages' queries.
+  const app = await startTestApp({}, { statusPages: { clock: opts.clock, tuning: opts.tuning }, monitoring: { reconcileMs: 0, retention: false }, alerting: { sweepMs: 0, worker: { pollMs: 0 } } });
   const { orm, db } = app;
   // The same Koa app on a second port, for tests comparing it with the fast path (fast.test.ts).
   const koaOnly = http.createServer(app.app.callback());

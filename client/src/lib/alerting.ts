@@ -1,52 +1,26 @@
 /**
- * Notifiers, notification channels and alert policies as the API answers them (API.md
- * "Alerting", server/alerting/README.md), and what the alerting screens say about them. The
- * template fields and certificate thresholds are the server's own (pure modules, no copies);
+ * Notifiers, notification channels and alert policies as the API answers them (contracts/alerting.ts,
+ * contracts/plugins.ts), and what the alerting screens say about them. The template fields and
+ * certificate thresholds are the server's own (pure modules, no copies);
  * e2e/alerting-client.test.ts runs the rest against the server's pieces.
  */
-import { CERT_THRESHOLDS } from '../../../contracts/alerting.js';
+import type { ChannelJson, ChannelTemplate, ChannelWithSecret, SendOutcome } from '../../../contracts/alerting.js';
+import { CERT_THRESHOLDS } from '../../../contracts/certificates.js';
+import type { PluginInfo } from '../../../contracts/plugins.js';
 import { TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields } from '../../../contracts/template-fields.js';
 
 import { isMasked } from './secrets.js';
 
 export { CERT_THRESHOLDS, TEMPLATE_FIELDS, TEMPLATE_MAX };
 
-/** GET /notifiers: a notifier plugin, shaped like a probe. */
-export interface Notifier {
-  id: string;
-  version: string;
-  title: string;
-  description: string;
-  /** The config's JSON Schema; secret fields carry `writeOnly: true`. */
-  configSchema: Record<string, unknown>;
-}
-
-/** A channel's own texts; a part left out uses the built-in text of each event. */
-export interface ChannelTemplate {
-  subject?: string;
-  body?: string;
-}
+/** GET /notifiers: a notifier plugin, shaped like a probe; secret config fields carry `writeOnly: true`. */
+export type Notifier = PluginInfo;
 
 /** GET /orgs/:org/notification-channels/:id. */
-export interface Channel {
-  id: string;
-  name: string;
-  /** The notifier plugin's id, e.g. `webhook`, `slack`. */
-  notifier: string;
-  /** A disabled channel is sent nothing (tests still go out). */
-  enabled: boolean;
-  /** The notifier's config; secrets read MASK. */
-  config: Record<string, unknown>;
-  template: ChannelTemplate | null;
-  /** Deliveries carry an HMAC signature; the secret was shown once, at creation or rotation. */
-  signed: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** The latest alert it delivered or gave up on; null before any. */
-  lastDelivery: { at: string; ok: boolean; event: string; error?: { code: string; message: string } } | null;
-  /** In the default alert policy: every monitor without alert settings of its own alerts through it. */
-  usedForAllMonitors: boolean;
-}
+export type Channel = ChannelJson;
+
+/** A channel's own texts; a created or rotated channel (the only answers with the signing secret); how a test send went. */
+export type { ChannelTemplate, ChannelWithSecret, SendOutcome };
 
 /**
  * Where a channel's alerts come from, in a sentence: every monitor that follows the default
@@ -69,24 +43,6 @@ export const EVENT_LABEL: Record<string, string> = {
   'monitor.flapping': 'Flapping',
   test: 'Test',
 };
-
-/** A created or rotated channel: the only answers that hold the signing secret. */
-export type ChannelWithSecret = Channel & { secret?: string };
-
-/** POST …/:id/test: how one send went. */
-export interface SendOutcome {
-  ok: boolean;
-  /** Why ok is false: a stable code (HTTP_STATUS, TIMEOUT, TARGET_FORBIDDEN…) and a text. */
-  error?: { code: string; message: string };
-  /** The receiver's HTTP status (or SMTP reply code), when it answered at all. */
-  status?: number;
-  /** false: real alerts would not be retried either; the channel needs fixing. */
-  retryable?: boolean;
-  /** Milliseconds the receiver asked to wait (HTTP 429 Retry-After). */
-  retryAfterMs?: number;
-  /** Milliseconds the send took. */
-  durationMs: number;
-}
 
 /** The server's limits for a policy (server/alerting/policies/schema.ts). */
 export const POLICY_LIMITS = {

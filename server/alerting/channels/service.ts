@@ -11,6 +11,7 @@ import { resolveTarget, targetHost, type Lookup, type OutboundPolicy } from '../
 import { judgeConfig } from '../../plugin-config/parse.js';
 import type { Clock } from '../../scheduler/clock.js';
 import type { Sender, TimedResult } from '../deliver.js';
+import type { ChannelJson, ChannelWithSecret, LastDelivery } from '../../../contracts/alerting.js';
 import { buildMessage } from '../messages.js';
 import { addToDefault, defaultChannelIds, removeFromDefault } from '../policies/store.js';
 import type { NotifierRegistry } from '../registry.js';
@@ -18,27 +19,6 @@ import type { CreateChannelInput, PatchChannelInput } from './schema.js';
 import * as store from './store.js';
 
 export type { Actor };
-
-export interface ChannelJson {
-  id: string;
-  name: string;
-  notifier: string;
-  /** Secrets (writeOnly fields in the notifier's schema) read "********". */
-  config: Record<string, unknown>;
-  template: store.Channel['template'];
-  enabled: boolean;
-  /** The channel signs its deliveries; the secret was shown once, at creation or rotation. */
-  signed: boolean;
-  createdAt: string;
-  updatedAt: string;
-  /** The latest alert it delivered or gave up on; null before any. */
-  lastDelivery: store.LastDelivery | null;
-  /** In the org's default alert policy: every monitor without a policy of its own alerts through it. */
-  usedForAllMonitors: boolean;
-}
-
-/** A created or rotated channel: the only answers holding the signing secret. */
-export type ChannelWithSecret = ChannelJson & { secret?: string };
 
 export interface ChannelServiceDeps {
   em: () => EntityManager;
@@ -56,7 +36,7 @@ const newSecret = () => 'whsec_' + randomBytes(32).toString('base64url');
 export class ChannelService {
   constructor(private readonly deps: ChannelServiceDeps) {}
 
-  #json(c: store.Channel, usedForAllMonitors: boolean, last?: store.LastDelivery): ChannelJson {
+  #json(c: store.Channel, usedForAllMonitors: boolean, last?: LastDelivery): ChannelJson {
     return {
       id: c.id,
       name: c.name,

@@ -2,6 +2,7 @@
 import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import { AlertOutbox, NotificationChannel, type NotificationChannelRow } from '../entities.js';
 import type { Template } from '../templates.js';
+import type { LastDelivery } from '../../../contracts/alerting.js';
 
 export interface Channel {
   id: string;
@@ -31,16 +32,6 @@ const toChannel = (c: NotificationChannelRow): Channel => ({
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
 });
-
-/** How a channel's latest finished delivery went (tests sent from the dashboard are not kept). */
-export interface LastDelivery {
-  /** ISO 8601: when it was delivered, or when the last attempt failed. */
-  at: string;
-  ok: boolean;
-  /** e.g. `monitor.down`, `incident.updated`. */
-  event: string;
-  error?: { code: string; message: string };
-}
 
 /** The latest finished delivery of each channel that has one: one index lookup per channel. */
 export async function lastDeliveries(em: EntityManager, channelIds: readonly string[]): Promise<Map<string, LastDelivery>> {

@@ -1,44 +1,74 @@
-/** /orgs/:org/monitors/:id/alert-policy and /orgs/:org/alert-defaults: parse, call, answer. */
-import Router from '@koa/router';
+/** /orgs/:org/monitors/:id/alert-policy and /orgs/:org/alert-defaults: declared (http/routes.ts). */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import type { RequireOrg } from '../../auth/authorize.js';
 import type { OrgState } from '../../auth/types.js';
-import { notFound } from '../../errors.js';
-import { parse } from '../../http/body.js';
+import { defineRoute, uuid, type Route, type RouteContext } from '../../http/routes.js';
+import { AlertPolicy, PolicyJson } from '../../../contracts/alerting.js';
 import { alertPolicySchema } from './schema.js';
 import * as policies from './service.js';
 
-const uuid = z.uuid();
+const route = defineRoute<OrgState>();
+const actor = (ctx: RouteContext<OrgState>) => ({ principal: ctx.state.principal, ip: ctx.ip });
+const id = uuid('Monitor');
+// No body is the empty policy, as `{}`: every field takes its default.
+const policyBody = alertPolicySchema.prefault({});
 
-export function policyRoutes(em: () => EntityManager, requireOrg: RequireOrg): Router<OrgState> {
-  const r = new Router<OrgState>();
+export function policyRoutes(em: () => EntityManager): Route[] {
   const one = '/orgs/:org/monitors/:id/alert-policy';
-  const idOf = (ctx: { params: Record<string, string> }) => {
-    const id = uuid.safeParse(ctx.params.id);
-    if (!id.success) throw notFound('Monitor');
-    return id.data;
-  };
-  const actor = (ctx: { state: OrgState; ip: string }) => ({ principal: ctx.state.principal, ip: ctx.ip });
 
-  r.get(one, requireOrg('monitors:read'), async (ctx) => {
-    ctx.body = await policies.getMonitorPolicy(em(), ctx.state.orgId, idOf(ctx));
-  });
-  r.put(one, requireOrg('monitors:write'), async (ctx) => {
-    const id = idOf(ctx);
-    const input = parse(alertPolicySchema, ctx.request.body ?? {});
-    ctx.body = await em().transactional((tx) => policies.putMonitorPolicy(tx, ctx.state.orgId, id, input, actor(ctx)));
-  });
-  r.delete(one, requireOrg('monitors:write'), async (ctx) => {
-    const id = idOf(ctx);
-    ctx.body = await em().transactional((tx) => policies.deleteMonitorPolicy(tx, ctx.state.orgId, id, actor(ctx)));
-  });
-  r.get('/orgs/:org/alert-defaults', requireOrg('monitors:read'), async (ctx) => {
-    ctx.body = await policies.getDefaults(em(), ctx.state.orgId);
-  });
-  r.put('/orgs/:org/alert-defaults', requireOrg('channels:manage'), async (ctx) => {
-    const input = parse(alertPolicySchema, ctx.request.body ?? {});
-    ctx.body = await em().transactional((tx) => policies.putDefaults(tx, ctx.state.orgId, input, actor(ctx)));
-  });
-  return r;
+  return [
+    route({
+      method: 'get',
+      path: one,
+      summary: "A monitor's alert policy (or the org defaults it follows)",
+      tag: 'Alerting',
+      auth: 'monitors:read',
+      params: { id },
+      responses: { 200: PolicyJson },
+      handler: (ctx, { params }) => policies.getMonitorPolicy(em(), ctx.state.orgId, params.id),
+    }),
+
+    route({
+      method: 'put',
+      path: one,
+      summary: "Set a monitor's own alert policy",
+      tag: 'Alerting',
+      auth: 'monitors:write',
+      params: { id },
+      body: policyBody,
+      responses: { 200: PolicyJson },
+      handler: (ctx, { params, body }) => em().transactional((tx) => policies.putMonitorPolicy(tx, ctx.state.orgId, params.id, body, actor(ctx))),
+    }),
+
+    route({
+      method: 'delete',
+      path: one,
+      summary: "Drop a monitor's own policy (it follows the org defaults again); answers the policy that now applies",
+      tag: 'Alerting',
+      auth: 'monitors:write',
+      params: { id },
+      responses: { 200: PolicyJson },
+      handler: (ctx, { params }) => em().transactional((tx) => policies.deleteMonitorPolicy(tx, ctx.state.orgId, params.id, actor(ctx))),
+    }),
+
+    route({
+      method: 'get',
+      path: '/orgs/:org/alert-defaults',
+      summary: "The org's default alert policy",
+      tag: 'Alerting',
+      auth: 'monitors:read',
+      responses: { 200: AlertPolicy },
+      handler: (ctx) => policies.getDefaults(em(), ctx.state.orgId),
+    }),
+
+    route({
+      method: 'put',
+      path: '/orgs/:org/alert-defaults',
+      summary: "Set the org's default alert policy",
+      tag: 'Alerting',
+      auth: 'channels:manage',
+      body: policyBody,
+      responses: { 200: AlertPolicy },
+      handler: (ctx, { body }) => em().transactional((tx) => policies.putDefaults(tx, ctx.state.orgId, body, actor(ctx))),
+    }),
+  ];
 }
