@@ -185,7 +185,8 @@ export async function startPingPage(config: Config, opts: StartOptions = {}): Pr
     // Every declared route of the API, for its document (openapi.ts); each domain mounts its own.
     const instance = instanceRoute(orm, cfg);
     const dashboard = dashboardRoutes(feed);
-    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...dashboard, ...statusPages.routes, ...alerting.routes]);
+    // With the public operations answered ahead of the routers (before sessions and the body parser; the page JSON from memory).
+    const openApi = openApiRoute([instance, ...auth.routes, ...monitoring.routes, ...dashboard, ...statusPages.routes, ...alerting.routes, ...statusPages.publicRoutes, ...alerting.publicRoutes]);
     const api: Router<any>[] = [
       mount([instance, openApi], auth.guard),
       ...auth.routers,

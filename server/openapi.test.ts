@@ -1,8 +1,8 @@
 /**
  * GET /api/v1/openapi.json against the whole app: a valid OpenAPI 3.1 document (the official schema
- * and redocly's recommended rules, testing/openapi-lint.ts), every route main.ts mounts coming from
- * a declaration (http/routes.ts) or, until its domain is declared, a row of openapi-legacy.ts, and
- * request bodies documented as the routes parse them.
+ * and redocly's recommended rules, testing/openapi-lint.ts), every route main.ts mounts under
+ * /api/v1 coming from a declaration (http/routes.ts), every operation served ahead of the app
+ * (`served: 'ahead'`) answered by it, and request bodies documented as the routes parse them.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,13 +12,22 @@ import { z } from 'zod';
 import { startTestApp, type TestApp } from './testing/app.js';
 import { invite, signUp, TestClient } from './testing/client.js';
 import type { AppOptions } from './http/app.js';
-import { declarationsOf, defineRoute, describe as describeRoutes } from './http/routes.js';
+import { declarationsOf, defineRoute, describe as describeRoutes, type Route } from './http/routes.js';
 import { buildOpenApi } from './openapi.js';
-import { legacyOperations } from './openapi-legacy.js';
 import { lintOpenApi } from './testing/openapi-lint.js';
 
-// The routers main.ts hands to createApp, recorded on their way into the real app.
-const seen = vi.hoisted(() => ({ opts: undefined as AppOptions | undefined }));
+// The routers main.ts hands to createApp, and the declarations it hands to openApiRoute, recorded on their way into the real app.
+const seen = vi.hoisted(() => ({ opts: undefined as AppOptions | undefined, declared: undefined as readonly Route[] | undefined }));
+vi.mock('./openapi.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./openapi.js')>();
+  return {
+    ...real,
+    openApiRoute: (routes: readonly Route[]) => {
+      seen.declared = routes;
+      return real.openApiRoute(routes);
+    },
+  };
+});
 vi.mock('./http/app.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('./http/app.js')>();
   return {
@@ -215,9 +224,10 @@ describe('GET /api/v1/openapi.json', () => {
   });
 
   it('documents the answer of every declared route, with the error answers its declaration implies', () => {
-    const legacy = new Set(legacyOperations().map((o) => `${o.method.toUpperCase()} ${o.path}`));
-    const declared = operations().filter((o) => !legacy.has(o.key));
-    expect(declared.map((o) => o.key)).toEqual(expect.arrayContaining(['GET /instance', 'GET /openapi.json', 'POST /auth/signup', 'GET /orgs/{org}/members', 'GET /probes']));
+    const declared = operations();
+    expect(declared.map((o) => o.key)).toEqual(
+      expect.arrayContaining(['GET /instance', 'GET /openapi.json', 'POST /auth/signup', 'GET /orgs/{org}/members', 'GET /probes', 'GET /public/status-pages/{slug}', 'POST /public/status-pages/{slug}/subscribers']),
+    );
     for (const { key, op } of declared) {
       const [status, answer] = Object.entries(op.responses).find(([s]) => /^2/.test(s)) as [string, Json];
       if (status === '204') expect(answer.content, key).toBeUndefined();
@@ -235,6 +245,10 @@ describe('GET /api/v1/openapi.json', () => {
     // Shared answers are components, named by their contract.
     expect(doc.paths['/orgs/{org}/members'].get.responses['200'].content['application/json'].schema).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Member' } });
     expect(doc.components.schemas.Member).toMatchObject({ type: 'object', required: expect.arrayContaining(['userId', 'email', 'name', 'role', 'joinedAt']), additionalProperties: false });
+    // The public answers, served ahead of the app, are contract schemas too.
+    expect(doc.paths['/public/status-pages/{slug}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PublicPage' });
+    expect(doc.components.schemas.PublicPage).toMatchObject({ required: expect.arrayContaining(['slug', 'overall', 'components', 'incidents', 'maintenances']), additionalProperties: false });
+    expect(doc.paths['/public/status-pages/{slug}/subscribers'].post.responses['202'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SubscribeAnswer' });
   });
 });
 
@@ -249,34 +263,48 @@ describe('no drift between the routers and the document', () => {
     expect(registered.filter((r) => !documented.has(r))).toEqual([]);
   });
 
-  it('has a route for every documented operation', async () => {
+  it('has a route for every documented operation, or serves it ahead of the app', () => {
     const opts = seen.opts!;
     const registered = new Set([...routesOf(opts.api, true), ...routesOf(opts.operations ?? [], true)]);
-    const elsewhere = operations().filter((o) => !registered.has(o.key));
-    // Answered by middleware rather than a router layer (the public status page JSON): ask the app.
-    expect(elsewhere.map((o) => o.key)).toEqual(['GET /public/status-pages/{slug}']);
-    for (const { key, path, method, op } of elsewhere) {
-      const params = (op.parameters ?? []).map(deref);
-      const url = path.replace(/\{([^}]+)\}/g, (_m, name: string) =>
-        params.find((p: Json) => p.name === name)?.schema?.format === 'uuid' ? randomUUID() : 'no-such-page',
-      );
-      const res = await fetch(`${app.url}${PREFIX}${url}`, { method: method.toUpperCase() });
+    const ahead = new Set(describeRoutes(aheadDeclarations()).map((o) => `${o.method.toUpperCase()} ${o.path}`));
+    // Answered by middleware rather than a router layer (the public status page JSON): asked of the app below.
+    expect(operations().filter((o) => !registered.has(o.key) && !ahead.has(o.key)).map((o) => o.key)).toEqual([]);
+  });
+
+  it('mounts every route under /api/v1 from a declaration; routes ahead of the app only as declared', () => {
+    const opts = seen.opts!;
+    const byHand = opts.api.filter((r) => !declarationsOf(r));
+    expect(routesOf(byHand, true), 'routes of hand-built routers under /api/v1').toEqual([]);
+    const fromDeclarations = routesOf(opts.api, true);
+    expect(fromDeclarations).toEqual(expect.arrayContaining(['GET /instance', 'GET /openapi.json', 'POST /auth/login', 'DELETE /orgs/{org}/api-keys/{id}', 'GET /probes']));
+    const ahead = describeRoutes(aheadDeclarations()).map((o) => `${o.method.toUpperCase()} ${o.path}`);
+    expect(ahead.sort()).toEqual(['GET /public/status-pages/{slug}', 'POST /public/status-pages/{slug}/subscribers']);
+    // Routers ahead of sessions and the body parser (createApp's `operations`) serve /api/v1 paths only as declared 'ahead'.
+    expect(routesOf(opts.operations ?? [], true).filter((r) => !ahead.includes(r)), "routes ahead of the app not declared served: 'ahead'").toEqual([]);
+  });
+
+  it("answers every operation served ahead of the app (served: 'ahead') with its declared answers", async () => {
+    const ahead = describeRoutes(aheadDeclarations());
+    expect(ahead.length).toBeGreaterThan(0);
+    for (const op of ahead) {
+      const key = `${op.method.toUpperCase()} ${op.path}`;
+      const url = op.path.replace(/\{([^}]+)\}/g, 'no-such-page');
+      const res = await fetch(`${app.url}${PREFIX}${url}`, {
+        method: op.method.toUpperCase(),
+        ...(op.body ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+      });
       const body = (await res.json().catch(() => undefined)) as Json;
       expect(res.status === 405 || /^No route for/.test(body?.error?.message ?? ''), `${key}: ${res.status} ${JSON.stringify(body)}`).toBe(false);
+      expect([op.status, ...op.errors], `${key}: ${res.status} ${JSON.stringify(body)}`).toContain(res.status);
     }
   });
-  it('mounts every route from a declaration, or (until its domain is declared) from a hand router listed in openapi-legacy.ts', () => {
-    const opts = seen.opts!;
-    const legacy = new Set(legacyOperations().map((o) => `${o.method.toUpperCase()} ${o.path}`));
-    const declared = opts.api.filter((r) => declarationsOf(r));
-    expect(declared.length).toBeGreaterThan(0);
-    const fromDeclarations = routesOf(declared, true);
-    expect(fromDeclarations).toEqual(expect.arrayContaining(['GET /instance', 'GET /openapi.json', 'POST /auth/login', 'DELETE /orgs/{org}/api-keys/{id}', 'GET /probes']));
-    expect(fromDeclarations.filter((r) => legacy.has(r)), 'declared routes still listed in openapi-legacy.ts').toEqual([]);
-    const byHand = routesOf(opts.api.filter((r) => !declarationsOf(r)), true);
-    expect(byHand.filter((r) => !legacy.has(r)), 'routes of hand-built routers missing from openapi-legacy.ts').toEqual([]);
-  });
 });
+
+/** The declarations main.ts handed to openApiRoute that the app serves ahead of its routers. */
+function aheadDeclarations(): Route[] {
+  expect(seen.declared, 'main.ts hands its declarations to openApiRoute').toBeDefined();
+  return seen.declared!.filter((r) => r.served === 'ahead');
+}
 
 /** A value the schema accepts, derived from the schema alone; NONE when it names none. */
 const NONE = Symbol('none');

@@ -2,7 +2,8 @@
  * GET /api/v1/openapi.json: the OpenAPI 3.1 document of the API, built from the route declarations
  * of every domain (http/routes.ts `describe`): paths, params, query, bodies and answers all come
  * from the schemas the routes parse and answer with. Named contract schemas (`.meta({ id })` in
- * contracts/) become components. Routers not declared yet are described by openapi-legacy.ts.
+ * contracts/) become components. Operations answered ahead of the app's routers (`served: 'ahead'`)
+ * are declared too, and described the same way.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -11,7 +12,6 @@ import { SESSION_COOKIE } from './auth/sessions.js';
 import type { Action } from './auth/types.js';
 import { inputJsonSchema, type JsonSchema } from './http/json-schema.js';
 import { defineRoute, describe, type Auth, type ErrorStatus, type Operation, type Route, type SuccessStatus, type Tag } from './http/routes.js';
-import { legacyOperations } from './openapi-legacy.js';
 import { ErrorJson, ValidationIssue } from '../contracts/wire.js';
 
 const TAGS: Record<Tag, string> = {
@@ -54,7 +54,7 @@ const RESPONSES = {
       allOf: [errorRef, { properties: { error: { properties: { details: { type: 'array', items: { $ref: '#/components/schemas/ValidationIssue' } } } } } }],
     }),
   },
-  Unauthorized: errorResponse('Not signed in, or the API key is not valid'),
+  Unauthorized: errorResponse('Not signed in, or the API key is not valid; for a status page with a password, PASSWORD_REQUIRED'),
   Forbidden: errorResponse('The role or the API key scopes do not allow this, or the CSRF check failed; refused to an API key, `details.requiredScopes` lists the scopes that would allow it (any one)'),
   NotFound: errorResponse('No such resource, or not yours'),
   Conflict: errorResponse('The request conflicts with the current state (e.g. EMAIL_TAKEN, LAST_OWNER)'),
@@ -233,9 +233,9 @@ const OpenApiDocument = z
 const route = defineRoute();
 
 /**
- * GET /openapi.json, public: the document of `routes` (every declared route of the API, handed
- * over by main.ts), of itself, and of the routers still described by openapi-legacy.ts. Built on
- * first request, then served from memory.
+ * GET /openapi.json, public: the document of `routes` (every declared operation of the API, those
+ * served ahead of the app included, handed over by main.ts) and of itself. Built on first
+ * request, then served from memory.
  */
 export function openApiRoute(routes: readonly Route[]): Route {
   let doc: Record<string, unknown> | undefined;
@@ -247,7 +247,7 @@ export function openApiRoute(routes: readonly Route[]): Route {
     auth: 'none',
     responses: { 200: OpenApiDocument },
     handler: (ctx) => {
-      doc ??= buildOpenApi([...describe([...routes, self]), ...legacyOperations()]);
+      doc ??= buildOpenApi(describe([...routes, self]));
       ctx.set('Cache-Control', 'public, max-age=300');
       return doc as z.input<typeof OpenApiDocument>;
     },

@@ -27,7 +27,7 @@ import { NotifierRegistry } from './registry.js';
 import { deliveryLogRoutes } from './routes.js';
 import type { NotifierPlugin } from './sdk.js';
 import { announceIncident, announceMaintenance, maintenanceBoundaries, type MaintenanceEvent } from './subscribers/announce.js';
-import { SignUps, subscriberRoutes } from './subscribers/routes.js';
+import { SignUps, subscribeRoute, subscriberRoutes } from './subscribers/routes.js';
 import { SubscriberService } from './subscribers/service.js';
 import { purgeUnconfirmed } from './subscribers/store.js';
 import { DeliveryWorker, type WorkerOptions } from './worker.js';
@@ -85,6 +85,8 @@ export interface Alerting {
   routers: Router<any>[];
   /** Mounted at the root, before the JSON body parser like the public status pages (see subscribers/routes.ts). */
   publicRouter: Router;
+  /** The sign-up `publicRouter` answers under /api/v1 (`served: 'ahead'`), for the OpenAPI document; never mounted. */
+  publicRoutes: Route[];
   registry: NotifierRegistry;
   channels: ChannelService;
   subscribers: SubscriberService;
@@ -193,6 +195,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     routes,
     routers: [mount(routes, routeGuard(deps.requireOrg))],
     publicRouter: subscriberRoutes(subscribers, signUps),
+    publicRoutes: [subscribeRoute],
     registry,
     channels,
     subscribers,

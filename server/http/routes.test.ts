@@ -148,6 +148,11 @@ describe('mount', () => {
     expect(() => mount([route({ ...base, path: '/a', params: { id: uuid('A') } as never, responses: { 200: z.object({}) } })], guard)).toThrow(/not in the path/);
     expect(() => mount([route({ ...base, path: '/a', responses: { 200: z.object({}), 201: z.object({}) } })], guard)).toThrow(/exactly one success status/);
   });
+
+  it("refuses an operation served ahead of the app: it has no handler to mount", () => {
+    const ahead = route({ served: 'ahead', method: 'get', path: '/public/things/:slug', summary: 's', tag: 'Public', auth: 'none', params: { slug: pathText(z.string(), 'Slug') }, responses: { 200: z.object({}) } });
+    expect(() => mount([routes[0]!, ahead], guard)).toThrow("GET /public/things/:slug is served ahead of the app (served: 'ahead'): it has no handler to mount; hand it to the OpenAPI document only");
+  });
 });
 
 describe('describe', () => {
@@ -157,6 +162,16 @@ describe('describe', () => {
     expect(get!.params.map((p) => [p.name, p.description])).toEqual([['org', 'Organization id'], ['id', 'Thing id']]);
     expect(post).toMatchObject({ path: '/things', status: 201, bodyRequired: true, errors: [400, 401, 403, 409, 413] });
     expect(del).toMatchObject({ path: '/links/{token}', status: 204, answer: null, bodyRequired: false, errors: [400, 404, 413] });
+  });
+
+  it('describes an operation served ahead of the app like a mounted one', () => {
+    const answer = z.object({ status: z.literal('queued') });
+    const body = z.strictObject({ email: z.email() });
+    const [op] = describeRoutes([
+      route({ served: 'ahead', method: 'post', path: '/public/things/:slug/subscribers', summary: 'Sign up', tag: 'Public', auth: 'none', params: { slug: pathText(z.string(), 'Slug') }, body, responses: { 202: answer }, errors: [429] }),
+    ]);
+    expect(op).toMatchObject({ method: 'post', path: '/public/things/{slug}/subscribers', status: 202, body, bodyRequired: true, answer, errors: [400, 404, 413, 429] });
+    expect(op!.params.map((p) => p.name)).toEqual(['slug']);
   });
 
   it('declares the paging fields once', () => {

@@ -20,6 +20,12 @@
  *   same 400 VALIDATION_FAILED answers as http/body.ts `parse`.
  * - The one success status is the key of `responses` (200, 201, 202 or 204); the handler returns
  *   that answer's body, typed by its schema. Error answers are added by `describe()`.
+ * - `served: 'ahead'` declares an operation the app answers ahead of its routers (before sessions
+ *   and the body parser, or straight from memory: the public status page JSON, a subscriber's
+ *   sign-up). It has no handler: the code that serves it stays where it is, and the declaration
+ *   sits next to it. `describe()` documents it like any route; `mount()` refuses it. The domain
+ *   hands it to main.ts apart from its mounted `routes`, and openapi.test.ts asks the running app
+ *   for each one.
  */
 import Router, { type RouterContext } from '@koa/router';
 import type { Middleware } from 'koa';
@@ -104,7 +110,8 @@ export interface Input<P extends string, Q, B> {
 
 export type RouteContext<S> = RouterContext<S>;
 
-export interface RouteDef<S, P extends string, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends Responses> {
+/** What every declaration has: the operation as the OpenAPI document shows it. */
+interface Declaration<P extends string, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends Responses> {
   method: Method;
   /** Koa style, under /api/v1: '/orgs/:org/monitors/:id'. */
   path: P;
@@ -122,16 +129,28 @@ export interface RouteDef<S, P extends string, Q extends z.ZodType | undefined, 
   /** The one success status and its body's schema (`null`: no body, 204). */
   responses: R;
   errors?: ErrorStatus[];
+}
+
+/** A route `mount()` serves: the declaration and its handler. */
+export interface RouteDef<S, P extends string, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends Responses> extends Declaration<P, Q, B, R> {
+  served?: undefined;
   handler: (ctx: RouteContext<S>, input: Input<P, Q, B>) => Promise<AnswerOf<R>> | AnswerOf<R>;
   /** How the answer goes out, when not as plain JSON (e.g. compressed once: http/compressed.ts); it sets ctx.body. */
   send?: Send;
+}
+
+/** An operation answered ahead of the app's routers by code of its own (see the top comment): no handler. */
+export interface AheadDef<P extends string, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends Responses> extends Declaration<P, Q, B, R> {
+  served: 'ahead';
 }
 
 /** Puts the handler's answer into the response (its status is already set). */
 export type Send = (ctx: RouteContext<any>, answer: unknown) => Promise<void> | void;
 
 /** A declaration of any shape: what lists of routes hold. */
-export interface Route {
+export type Route = MountedRoute | AheadRoute;
+
+interface AnyDeclaration {
   method: Method;
   path: string;
   summary: string;
@@ -143,17 +162,26 @@ export interface Route {
   body?: z.ZodType;
   responses: Responses;
   errors?: ErrorStatus[];
+}
+
+export interface MountedRoute extends AnyDeclaration {
+  served?: undefined;
   handler: (ctx: RouteContext<any>, input: { params: Record<string, string>; query: any; body: any }) => unknown;
   send?: Send;
 }
 
+export interface AheadRoute extends AnyDeclaration {
+  served: 'ahead';
+}
+
 /**
  * The declaring function for routes whose handlers read state `S` (e.g. OrgState, set by the org
- * guard): `const route = defineRoute<OrgState>()` once per file, then `route({...})` per route.
+ * guard): `const route = defineRoute<OrgState>()` once per file, then `route({...})` per route
+ * (or `route({ served: 'ahead', ... })` for an operation answered ahead of the app).
  */
 export function defineRoute<S = Record<string, unknown>>() {
   return <const P extends string, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends Responses = Responses>(
-    def: RouteDef<S, P, Q, B, R>,
+    def: RouteDef<S, P, Q, B, R> | AheadDef<P, Q, B, R>,
   ): Route => def as unknown as Route;
 }
 
@@ -187,11 +215,15 @@ export function declarationsOf(router: Router<any>): readonly Route[] | undefine
 /**
  * The Koa router of `routes`: for each, the guard of its `auth`, then its path params, query and
  * body checked and parsed, then its handler, whose return is the answer with the declared status.
- * Throws at once on a declaration that does not add up (an undeclared param, two success statuses).
+ * Throws at once on a declaration that does not add up (an undeclared param, two success statuses),
+ * and on one answered ahead of the app (`served: 'ahead'`), which has nothing to mount.
  */
 export function mount(routes: readonly Route[], guard: Guard): Router<any> {
   const router = new Router<any>();
   for (const route of routes) {
+    if (route.served === 'ahead') {
+      throw new Error(`${route.method.toUpperCase()} ${route.path} is served ahead of the app (served: 'ahead'): it has no handler to mount; hand it to the OpenAPI document only`);
+    }
     const status = successOf(route);
     const params = paramsOf(route);
     const run: Middleware = async (ctx) => {

@@ -24,7 +24,7 @@ import { serverNameResolver } from '../outbound/resolver.js';
 import type { StatusPageHub } from './hub.js';
 import type { OnMonitorStatus } from '../monitors/status-change.js';
 import { createFastPath, type FastPath } from './fast.js';
-import { publicStatusPages } from './public.js';
+import { publicPageRoute, publicStatusPages } from './public.js';
 import { statusPageRoutes } from './routes.js';
 import { SnapshotStore } from './store.js';
 import type { Subscriptions } from './subscribe.js';
@@ -68,6 +68,8 @@ export interface StatusPages {
   routes: Route[];
   /** Admin API: mount under /api/v1 with the other routers. */
   routers: Router<any>[];
+  /** The public operations under /api/v1 that `publicRouter` and `fastPath` answer (`served: 'ahead'`), for the OpenAPI document; never mounted. */
+  publicRoutes: Route[];
   /** Public pages, JSON, feeds, badges, custom domains: mount before the body parser and sessions. */
   publicMiddleware: Koa.Middleware;
   /** The same as a router matching every path (passes on what is not its own), for createApp's `operations`. */
@@ -126,6 +128,7 @@ export function createStatusPages(deps: StatusPagesDeps): StatusPages {
   return {
     routes,
     routers: [mount(routes, routeGuard(deps.requireOrg))],
+    publicRoutes: [publicPageRoute],
     publicMiddleware,
     publicRouter,
     fastPath: createFastPath({ store, hsts: deps.config.secure, proxy: deps.config.TRUST_PROXY, scriptUrl: deps.scriptUrl, subscriptions: deps.subscriptions }),

@@ -9,6 +9,8 @@ import { addressKey, LIMITS, type PasswordAttempts } from '../auth/attempts.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { AppError } from '../errors.js';
 import { formatPercent, uptimeLevel, type UptimeLevel } from '../../contracts/uptime.js';
+import { PublicPage, Slug } from '../../contracts/status-page.js';
+import { defineRoute, pathText } from '../http/routes.js';
 import { ACCESS_MAX_AGE_S, accessCookieName, accessCookieValue } from './access.js';
 import { readForm, refuseCrossSite } from './forms.js';
 import { atomFeed, rssFeed } from './render/feeds.js';
@@ -66,6 +68,25 @@ const BADGE: Record<ComponentStatus, [string, keyof typeof BADGE_COLORS]> = {
 };
 
 const LEVEL_COLOR: Record<UptimeLevel, keyof typeof BADGE_COLORS> = { good: 'green', fair: 'yellow', poor: 'orange', bad: 'red' };
+
+/**
+ * The page's JSON, declared for the OpenAPI document only (`served: 'ahead'`): `publicStatusPages`
+ * below answers it ahead of sessions and the body parser, and the fast path (fast.ts) ahead of
+ * Koa for pages without a password. Both read memory only: the hot path of a bad day.
+ */
+export const publicPageRoute = defineRoute()({
+  served: 'ahead',
+  method: 'get',
+  path: '/public/status-pages/:slug',
+  tag: 'Public',
+  auth: 'none',
+  summary: 'A public status page as JSON',
+  description:
+    'From memory, never the database. Cacheable for 10 s with an ETag (304 on If-None-Match); pages without a password allow any origin (Access-Control-Allow-Origin: *). A page with a password answers 401 PASSWORD_REQUIRED until its unlock form has set the access cookie. On a custom domain only that page answers.',
+  params: { slug: pathText(Slug, "The status page's slug") },
+  responses: { 200: PublicPage },
+  errors: [401],
+});
 
 /**
  * Mount before the JSON body parser and the session middleware: visitors then cost no session

@@ -4,6 +4,7 @@ import { passwordSchema } from '../auth/passwords.js';
 import { CUSTOM_CSS_MAX } from './render/css.js';
 import { logoSrc } from './render/layout.js';
 import { safeHref } from '../../contracts/markdown.js';
+import { Slug } from '../../contracts/status-page.js';
 import { COMPONENT_STATUSES } from '../../contracts/vocab.js';
 import { longText, text } from '../http/text.js';
 
@@ -16,10 +17,7 @@ export const RESERVED_SLUGS = new Set([
 
 const custom = (code: string, message: string) => ({ message, params: { code } });
 
-export const slugSchema = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/, 'Use 1–60 lowercase letters, digits and dashes, starting and ending with a letter or digit')
-  .refine((s) => !RESERVED_SLUGS.has(s), custom('SLUG_RESERVED', 'This slug is reserved'));
+export const slugSchema = Slug.refine((s) => !RESERVED_SLUGS.has(s), custom('SLUG_RESERVED', 'This slug is reserved'));
 
 export const hostSchema = z
   .string()

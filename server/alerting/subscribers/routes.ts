@@ -16,6 +16,8 @@ import type Koa from 'koa';
 import { FailureLimiter } from '../../auth/limiter.js';
 import { AppError } from '../../errors.js';
 import { parse } from '../../http/body.js';
+import { defineRoute, pathText } from '../../http/routes.js';
+import { Slug, SubscribeAnswer } from '../../../contracts/status-page.js';
 import { subscriptionHtml, SUBSCRIPTION_CSP } from './html.js';
 import { subscribeBody, type LinkOutcome, type SubscriberService } from './service.js';
 
@@ -23,6 +25,27 @@ import { subscribeBody, type LinkOutcome, type SubscriberService } from './servi
 export const SIGNUPS_PER_IP = 10;
 const SIGNUP_WINDOW_MS = 60 * 60_000;
 const BODY_LIMIT = 8 * 1024;
+
+/**
+ * The sign-up, declared for the OpenAPI document only (`served: 'ahead'`): `subscriberRoutes`
+ * below serves it from alerting's `publicRouter`, mounted before sessions and the JSON parser, so
+ * the attempt is counted before its body is read.
+ */
+export const subscribeRoute = defineRoute()({
+  served: 'ahead',
+  method: 'post',
+  path: '/public/status-pages/:slug/subscribers',
+  tag: 'Public',
+  auth: 'none',
+  summary: 'Subscribe by email or webhook; a confirmation is sent',
+  description:
+    `Either \`email\` or \`webhookUrl\`, and optionally the components to follow (none: the whole page). Every attempt counts, valid or not: ${SIGNUPS_PER_IP} an hour per address, then 429 RATE_LIMITED with Retry-After. ` +
+    'The answer is the same whether the address is new, waiting for its confirmation or already subscribed. A page with a password takes no subscribers (403 SUBSCRIPTIONS_CLOSED); without SMTP, only webhooks (400 EMAIL_UNAVAILABLE).',
+  params: { slug: pathText(Slug, "The status page's slug") },
+  body: subscribeBody,
+  responses: { 202: SubscribeAnswer },
+  errors: [403, 415, 429],
+});
 
 async function jsonOf(ctx: Koa.Context): Promise<unknown> {
   if (ctx.request.body !== undefined) return ctx.request.body;
@@ -87,7 +110,7 @@ export function subscriberRoutes(service: SubscriberService, signUps: SignUps): 
     await signUps.signUp(ctx.params.slug!, ctx.ip || 'unknown', () => jsonOf(ctx as unknown as Koa.Context));
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 202;
-    ctx.body = { status: 'confirmation_sent' };
+    ctx.body = { status: 'confirmation_sent' } satisfies SubscribeAnswer;
   });
 
   const show = (ctx: Koa.Context, o: LinkOutcome, title: string, message: string, label: string) =>
