@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ensureClientBuilt } from '../client-build.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
 import { openDatabase } from '../database.js';
 
@@ -50,6 +51,10 @@ export default async function setup(project: TestProject) {
   await admin.query(`CREATE DATABASE ${template}`);
   const orm = await openDatabase(databaseUrl(adminUrl, template), { poolMax: 2 });
   await orm.close();
+
+  // Browser tests run two files at once: the dashboard is built here, once, before either starts
+  // (two files finding it stale together would build into the same client/dist).
+  if (project.name === 'e2e') await ensureClientBuilt(() => {});
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
