@@ -1,7 +1,7 @@
 import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ApiKey, AuditEntry as AuditLog, Membership, type AuditEntryRow } from './entities.js';
-import { page } from '../http/routes.js';
+import { page } from '../../contracts/input.js';
 import type { Principal } from './types.js';
 import { AppError, notFound } from '../errors.js';
 import type { AuditJson } from '../../contracts/accounts.js';

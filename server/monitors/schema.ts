@@ -1,7 +1,7 @@
 /** Monitor API input, validated once at the boundary; defaults live here. */
 import { z } from 'zod';
 import { WINDOW_NAMES, type UptimeWindow } from '../../contracts/uptime.js';
-import { page } from '../http/routes.js';
+import { page } from '../../contracts/input.js';
 
 const latencyAssertion = z.strictObject({
   type: z.literal('latency'),

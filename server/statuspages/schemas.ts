@@ -6,7 +6,7 @@ import { logoSrc } from './render/layout.js';
 import { safeHref } from '../../contracts/markdown.js';
 import { Slug } from '../../contracts/status-page.js';
 import { COMPONENT_STATUSES } from '../../contracts/vocab.js';
-import { longText, text } from '../http/text.js';
+import { longText, text } from '../../contracts/input.js';
 
 /** Slugs that would shadow our own paths or read as official. */
 export const RESERVED_SLUGS = new Set([
