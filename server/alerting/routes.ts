@@ -4,12 +4,10 @@ import { z } from 'zod';
 import type { OrgState } from '../auth/types.js';
 import { notFound } from '../errors.js';
 import { defineRoute, uuid, type Route } from '../http/routes.js';
-import { page } from '../../contracts/input.js';
+import { logQuery } from '../../contracts/alerting-requests.js';
 import { Monitor } from '../monitors/entities.js';
 import { DeliveryJson } from '../../contracts/alerting.js';
 import { deliveryLog } from './outbox.js';
-
-export const logQuery = z.strictObject({ limit: page.limit(500, 100) });
 
 const route = defineRoute<OrgState>();
 
