@@ -38,7 +38,7 @@ import { createIncident, postUpdate } from '../server/incidents/service.js';
 import { createMaintenance } from '../server/incidents/maintenances.js';
 import type { TargetPorts } from './targets.js';
 import type { MonitorStatus } from '../contracts/monitors.js';
-import { pageCreate } from '../server/statuspages/schemas.js';
+import { pageCreate } from '../contracts/status-page-requests.js';
 import { createPage } from '../server/statuspages/service.js';
 import { fmt, numberArg, report } from './stats.js';
 

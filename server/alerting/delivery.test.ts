@@ -10,7 +10,7 @@ import { insertChannel } from './channels/store.js';
 import { createAlerting } from './index.js';
 import { verifySignature } from './notifiers/webhook/index.js';
 import { claimDue, deliveryLog, markDelivered } from './outbox.js';
-import type { AlertPolicyInput } from './policies/schema.js';
+import type { AlertPolicyInput } from '../../contracts/alerting-requests.js';
 import { putPolicy } from './policies/store.js';
 import { createLogger } from '../log.js';
 import { allowAll } from '../monitors/fixtures.js';

@@ -32,7 +32,6 @@ import { SubscriberService } from './subscribers/service.js';
 import { purgeUnconfirmed } from './subscribers/store.js';
 import { DeliveryWorker, type WorkerOptions } from './worker.js';
 
-export { alertPolicySchema, type AlertPolicyInput } from './policies/schema.js';
 export { checkChannels, deleteMonitorPolicy, getMonitorPolicy, monitorAlertSettings, monitorPolicies, putMonitorPolicy } from './policies/service.js';
 export { connectAlerting } from './connect.js';
 export type { StateChange } from './decide.js';

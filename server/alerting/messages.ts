@@ -1,6 +1,7 @@
 /** From an outbox row's facts to the message a notifier sends: severity, link and texts. */
 import type { AlertEvent, AlertFacts, AlertMessage, Severity } from './sdk.js';
-import { DEFAULT_TEMPLATES, fieldValues, render, renderBody, type Template } from './templates.js';
+import { DEFAULT_TEMPLATES, fieldValues, render, renderBody } from './templates.js';
+import type { Template } from '../../contracts/alerting-requests.js';
 
 const REMINDER = {
   subject: '🔴 {{monitor.name}} is still down (reminder {{reminder}})',

@@ -3,12 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { OrgState } from '../auth/types.js';
 import { notFound } from '../errors.js';
-import { defineRoute, page, uuid, type Route } from '../http/routes.js';
+import { defineRoute, uuid, type Route } from '../http/routes.js';
+import { logQuery } from '../../contracts/alerting-requests.js';
 import { Monitor } from '../monitors/entities.js';
 import { DeliveryJson } from '../../contracts/alerting.js';
 import { deliveryLog } from './outbox.js';
-
-export const logQuery = z.strictObject({ limit: page.limit(500, 100) });
 
 const route = defineRoute<OrgState>();
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { issueDetails } from '../http/errors.js';
 import { SAMPLE_DOWN } from '../testing/alerts.js';
 import { buildMessage } from './messages.js';
-import { duration, fieldValues, render, templateSchema, unknownFields } from './templates.js';
+import { duration, fieldValues, render, unknownFields } from './templates.js';
+import { templateSchema } from '../../contracts/alerting-requests.js';
 
 describe('templates', () => {
   const values = fieldValues({ ...SAMPLE_DOWN, monitor: { id: 'm1', name: 'Shop {{reason.code}} ${process.env.X}' } }, 'https://pp.example/x');

@@ -3,29 +3,11 @@
  * text. Nothing else is interpreted: no expressions, no includes, no helpers, so a template can
  * reach only these values. Each notifier escapes the result for its medium (HTML, Markdown…).
  */
-import { z } from 'zod';
 import type { AlertEvent, AlertFacts } from './sdk.js';
-import { PLACEHOLDER, TEMPLATE_FIELDS, TEMPLATE_MAX, unknownFields, type TemplateField } from '../../contracts/template-fields.js';
+import { PLACEHOLDER, TEMPLATE_FIELDS, unknownFields, type TemplateField } from '../../contracts/template-fields.js';
 import { duration } from '../../contracts/messages.js';
 
 export { TEMPLATE_FIELDS, unknownFields, type TemplateField };
-
-const templateText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .superRefine((t, ctx) => {
-      for (const f of unknownFields(t)) {
-        ctx.addIssue({ code: 'custom', message: `Unknown field {{${f}}}; known: ${Object.keys(TEMPLATE_FIELDS).join(', ')}`, params: { code: 'UNKNOWN_TEMPLATE_FIELD' } });
-      }
-    });
-
-/** A channel's own texts; either part falls back to the built-in one. */
-export const templateSchema = z.strictObject({
-  subject: templateText(TEMPLATE_MAX.subject).optional().describe('One line: the title, the e-mail subject'),
-  body: templateText(TEMPLATE_MAX.body).optional().describe('The message text'),
-});
-export type Template = z.output<typeof templateSchema>;
 
 /** "2 d 3 h", "1 h 5 min", "45 s": durations are said one way everywhere (messages.ts). */
 export { duration };

@@ -1,7 +1,6 @@
 import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import { ApiKey, AuditEntry as AuditLog, Membership, type AuditEntryRow } from './entities.js';
-import { page } from '../http/routes.js';
+import type { AuditPage } from '../../contracts/accounts-requests.js';
 import type { Principal } from './types.js';
 import { AppError, notFound } from '../errors.js';
 import type { AuditJson } from '../../contracts/accounts.js';
@@ -71,13 +70,6 @@ export function auditedWrite<T>(em: EntityManager, write: (tx: EntityManager) =>
     return result;
   });
 }
-
-/** A page of a log, newest first: `limit` entries older than the entry `before` (an id from a previous page). */
-export const auditQuery = z.strictObject({
-  limit: page.limit(500, 100),
-  before: page.before(z.string().regex(/^\d{1,19}$/)),
-});
-export type AuditPage = z.infer<typeof auditQuery>;
 
 /** Audit entries matching `where`, newest first. */
 export async function auditEntries(em: EntityManager, where: FilterQuery<AuditEntryRow>, page: AuditPage): Promise<AuditJson[]> {

@@ -1,20 +1,8 @@
 import bcrypt from 'bcrypt';
-import { z } from 'zod';
-import { PASSWORD, passwordProblem } from '../../contracts/messages.js';
 import { WorkQueue } from './work-queue.js';
 
 /** Our published promise: bcrypt, cost 12. */
 export const BCRYPT_COST = 12;
-
-/**
- * At least 8 characters, at most 72 bytes of UTF-8 (messages.ts says so, here and in the
- * dashboard). bcrypt reads only 72 bytes: a longer password is refused with its own code rather
- * than silently truncated.
- */
-export const passwordSchema = z.string().superRefine((value, ctx) => {
-  const problem = passwordProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: problem === PASSWORD.tooShort ? 'PASSWORD_TOO_SHORT' : 'PASSWORD_TOO_LONG' } });
-});
 
 /**
  * Every bcrypt hash and compare of the process (logins, sign-ups, password changes, status-page

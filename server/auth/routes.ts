@@ -4,32 +4,18 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { defineRoute, uuid, type Route } from '../http/routes.js';
-import { ACCOUNT } from '../../contracts/messages.js';
 import { MeJson, SessionInfo, SignedUpJson, UserJson, AuditJson } from '../../contracts/accounts.js';
 import { AppError, forbidden, notFound, unauthorized } from '../errors.js';
 import { orgsOfUser } from './memberships.js';
-import { accountActivity, auditQuery, recordAudit } from './audit.js';
+import { accountActivity, recordAudit } from './audit.js';
 import type { AuthEvents } from './events.js';
 import { addressKey, LIMITS, PasswordAttempts } from './attempts.js';
-import { hashPassword, passwordSchema, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { auditQuery, loginBody, passwordBody, signupBody } from '../../contracts/accounts-requests.js';
 import { listSessions, revokeSessions, type SessionData } from './sessions.js';
 import { isLocalRequest } from './setup.js';
 import type { Principal } from './types.js';
 import { findUser, findUserByEmail, setPassword, userJson, type Signup } from './users.js';
-
-const email = z.email({ error: ACCOUNT.email }).max(254);
-export const signupBody = z.strictObject({
-  email,
-  password: passwordSchema,
-  name: z.string({ error: ACCOUNT.name }).trim().min(1, { error: ACCOUNT.name }).max(100),
-  orgName: z.string({ error: ACCOUNT.orgName }).trim().min(1, { error: ACCOUNT.orgName }).max(100).optional(),
-  /** The secret of an invitation link (`pp_inv_…`): the new account accepts it at once. */
-  invitationToken: z.string().max(200).optional(),
-  /** The set-up code PingPage printed at start: the first account needs it unless created from this machine. */
-  setupCode: z.string().max(64).optional(),
-});
-export const loginBody = z.strictObject({ email: z.string().max(254), password: z.string().max(1024) });
-export const passwordBody = z.strictObject({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
 
 /** The signed-in person making the request: 401 for anyone else (an API key included). */
 export function userOf(ctx: { state: { principal?: unknown } }): Extract<Principal, { kind: 'user' }> {

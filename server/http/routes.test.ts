@@ -11,7 +11,8 @@ import { AppError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { jsonBody } from './body.js';
 import { errorMiddleware } from './errors.js';
-import { declarationsOf, defineRoute, describe as describeRoutes, mount, page, pathText, uuid, type Auth, type Route } from './routes.js';
+import { declarationsOf, defineRoute, describe as describeRoutes, mount, pathText, uuid, type Auth, type Route } from './routes.js';
+import { page } from '../../contracts/input.js';
 
 const route = defineRoute<{ who?: string }>();
 const seen: unknown[] = [];

@@ -82,16 +82,6 @@ export function pathText(schema: z.ZodType<string>, description: string): Param 
 /** `:org`, on every route under /orgs/:org: declared here, once. */
 export const ORG_PARAM: Param = uuid('Organization');
 
-/**
- * The query fields of every list that pages, declared once: `limit` (1 to `max`, default
- * `fallback`) and, for lists paged by cursor, `before` (the id of the last entry of the previous
- * page). Used inside the list's z.strictObject: `{ limit: page.limit(500, 100), before: page.before(cursor) }`.
- */
-export const page = {
-  limit: (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback).describe(`How many entries at most (1 to ${max})`),
-  before: <C extends z.ZodType<string>>(cursor: C) => cursor.optional().describe('Only entries older than this one: the id of the last entry of the previous page'),
-};
-
 /** `:a/:b` → 'a' | 'b'. */
 export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}` ? Name | PathParams<`/${Rest}`> : P extends `${string}:${infer Name}` ? Name : never;
 

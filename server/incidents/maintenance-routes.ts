@@ -9,7 +9,7 @@ import type { IncidentEvents } from './events.js';
 import * as maintenances from './maintenances.js';
 import { MaintenanceJson } from '../../contracts/incidents.js';
 import type { MaintenanceSchedule } from './schedule.js';
-import { maintenanceCreate, maintenancePatch, maintenanceQuery } from './schemas.js';
+import { maintenanceCreate, maintenancePatch, maintenanceQuery } from '../../contracts/incidents-requests.js';
 
 type Ctx = RouteContext<OrgState>;
 const route = defineRoute<OrgState>();

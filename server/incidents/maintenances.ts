@@ -4,7 +4,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../errors.js';
 import { checkMonitors } from '../monitors/references.js';
 import { Maintenance, MaintenanceComponent, MaintenanceMonitor, MaintenancePage, type MaintenanceRow } from './entities.js';
-import { MAINTENANCE_MAX_MS, type MaintenanceCreate, type MaintenancePatch } from './schemas.js';
+import { MAINTENANCE_MAX_MS, type MaintenanceCreate, type MaintenancePatch } from '../../contracts/incidents-requests.js';
 import { checkTargets, type Actor } from './service.js';
 import type { MaintenanceJson, MaintenanceState } from '../../contracts/incidents.js';
 

@@ -6,7 +6,7 @@ import type { OrgState } from '../auth/types.js';
 import { defineRoute, uuid, type Route, type RouteContext } from '../http/routes.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { IncidentEvents } from './events.js';
-import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, updatePatch } from './schemas.js';
+import { incidentCreate, incidentPatch, incidentQuery, incidentUpdate, updatePatch } from '../../contracts/incidents-requests.js';
 import * as incidents from './service.js';
 import { IncidentJson } from '../../contracts/incidents.js';
 

@@ -4,7 +4,7 @@ import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { AppError, notFound } from '../errors.js';
 import type { IncidentEvent } from '../../contracts/events.js';
 import { ComponentOf, Incident, IncidentComponent, IncidentPage, IncidentUpdate, PageOf, type IncidentRow } from './entities.js';
-import type { ComponentStatusInput, IncidentCreate, IncidentPatch, IncidentUpdate as IncidentUpdateInput } from './schemas.js';
+import type { ComponentStatusInput, IncidentCreate, IncidentPatch, IncidentUpdate as IncidentUpdateInput } from '../../contracts/incidents-requests.js';
 import type { IncidentJson } from '../../contracts/incidents.js';
 
 /** Reads that answer JSON go around the identity map: a row changed by a native update is read as it is now. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { OrgState } from '../auth/types.js';
 import { defineRoute, uuid, type Route, type RouteContext } from '../http/routes.js';
 import { DailyBar, HeartbeatJson, UptimeJson } from '../../contracts/monitors.js';
-import { dailyQuery, heartbeatsQuery, uptimeQuery } from './schema.js';
+import { dailyQuery, heartbeatsQuery, uptimeQuery } from '../../contracts/monitors-requests.js';
 import type { Actor, MonitorService } from './service.js';
 
 const route = defineRoute<OrgState>();

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../testing/db.js';
 import type { HeartbeatEvent, StatusEvent } from './events.js';
 import { allowAll, seedOrg, silentLog, testConfig } from './fixtures.js';
 import { createMonitoring, loadProbes, type Monitoring } from './index.js';
-import { createMonitorBody, patchMonitorBody } from './schema.js';
+import { createMonitorBody, patchMonitorBody } from '../../contracts/monitors-requests.js';
 
 let db: TestDatabase;
 let orm: Orm;

@@ -22,7 +22,7 @@ import type { UptimeWindow } from '../../contracts/uptime.js';
 import type { MonitorAlertSettings } from './alerts.js';
 import type { CheckEngine, CheckRecord } from './engine.js';
 import type { MonitoringEvents } from './events.js';
-import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitorInput } from './schema.js';
+import { mergedLimits, monitorBodies, type CreateMonitorInput, type PatchMonitorInput } from '../../contracts/monitors-requests.js';
 import * as store from './store.js';
 import { monitorJson, type Monitor } from './types.js';
 import type { z } from 'zod';

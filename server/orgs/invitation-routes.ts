@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../auth/audit.js';
 import { can } from '../auth/authorize.js';
 import { FailureLimiter } from '../auth/limiter.js';
-import { ROLES } from '../../contracts/auth.js';
+import { acceptBody, memberBody } from '../../contracts/accounts-requests.js';
 import type { OrgState, Principal } from '../auth/types.js';
 import { findUser } from '../auth/users.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
@@ -13,10 +13,6 @@ import { invitationLink, invitationMessage, type SendMail } from './invitation-m
 import * as invitations from './invitations.js';
 import { TOKEN_PATTERN } from './invitations.js';
 import { getOrg } from './service.js';
-
-export const memberBody = z.strictObject({ email: z.email().max(254), role: z.enum(ROLES) });
-/** Accepting takes nothing but the link: the role is the invitation's. */
-export const acceptBody = z.strictObject({});
 
 type Ctx = RouteContext<OrgState>;
 const route = defineRoute<OrgState>();

@@ -1,25 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, type KeyChanges } from '../auth/apikeys.js';
-import { auditedWrite, auditQuery, recordAudit, type AuditEntry } from '../auth/audit.js';
+import { auditedWrite, recordAudit, type AuditEntry } from '../auth/audit.js';
+import { auditQuery, keyBody, orgBody, orgPatch, rolePatch } from '../../contracts/accounts-requests.js';
 import { can, denied } from '../auth/authorize.js';
 import type { AuthEvents } from '../auth/events.js';
 import { orgsOfUser } from '../auth/memberships.js';
 import { userOf } from '../auth/routes.js';
 import { ApiKeyInfo, AuditJson, CreatedApiKey, MemberJson, OrgRef, OrgWithRole } from '../../contracts/accounts.js';
 import { FirstSteps } from '../../contracts/first-steps.js';
-import { ROLES, SCOPES } from '../../contracts/auth.js';
 import type { OrgState, Principal } from '../auth/types.js';
 import { forbidden, notFound } from '../errors.js';
 import { defineRoute, uuid, type Route, type RouteContext } from '../http/routes.js';
 import { firstSteps } from './first-steps.js';
 import * as orgs from './service.js';
-
-const name = z.string().trim().min(1).max(100);
-export const orgBody = z.strictObject({ name });
-export const orgPatch = z.strictObject({ name: name.optional(), membersCanWrite: z.boolean().optional() });
-export const rolePatch = z.strictObject({ role: z.enum(ROLES) });
-export const keyBody = z.strictObject({ name, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) });
 
 type Ctx = RouteContext<OrgState>;
 const route = defineRoute<OrgState>();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import { fitKeysToRole, type KeyChanges } from '../auth/apikeys.js';
-import { auditEntries, recordAudit, type Actor, type AuditPage } from '../auth/audit.js';
+import { auditEntries, recordAudit, type Actor } from '../auth/audit.js';
+import type { AuditPage } from '../../contracts/accounts-requests.js';
 import type { Role } from '../../contracts/auth.js';
 import { Membership, Org, type MembershipRow, type OrgRow, type UserRow } from '../auth/entities.js';
 import { conflict, forbidden, notFound } from '../errors.js';

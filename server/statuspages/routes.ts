@@ -9,7 +9,7 @@ import { defineRoute, uuid, type Route, type RouteContext } from '../http/routes
 import type { DomainVerifier } from './domains.js';
 import { pageAnswer } from './links.js';
 import { hostName } from './store.js';
-import { pageCreate, pagePatch } from './schemas.js';
+import { pageCreate, pagePatch } from '../../contracts/status-page-requests.js';
 import * as pages from './service.js';
 import { PageAnswer, type PageJson } from '../../contracts/status-page-admin.js';
 

@@ -5,7 +5,7 @@ import { AppError, conflict, notFound } from '../errors.js';
 import { checkMonitors } from '../monitors/references.js';
 import { checkDomainFree, proofName } from './domains.js';
 import { StatusComponent, StatusComponentMonitor, StatusPage, type StatusPageRow } from './entities.js';
-import type { ComponentInput, PageCreate, PagePatch } from './schemas.js';
+import type { ComponentInput, PageCreate, PagePatch } from '../../contracts/status-page-requests.js';
 import type { ComponentJson, PageJson } from '../../contracts/status-page-admin.js';
 
 /** Reads that answer JSON go around the identity map: a row changed by a native update is read as it is now. */

@@ -44,7 +44,7 @@ export const EVENT_LABEL: Record<string, string> = {
   test: 'Test',
 };
 
-/** The server's limits for a policy (server/alerting/policies/schema.ts). */
+/** The server's limits for a policy (contracts/alerting-requests.ts alertPolicySchema). */
 export const POLICY_LIMITS = {
   remindEveryMinutes: { min: 1, max: 10_080 },
   flapChanges: { min: 2, max: 100 },

@@ -5,7 +5,7 @@ import { defineRoute, uuid, type Route, type RouteContext } from '../../http/rou
 import { ChannelJson, ChannelWithSecret, SendOutcome } from '../../../contracts/alerting.js';
 import { PluginInfo } from '../../../contracts/plugins.js';
 import type { NotifierRegistry } from '../registry.js';
-import { createChannelBody, patchChannelBody } from './schema.js';
+import { createChannelBody, patchChannelBody } from '../../../contracts/alerting-requests.js';
 import type { ChannelService } from './service.js';
 
 const route = defineRoute<OrgState>();

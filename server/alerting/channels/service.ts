@@ -15,7 +15,7 @@ import type { ChannelJson, ChannelWithSecret, LastDelivery } from '../../../cont
 import { buildMessage } from '../messages.js';
 import { addToDefault, defaultChannelIds, removeFromDefault } from '../policies/store.js';
 import type { NotifierRegistry } from '../registry.js';
-import type { CreateChannelInput, PatchChannelInput } from './schema.js';
+import type { CreateChannelInput, PatchChannelInput } from '../../../contracts/alerting-requests.js';
 import * as store from './store.js';
 
 export type { Actor };

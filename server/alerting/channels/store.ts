@@ -1,7 +1,7 @@
 /** The notification_channels table. Every org-facing query filters by org. */
 import { LockMode, raw, type EntityManager } from '@mikro-orm/postgresql';
 import { AlertOutbox, NotificationChannel, type NotificationChannelRow } from '../entities.js';
-import type { Template } from '../templates.js';
+import type { Template } from '../../../contracts/alerting-requests.js';
 import type { LastDelivery } from '../../../contracts/alerting.js';
 
 export interface Channel {

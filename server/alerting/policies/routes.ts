@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { OrgState } from '../../auth/types.js';
 import { defineRoute, uuid, type Route, type RouteContext } from '../../http/routes.js';
 import { AlertPolicy, PolicyJson } from '../../../contracts/alerting.js';
-import { alertPolicySchema } from './schema.js';
+import { alertPolicySchema } from '../../../contracts/alerting-requests.js';
 import * as policies from './service.js';
 
 const route = defineRoute<OrgState>();

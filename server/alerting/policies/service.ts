@@ -4,7 +4,7 @@ import { recordAudit, type Actor } from '../../auth/audit.js';
 import type { MonitorAlertSettings } from '../../monitors/alerts.js';
 import { Monitor } from '../../monitors/entities.js';
 import { AppError, notFound } from '../../errors.js';
-import { alertPolicySchema, NO_POLICY, type AlertPolicyInput } from './schema.js';
+import { alertPolicySchema, NO_POLICY, type AlertPolicyInput } from '../../../contracts/alerting-requests.js';
 import * as store from './store.js';
 import type { AlertPolicy, PolicyJson } from '../../../contracts/alerting.js';
 

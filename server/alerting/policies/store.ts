@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryOrder, raw, type EntityManager } from '@mikro-orm/postgresql';
 import { AlertPolicy as AlertPolicyEntity, AlertPolicyChannel, NotificationChannel, type AlertPolicyRow } from '../entities.js';
-import { NO_POLICY, type AlertPolicyInput } from './schema.js';
+import { NO_POLICY, type AlertPolicyInput } from '../../../contracts/alerting-requests.js';
 import type { AlertPolicy } from '../../../contracts/alerting.js';
 
 /** A stored policy, its channels beside it (sorted by id, as uuids sort). */

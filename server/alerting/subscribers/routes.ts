@@ -19,7 +19,8 @@ import { parse } from '../../http/body.js';
 import { defineRoute, pathText } from '../../http/routes.js';
 import { Slug, SubscribeAnswer } from '../../../contracts/status-page.js';
 import { subscriptionHtml, SUBSCRIPTION_CSP } from './html.js';
-import { subscribeBody, type LinkOutcome, type SubscriberService } from './service.js';
+import { subscribeBody } from '../../../contracts/alerting-requests.js';
+import type { LinkOutcome, SubscriberService } from './service.js';
 
 /** Sign-ups per IP address per window. */
 export const SIGNUPS_PER_IP = 10;

@@ -5,8 +5,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
 import { ProbeFailure } from '../../../plugins/sdk.js';
+import type { SubscribeInput } from '../../../contracts/alerting-requests.js';
 import { AppError, notFound } from '../../errors.js';
 import { resolveTarget, type Lookup, type OutboundPolicy } from '../../outbound/policy.js';
 import type { Clock } from '../../scheduler/clock.js';
@@ -16,19 +16,6 @@ import { readToken } from './tokens.js';
 
 /** A pending subscription's confirmation is sent again at most this often (milliseconds). */
 export const RESEND_MS = 10 * 60_000;
-
-export const subscribeBody = z
-  .strictObject({
-    email: z.email().max(254).optional(),
-    webhookUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
-    componentIds: z.array(z.uuid()).max(100).default([]),
-  })
-  .refine((b) => (b.email === undefined) !== (b.webhookUrl === undefined), {
-    message: 'Give either email or webhookUrl',
-    path: ['email'],
-    params: { code: 'EMAIL_OR_WEBHOOK' },
-  });
-export type SubscribeInput = z.output<typeof subscribeBody>;
 
 export interface SubscriberServiceDeps {
   em: () => EntityManager;

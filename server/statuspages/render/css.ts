@@ -8,9 +8,7 @@
  * @container/@layer are dropped with their body; any declaration whose value mentions url(),
  * image-set(), expression(), javascript:, vbscript:, behavior, -moz-binding or @import is dropped.
  */
-
-/** Longest custom CSS served (characters); the API refuses longer input. */
-export const CUSTOM_CSS_MAX = 20_000;
+import { CUSTOM_CSS_MAX } from '../../../contracts/status-page-requests.js';
 
 const ALLOWED_AT = /^@(media|supports|keyframes|-webkit-keyframes|container|layer)\b/i;
 const FORBIDDEN = /\\|url\s*\(|image-set\s*\(|image\s*\(|expression\s*\(|javascript\s*:|vbscript\s*:|behavior|binding|@import|@charset|@namespace|@font-face|src\s*\(/i;

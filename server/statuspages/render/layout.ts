@@ -4,6 +4,7 @@ import { statusTitle } from '../../../contracts/messages.js';
 import { html, type Safe } from './escape.js';
 import { dayTime } from '../../../contracts/format.js';
 import { safeHref } from '../../../contracts/markdown.js';
+import { logoSrc } from '../../../contracts/status-page-requests.js';
 
 /** Where the base stylesheet is served (same on custom domains). */
 export const BASE_CSS_PATH = '/status/_/status.css';
@@ -27,15 +28,6 @@ export interface Frame {
   scriptUrl: string;
   /** The page offers "Subscribe to updates" (subscriptions are wired, the page is public); e-mail or webhooks only. */
   subscribe?: { email: boolean };
-}
-
-/** A logo URL that may appear in src: https/http, a same-site path, or a data: image. */
-export function logoSrc(url: string | null): string | null {
-  if (!url) return null;
-  if (/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(url)) return url;
-  if (/^\/[^/\\]/.test(url) && !/[\s"'<>]/.test(url)) return url;
-  const href = safeHref(url);
-  return href && href.startsWith('http') ? href : null;
 }
 
 /** The page's JSON: the same path on /status/:slug and on its custom domain. */

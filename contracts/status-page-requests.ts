@@ -1,12 +1,21 @@
-/** The status pages API's input, validated once at the edge. */
+/** The status pages API's requests (bodies), validated once at the edge by server/statuspages/. */
 import { z } from 'zod';
-import { passwordSchema } from '../auth/passwords.js';
-import { CUSTOM_CSS_MAX } from './render/css.js';
-import { logoSrc } from './render/layout.js';
-import { safeHref } from '../../contracts/markdown.js';
-import { Slug } from '../../contracts/status-page.js';
-import { COMPONENT_STATUSES } from '../../contracts/vocab.js';
-import { longText, text } from '../http/text.js';
+import { longText, passwordSchema, text } from './input.js';
+import { safeHref } from './markdown.js';
+import { Slug } from './status-page.js';
+import { COMPONENT_STATUSES } from './vocab.js';
+
+/** Longest custom CSS served (characters); the API refuses longer input (server/statuspages/render/css.ts cuts there too). */
+export const CUSTOM_CSS_MAX = 20_000;
+
+/** A logo URL that may appear in src: https/http, a same-site path, or a data: image. */
+export function logoSrc(url: string | null): string | null {
+  if (!url) return null;
+  if (/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(url)) return url;
+  if (/^\/[^/\\]/.test(url) && !/[\s"'<>]/.test(url)) return url;
+  const href = safeHref(url);
+  return href && href.startsWith('http') ? href : null;
+}
 
 /** Slugs that would shadow our own paths or read as official. */
 export const RESERVED_SLUGS = new Set([

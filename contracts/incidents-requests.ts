@@ -1,8 +1,7 @@
-/** Incident and maintenance input, validated once at the edge. */
+/** Incident and maintenance requests (bodies and queries), validated once at the edge by server/incidents/. */
 import { z } from 'zod';
-import { page } from '../http/routes.js';
-import { longText, text } from '../http/text.js';
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from '../../contracts/vocab.js';
+import { longText, page, text } from './input.js';
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from './vocab.js';
 
 /** Longest Markdown message or description (characters). */
 export const MESSAGE_MAX = 10_000;

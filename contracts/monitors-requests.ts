@@ -1,7 +1,11 @@
-/** Monitor API input, validated once at the boundary; defaults live here. */
+/**
+ * Monitor requests (bodies and queries), validated once at the edge by server/monitors/; defaults
+ * live here. The bodies stay a factory: `alerts` is alerting's policy schema, handed in at run
+ * time, and a monitor's `config` is checked by the service against its probe plugin's schema.
+ */
 import { z } from 'zod';
-import { WINDOW_NAMES, type UptimeWindow } from '../../contracts/uptime.js';
-import { page } from '../http/routes.js';
+import { page } from './input.js';
+import { WINDOW_NAMES, type UptimeWindow } from './uptime.js';
 
 const latencyAssertion = z.strictObject({
   type: z.literal('latency'),
@@ -27,7 +31,7 @@ const timeoutBelowInterval = { message: 'must be less than intervalSeconds', pat
 
 /**
  * A monitor's create and update bodies. `alerts` is judged by alerting's policy schema, which
- * main.ts passes in (monitors/alerts.ts); without one the field is refused. In an update,
+ * main.ts passes in (server/monitors/alerts.ts); without one the field is refused. In an update,
  * `alerts` replaces the monitor's settings as a whole, and `null` makes it follow the org default.
  */
 export function monitorBodies(alerts: z.ZodType = z.never()) {
