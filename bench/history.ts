@@ -44,7 +44,7 @@ async function seed(orm: Orm, monitors: number): Promise<number> {
     await exec(
       orm,
       `INSERT INTO heartbeats (monitor_id, at, latency_ms, ok, status, error_code, error_message, timings, metadata)
-       SELECT m.id, now() - make_interval(secs => g * ?), x.latency, NOT x.down,
+       SELECT m.id, now() - make_interval(secs => g * ?::float8), x.latency, NOT x.down,
               CASE WHEN x.down THEN 'down' WHEN x.latency > 190 THEN 'degraded' ELSE 'up' END,
               CASE WHEN x.down THEN 'TIMEOUT' END, CASE WHEN x.down THEN 'No answer within the 10000 ms timeout' END,
               jsonb_build_object('connect', round((x.latency / 3)::numeric, 2), 'total', x.latency),
