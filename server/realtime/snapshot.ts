@@ -1,6 +1,13 @@
+/**
+ * A dashboard's first load: every monitor of its org with its last beats and 24-hour uptime.
+ * Hot path: raw SQL (the dashboard snapshot's monitor list, measured by bench:dashboard: the
+ * query builder's mapped rows took the snapshot of 2,000 monitors from 82 ms to 177 ms).
+ */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rows } from '../db/sql.js';
 import type { DashboardMonitor, DashboardSnapshot } from '../../contracts/events.js';
-import { Monitor, type MonitorRow } from '../monitors/entities.js';
+import type { MonitorRow } from '../monitors/entities.js';
+import type { Selected } from '../results/entities.js';
 import type { RecentBeats } from './recent.js';
 import { uptimePercent, type CheckedTime } from '../../contracts/uptime.js';
 
@@ -13,13 +20,12 @@ export { SNAPSHOT_BEATS } from './recent.js';
  * query on their table, the beats and counts from memory (recent.ts reads those it lacks).
  */
 export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, orgId: string): Promise<Omit<DashboardSnapshot, 'mark'>> {
-  // Plain rows, no entities: a dashboard's first load reads all of its org's monitors (store.ts MonitorData).
-  const list = await em
-    .createQueryBuilder(Monitor)
-    .select(['id', 'name', 'probe', 'tags', 'paused', 'intervalSeconds', 'status', 'statusSince'])
-    .where({ org: orgId })
-    .orderBy({ name: 'asc', id: 'asc' })
-    .execute<Array<Pick<MonitorRow, 'id' | 'name' | 'probe' | 'tags' | 'paused' | 'intervalSeconds' | 'status' | 'statusSince'>>>('all');
+  const list = await rows<Selected<Pick<MonitorRow, 'id' | 'name' | 'probe' | 'tags' | 'paused' | 'intervalSeconds' | 'status' | 'statusSince'>>>(
+    em,
+    `SELECT id, name, probe, tags, paused, interval_seconds AS "intervalSeconds", status, status_since AS "statusSince"
+     FROM monitors WHERE org_id = ? ORDER BY name, id`,
+    [orgId],
+  );
   await recent.ensure(list.map((r) => r.id));
   const now = Date.now();
   const monitors: DashboardMonitor[] = list.map((r) => ({
@@ -29,7 +35,7 @@ export async function dashboardSnapshot(em: EntityManager, recent: RecentBeats, 
     tags: r.tags,
     paused: r.paused,
     intervalSeconds: r.intervalSeconds,
-    ...recent.status(r.id, { status: r.status, since: r.statusSince.toISOString() }),
+    ...recent.status(r.id, { status: r.status, since: new Date(r.statusSince).toISOString() }),
     ...uptimeFields(recent.checked24h(r.id, now)),
     beats: recent.beats(r.id),
   }));
