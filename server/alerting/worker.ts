@@ -90,11 +90,19 @@ export class DeliveryWorker {
     return sends.length;
   }
 
-  /** runOnce until nothing is due. */
+  /**
+   * runOnce until nothing is due and nothing is being sent: a row the worker's own loop claimed
+   * first is waited for too (then looked at again: a failed send may be due at once).
+   */
   async drain(): Promise<number> {
     let total = 0;
-    for (let n = await this.runOnce(); n > 0; n = await this.runOnce()) total += n;
-    return total;
+    for (;;) {
+      const n = await this.runOnce();
+      total += n;
+      if (n > 0) continue;
+      if (this.#sends.size === 0) return total;
+      await Promise.all([...this.#sends]);
+    }
   }
 
   /** Milliseconds before retry number `attempts` (1 after the first failure): doubling, capped, jittered. */
